@@ -1,0 +1,108 @@
+# Top-level build for the user-mode kernel.
+#
+#   make            build ./linux, the tools and the default busybox initramfs
+#   make run        install missing dependencies (as root), build, boot
+#   make check      build and run every test; last line "N passed, M failed"
+#   make check-quick  unit and guest tests only (the inner loop)
+#   make DEBUG=1    -O0 -g3 build
+#
+# Kernel code (everything outside host/, tools/, tests/, bench/) is compiled
+# with -nostdinc against a directory that exposes only the Linux UAPI
+# headers, so a libc include there fails to build. check-boundary says so in
+# plain words as well.
+
+B := build
+CC ?= gcc
+
+ifeq ($(DEBUG),1)
+OPT := -O0 -g3
+else
+OPT := -O2 -g
+endif
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+UAPI := $(B)/uapi
+KCFLAGS := $(OPT) $(WARN) -std=gnu11 -nostdinc -isystem $(UAPI) -iquote include -iquote arch-um -iquote $(B)/gen \
+	-ffreestanding -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -MMD -MP
+HCFLAGS := $(OPT) $(WARN) -std=gnu11 -D_GNU_SOURCE -iquote include \
+	-fno-omit-frame-pointer -MMD -MP
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+KDIRS := arch-um kernel mm fs drivers net mconsole
+KSRC := $(shell find $(KDIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort)
+HSRC := $(shell find host -name '*.c' | sort)
+KOBJ := $(patsubst %,$(B)/k/%.o,$(basename $(KSRC)))
+HOBJ := $(patsubst %,$(B)/h/%.o,$(basename $(HSRC)))
+
+all: linux tools initramfs
+
+linux: $(KOBJ) $(HOBJ) | check-boundary
+	@echo "  LD      $@"
+	@$(CC) -o $@ $(KOBJ) $(HOBJ) -lz
+
+$(UAPI)/.stamp:
+	@mkdir -p $(UAPI)
+	@ln -sfn /usr/include/linux $(UAPI)/linux
+	@ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
+	@ln -sfn /usr/include/$(shell $(CC) -print-multiarch)/asm $(UAPI)/asm
+	@touch $@
+
+$(B)/gen/syscall_names.h: /usr/include/$(shell $(CC) -print-multiarch)/asm/unistd_64.h
+	@mkdir -p $(dir $@)
+	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' $< >$@
+
+$(B)/k/kernel/syscall.o: $(B)/gen/syscall_names.h
+
+$(B)/k/%.o: %.c $(UAPI)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/k/%.o: %.S $(UAPI)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/h/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(CC) $(HCFLAGS) -c -o $@ $<
+
+# The host boundary, in words: only host/, tools/, tests/ and bench/ may
+# include system headers; kernel code may include Linux UAPI headers only.
+check-boundary:
+	@bad=$$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' $(KSRC) /dev/null \
+		$$(find include -name '*.h') | grep -vE '<(linux|asm|asm-generic)/' ); \
+	if [ -n "$$bad" ]; then echo "host boundary violated (kernel code includes a system header):"; \
+		echo "$$bad"; exit 1; fi
+
+-include tools/tools.mk
+-include tests/unit/unit.mk
+-include tests/guest/guest.mk
+-include tests/e2e/e2e.mk
+
+deps:
+	@sh tools/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./linux mem=128M initrd=$(B)/rootfs.cpio.gz
+
+check: deps
+	@$(MAKE) --no-print-directory all check-build
+	@sh tests/run-all.sh all
+
+check-quick:
+	@$(MAKE) --no-print-directory all check-build
+	@sh tests/run-all.sh quick
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(B) linux
+
+.PHONY: all deps run check check-quick check-build check-boundary format clean tools initramfs
+
+-include $(KOBJ:.o=.d) $(HOBJ:.o=.d)

@@ -1,0 +1,43 @@
+/*
+ * The process-engine seam. The kernel runs guest code only through these
+ * calls and never touches ptrace or seccomp itself; an engine owns the host
+ * process behind each address space (struct engine_mm in mm.h).
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include "mm.h"
+#include "task.h"
+
+/* Why engine_run returned. */
+enum engine_event {
+	EV_SYSCALL = 1,  /* t->regs.orig_rax holds the number */
+	EV_FAULT,        /* memory fault at t->trap.addr (code in trap.code) */
+	EV_SIGNAL,       /* other synchronous signal (trap.sig, trap.code) */
+	EV_INTERRUPT,    /* stopped so the kernel can reschedule or signal */
+	EV_DEAD,         /* the host process died (killed from outside) */
+};
+
+/* Boot: prepares the stub code frame. */
+void engine_init(void);
+/* Creates the host process of a new, empty address space. */
+int engine_mm_init(struct mm *mm);
+/* Destroys it. */
+void engine_mm_release(struct mm *mm);
+/* Applies queued memory operations to the host process now. */
+int engine_mm_flush(struct mm *mm);
+/* Runs t's guest code until something needs the kernel. */
+enum engine_event engine_run(struct task *t);
+/* FPU state of t as it is now (fetching it from the host if loaded). */
+void engine_fpu_save(struct task *t);
+/* t->fp has been changed by the kernel: load it before t runs again. */
+void engine_fpu_changed(struct task *t);
+/* t is going away: forget it as the owner of host FPU state. */
+void engine_task_gone(struct task *t);
+/*
+ * Called by the engine while a guest runs and a host event arrived.
+ * Returns true if the guest must be stopped (reschedule, signal, halt).
+ */
+bool kernel_irq_during_guest(void);
+
+#endif

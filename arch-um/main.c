@@ -1,0 +1,146 @@
+/*
+ * Boot: parse the command line, create physical memory, bring up the
+ * subsystems in order, unpack the initramfs, start init and enter the idle
+ * loop. Errors the user can fix (bad option, unreadable initrd) end with a
+ * message and exit status 2 before anything is set up.
+ */
+#include "cmdline.h"
+#include "cpio.h"
+#include "engine.h"
+#include "fs.h"
+#include "host.h"
+#include "kerrno.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+#include "task.h"
+#include "timer.h"
+#include "version.h"
+
+void start_init(struct boot_config *cfg);
+void console_init(const char *spec);
+void chrdevs_init(void);
+extern char **boot_argv;
+
+static struct boot_config cfg;
+char boot_cmdline[1024];
+
+/*
+ * Boot code runs as a pseudo-task so the VFS (which works on behalf of
+ * "current") can unpack the initramfs and mount /dev.
+ */
+static struct task boot_task;
+static struct signal boot_signal;
+
+static void boot_task_init(void)
+{
+	boot_task.signal = &boot_signal;
+	boot_signal.rlim[RLIMIT_NOFILE].rlim_cur = 1024;
+	boot_task.files = files_alloc();
+	boot_task.fs = fs_alloc();
+	boot_task.fs->umask = 0;
+	boot_task.pid = 0;
+	current = &boot_task;
+}
+
+static void boot_task_root(void)
+{
+	boot_task.fs->root.mnt = root_mount;
+	boot_task.fs->root.dentry = root_mount->root;
+	path_get(&boot_task.fs->root);
+	boot_task.fs->cwd = boot_task.fs->root;
+	path_get(&boot_task.fs->cwd);
+}
+
+static void __noreturn usage_error(const char *msg)
+{
+	char buf[512];
+	int n = scnprintf(buf, sizeof(buf),
+			  "linux: %s\nTry 'linux --help' for the list of options.\n", msg);
+
+	host_write_all(2, buf, (size_t)n);
+	host_exit(2);
+}
+
+static void out(const char *s)
+{
+	host_write_all(1, s, strlen(s));
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	void *initrd = NULL;
+	size_t initrd_len = 0;
+	int rc;
+
+	boot_argv = argv;
+	time_init();
+	if (cmdline_parse(argc, argv, &cfg, err, sizeof(err)) < 0)
+		usage_error(err);
+	if (cfg.help) {
+		static char help[4096];
+
+		cmdline_help(help, sizeof(help));
+		out(help);
+		return 0;
+	}
+	if (cfg.version) {
+		out("linux (user-mode kernel) " UML_VERSION ", guest ABI " UTS_RELEASE "\n");
+		return 0;
+	}
+	if (cfg.initrd) {
+		rc = host_load_file(cfg.initrd, &initrd, &initrd_len);
+		if (rc < 0) {
+			scnprintf(err, sizeof(err), "cannot read initrd %s: %s", cfg.initrd,
+				  rc == -EINVAL ? "corrupt compressed data" :
+						  host_strerror(rc));
+			usage_error(err);
+		}
+		if (cpio_parse(initrd, initrd_len, NULL, NULL) < 0) {
+			scnprintf(err, sizeof(err),
+				  "initrd %s is not a cpio archive (newc format, optionally gzip'd)",
+				  cfg.initrd);
+			usage_error(err);
+		}
+	} else if (!cfg.init) {
+		usage_error("no root filesystem: give initrd=<cpio archive> "
+			    "(disk images come with the ubd driver)");
+	}
+	strlcpy(boot_cmdline, cfg.line, sizeof(boot_cmdline));
+	if (cfg.loglevel >= 0)
+		console_loglevel = cfg.loglevel;
+	else if (cfg.quiet)
+		console_loglevel = 4;
+
+	physmem_init(cfg.mem);
+	console_init(cfg.con0);
+	printk(KERN_INFO "Linux version " UTS_RELEASE " (user-mode kernel " UML_VERSION ")\n");
+	printk(KERN_INFO "Kernel command line: %s\n", cfg.line);
+	printk(KERN_INFO "Memory: %lluK available (%lluK physical)\n",
+	       (unsigned long long)(mem_free_pages() * 4),
+	       (unsigned long long)(cfg.mem >> 10));
+	engine_init();
+	printk(KERN_INFO "Process engine: ptrace (PTRACE_SYSEMU)\n");
+	rc = host_irq_init(HZ);
+	if (rc < 0)
+		panic("cannot set up host interrupts: %d", rc);
+	boot_task_init();
+	vfs_init();
+	rc = mount_root("rootfs");
+	if (rc < 0)
+		panic("cannot mount the root filesystem: %d", rc);
+	boot_task_root();
+	if (initrd) {
+		rc = initramfs_unpack(initrd, initrd_len);
+		host_free(initrd);
+		if (rc < 0)
+			panic("initramfs unpacking failed: %d", rc);
+		printk(KERN_INFO "Unpacked initramfs (%zu KiB)\n", initrd_len >> 10);
+	}
+	devtmpfs_mount_dev();
+	start_init(&cfg);
+	current = NULL;
+	cpu_idle_loop();
+}

@@ -1,0 +1,183 @@
+/*
+ * x86-64 signal frames: what a handler finds on its stack (the layout of
+ * Linux's rt_sigframe: return address, ucontext, siginfo, FPU state) and
+ * how rt_sigreturn puts the interrupted context back.
+ */
+#include <asm/signal.h>
+
+#include "arch/regs.h"
+#include "engine.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "sigframe.h"
+#include "task.h"
+
+struct k_sigcontext {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2, fpstate;
+	u64 reserved1[8];
+};
+
+struct k_ucontext {
+	u64 uc_flags, uc_link;
+	struct {
+		u64 ss_sp;
+		s32 ss_flags, pad;
+		u64 ss_size;
+	} uc_stack;
+	struct k_sigcontext mc;
+	u64 uc_sigmask;
+};
+
+struct k_rt_sigframe {
+	u64 pretcode;
+	struct k_ucontext uc;
+	u8 info[128];
+};
+
+_Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
+_Static_assert(offsetof(struct k_rt_sigframe, info) == 312, "frame layout");
+
+#define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4
+#define FLAGS_USER_MASK 0x40dd5ULL /* CF PF AF ZF SF TF DF OF NT AC */
+
+void siginfo_to_user(u8 *out, const struct ksiginfo *si)
+{
+	memset(out, 0, 128);
+	memcpy(out, &si->signo, 4);
+	memcpy(out + 4, &si->errno_, 4);
+	memcpy(out + 8, &si->code, 4);
+	switch (si->signo) {
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGTRAP:
+		if (si->code > 0) {
+			memcpy(out + 16, &si->addr, 8);
+			break;
+		}
+		/* sent by kill */
+		__attribute__((fallthrough));
+	default:
+		memcpy(out + 16, &si->pid, 4);
+		memcpy(out + 20, &si->uid, 4);
+		if (si->signo == SIGCHLD && si->code > 0)
+			memcpy(out + 24, &si->status, 4);
+		else
+			memcpy(out + 24, &si->value, 8);
+	}
+}
+
+static bool on_altstack(struct task *t, u64 sp)
+{
+	return t->altstack_size && sp > t->altstack_sp &&
+	       sp - t->altstack_sp <= t->altstack_size;
+}
+
+int sigframe_setup(struct task *t, int sig, const struct ksigaction *ka,
+		   const struct ksiginfo *info, ksigset_t oldmask)
+{
+	struct uregs *r = &t->regs;
+	struct k_rt_sigframe f;
+	u64 sp = r->rsp - 128, fpaddr, frame;
+
+	if ((ka->flags & SA_ONSTACK) && t->altstack_size && !on_altstack(t, r->rsp))
+		sp = t->altstack_sp + t->altstack_size;
+	engine_fpu_save(t);
+	sp -= sizeof(t->fp);
+	sp = ALIGN_DOWN(sp, 64);
+	fpaddr = sp;
+	frame = ALIGN_DOWN(sp - sizeof(f), 16) - 8;
+
+	memset(&f, 0, sizeof(f));
+	f.pretcode = ka->restorer;
+	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	f.uc.uc_stack.ss_sp = t->altstack_sp;
+	f.uc.uc_stack.ss_size = t->altstack_size;
+	f.uc.uc_stack.ss_flags = t->altstack_size ?
+					 (on_altstack(t, r->rsp) ? SS_ONSTACK : 0) :
+					 SS_DISABLE;
+	f.uc.mc.r8 = r->r8;
+	f.uc.mc.r9 = r->r9;
+	f.uc.mc.r10 = r->r10;
+	f.uc.mc.r11 = r->r11;
+	f.uc.mc.r12 = r->r12;
+	f.uc.mc.r13 = r->r13;
+	f.uc.mc.r14 = r->r14;
+	f.uc.mc.r15 = r->r15;
+	f.uc.mc.rdi = r->rdi;
+	f.uc.mc.rsi = r->rsi;
+	f.uc.mc.rbp = r->rbp;
+	f.uc.mc.rbx = r->rbx;
+	f.uc.mc.rdx = r->rdx;
+	f.uc.mc.rax = r->rax;
+	f.uc.mc.rcx = r->rcx;
+	f.uc.mc.rsp = r->rsp;
+	f.uc.mc.rip = r->rip;
+	f.uc.mc.eflags = r->eflags;
+	f.uc.mc.cs = USER_CS;
+	f.uc.mc.ss = USER_SS;
+	f.uc.mc.trapno = info->code > 0 && sig == SIGSEGV ? 14 : 0;
+	f.uc.mc.err = info->code > 0 && sig == SIGSEGV ? 4 : 0;
+	f.uc.mc.cr2 = info->addr;
+	f.uc.mc.oldmask = oldmask;
+	f.uc.mc.fpstate = fpaddr;
+	f.uc.uc_sigmask = oldmask;
+	siginfo_to_user(f.info, info);
+	if (copy_to_user(fpaddr, &t->fp, sizeof(t->fp)) < 0 ||
+	    copy_to_user(frame, &f, sizeof(f)) < 0)
+		return -EFAULT;
+	r->rsp = frame;
+	r->rip = ka->handler;
+	r->rdi = (u64)sig;
+	r->rsi = frame + offsetof(struct k_rt_sigframe, info);
+	r->rdx = frame + offsetof(struct k_rt_sigframe, uc);
+	r->rax = 0;
+	r->eflags &= ~0x50500ULL; /* clear TF, DF, RF, AC */
+	return 0;
+}
+
+long sigframe_return(struct task *t)
+{
+	struct uregs *r = &t->regs;
+	struct k_rt_sigframe f;
+	u64 frame = r->rsp - 8;
+
+	if (copy_from_user(&f, frame, sizeof(f)) < 0)
+		return -EFAULT;
+	r->r8 = f.uc.mc.r8;
+	r->r9 = f.uc.mc.r9;
+	r->r10 = f.uc.mc.r10;
+	r->r11 = f.uc.mc.r11;
+	r->r12 = f.uc.mc.r12;
+	r->r13 = f.uc.mc.r13;
+	r->r14 = f.uc.mc.r14;
+	r->r15 = f.uc.mc.r15;
+	r->rdi = f.uc.mc.rdi;
+	r->rsi = f.uc.mc.rsi;
+	r->rbp = f.uc.mc.rbp;
+	r->rbx = f.uc.mc.rbx;
+	r->rdx = f.uc.mc.rdx;
+	r->rax = f.uc.mc.rax;
+	r->rcx = f.uc.mc.rcx;
+	r->rsp = f.uc.mc.rsp;
+	r->rip = f.uc.mc.rip;
+	r->eflags = (r->eflags & ~FLAGS_USER_MASK) | (f.uc.mc.eflags & FLAGS_USER_MASK);
+	r->orig_rax = (u64)-1;
+	t->blocked = f.uc.uc_sigmask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	if (f.uc.mc.fpstate) {
+		if (copy_from_user(&t->fp, f.uc.mc.fpstate, sizeof(t->fp)) < 0)
+			return -EFAULT;
+		/* MXCSR reserved bits would make the host refuse the state. */
+		t->fp.fx[26] = 0;
+		t->fp.fx[27] = 0;
+		t->fp.fx[25] &= 0xff;
+		engine_fpu_changed(t);
+	}
+	return 0;
+}

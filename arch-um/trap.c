@@ -1,0 +1,99 @@
+/*
+ * The per-task kernel loop: run the guest through the engine, serve what
+ * stopped it (system call, page fault, other trap), deliver signals, and
+ * give the CPU away when asked to.
+ */
+#include <asm/signal.h>
+#include <asm/siginfo.h>
+
+#include "engine.h"
+#include "kerrno.h"
+#include "mm.h"
+#include "printk.h"
+#include "syscall.h"
+#include "task.h"
+#include "timer.h"
+
+bool machine_stopping;
+
+bool kernel_irq_during_guest(void)
+{
+	irq_poll();
+	return need_resched || signal_pending(current) || machine_stopping;
+}
+
+static void oom_kill(struct task *t, u64 addr)
+{
+	printk(KERN_ERR "Out of memory: Killed process %d (%s) at %llx\n", t->tgid,
+	       t->comm, (unsigned long long)addr);
+	send_sig(SIGKILL, t->group_leader, true);
+}
+
+static void handle_fault(struct task *t)
+{
+	u64 addr = t->trap.addr;
+	int rc = mm_fault(t->mm, addr, FAULT_HOST);
+
+	switch (rc) {
+	case 0:
+		return;
+	case -ENOMEM:
+		oom_kill(t, addr);
+		return;
+	case -EIO:
+		force_sig_fault(SIGBUS, BUS_ADRERR, addr);
+		return;
+	case -EACCES:
+		force_sig_fault(SIGSEGV, SEGV_ACCERR, addr);
+		return;
+	default:
+		force_sig_fault(SIGSEGV, SEGV_MAPERR, addr);
+		return;
+	}
+}
+
+static void ret_to_user(void)
+{
+	for (;;) {
+		if (need_resched)
+			schedule();
+		do_signal();
+		if (!need_resched)
+			return;
+	}
+}
+
+void task_user_loop(void)
+{
+	struct task *t = current;
+
+	for (;;) {
+		enum engine_event ev;
+		u64 t0, t1;
+
+		ret_to_user();
+		t0 = ktime_ns();
+		ev = engine_run(t);
+		t1 = ktime_ns();
+		t->utime_ns += t1 - t0;
+		switch (ev) {
+		case EV_SYSCALL:
+			syscall_dispatch(t);
+			break;
+		case EV_FAULT:
+			handle_fault(t);
+			break;
+		case EV_SIGNAL:
+			force_sig_fault(t->trap.sig, t->trap.code, t->trap.addr);
+			break;
+		case EV_INTERRUPT:
+			break;
+		case EV_DEAD:
+			if (!machine_stopping)
+				printk(KERN_ERR "host process of %s[%d] died\n", t->comm,
+				       t->pid);
+			do_group_exit(SIGKILL);
+		}
+		t->stime_ns += ktime_ns() - t1;
+	}
+}

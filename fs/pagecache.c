@@ -1,0 +1,178 @@
+/*
+ * The page cache: per inode, a three-level radix tree (512 entries per
+ * level) from page index to physmem frame. Cached pages hold one reference
+ * owned by the cache; mappings and readers take their own.
+ */
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+
+#define LEVELS 3
+#define MAX_INDEX (1ULL << (9 * LEVELS))
+
+static u64 *slot(struct inode *i, u64 index, bool create)
+{
+	void **t = (void **)&i->pcache;
+	int level;
+
+	if (index >= MAX_INDEX)
+		return NULL;
+	for (level = LEVELS - 1; level >= 0; level--) {
+		if (!*t) {
+			if (!create)
+				return NULL;
+			*t = kzalloc(PAGE_SIZE);
+			if (!*t)
+				return NULL;
+		}
+		if (level == 0)
+			return &((u64 *)*t)[index & 511];
+		t = &((void **)*t)[(index >> (9 * level)) & 511];
+	}
+	return NULL;
+}
+
+s64 pcache_find(struct inode *i, u64 index)
+{
+	u64 *s = slot(i, index, false);
+
+	return s && *s ? (s64)(*s - 1) : -1;
+}
+
+int pcache_insert(struct inode *i, u64 index, u64 frame)
+{
+	u64 *s = slot(i, index, true);
+
+	if (!s)
+		return index >= MAX_INDEX ? -EFBIG : -ENOMEM;
+	*s = frame + 1;
+	page_map[frame].flags |= PG_CACHE;
+	page_map[frame].owner = i;
+	page_map[frame].index = index;
+	mem_cache_pages++;
+	i->npages++;
+	return 0;
+}
+
+/* Frees pages with index >= from below table t; returns true if empty. */
+static bool trunc_level(struct inode *i, void **t, int level, u64 base, u64 from)
+{
+	bool empty = true;
+	u64 span = 1ULL << (9 * level);
+	int k;
+
+	for (k = 0; k < 512; k++) {
+		u64 idx = base + (u64)k * span;
+
+		if (level == 0) {
+			u64 *e = &((u64 *)t)[k];
+
+			if (!*e)
+				continue;
+			if (idx >= from) {
+				page_put(*e - 1);
+				*e = 0;
+				i->npages--;
+			} else {
+				empty = false;
+			}
+			continue;
+		}
+		if (!t[k])
+			continue;
+		if (idx + span <= from) {
+			empty = false;
+			continue;
+		}
+		if (trunc_level(i, t[k], level - 1, idx, from)) {
+			kfree(t[k]);
+			t[k] = NULL;
+		} else {
+			empty = false;
+		}
+	}
+	return empty;
+}
+
+void pcache_truncate(struct inode *i, u64 from)
+{
+	if (!i->pcache)
+		return;
+	if (trunc_level(i, i->pcache, LEVELS - 1, 0, from)) {
+		kfree(i->pcache);
+		i->pcache = NULL;
+	}
+}
+
+ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos)
+{
+	struct inode *i = f->inode;
+	ssize_t done = 0;
+
+	while (u->resid > 0 && *pos < i->size) {
+		u64 index = *pos >> PAGE_SHIFT;
+		size_t off = *pos & ~PAGE_MASK;
+		size_t n = MIN(PAGE_SIZE - off, i->size - *pos);
+		s64 frame = pcache_find(i, index);
+		long c;
+
+		if (frame < 0 && i->iops && i->iops->getpage) {
+			u64 fr;
+
+			/* A backing store may fill the cache on demand. */
+			if (i->iops->getpage(i, index, false, &fr) == 0) {
+				page_put(fr);
+				frame = (s64)fr;
+			}
+		}
+		if (frame < 0) {
+			static const char zeros[256];
+			size_t z = MIN(n, sizeof(zeros));
+
+			c = uio_copy_to(u, zeros, z);
+		} else {
+			c = uio_copy_to(u, (char *)frame_to_virt((u64)frame) + off, n);
+		}
+		if (c < 0)
+			return done ? done : c;
+		done += c;
+		*pos += (u64)c;
+		if ((size_t)c < n && u->resid > 0 && frame >= 0)
+			break;
+	}
+	return done;
+}
+
+ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos)
+{
+	struct inode *i = f->inode;
+	ssize_t done = 0;
+
+	if (f->flags & O_APPEND)
+		*pos = i->size;
+	while (u->resid > 0) {
+		u64 index = *pos >> PAGE_SHIFT, frame;
+		size_t off = *pos & ~PAGE_MASK;
+		size_t n = MIN(PAGE_SIZE - off, u->resid);
+		int rc = i->iops->getpage(i, index, true, &frame);
+		long c;
+
+		if (rc < 0)
+			return done ? done : rc;
+		c = uio_copy_from(u, (char *)frame_to_virt(frame) + off, n);
+		page_put(frame);
+		if (c < 0)
+			return done ? done : c;
+		done += c;
+		*pos += (u64)c;
+		if (*pos > i->size)
+			i->size = *pos;
+		if ((size_t)c < n)
+			break;
+	}
+	if (done > 0)
+		inode_touch(i, true, true);
+	return done;
+}

@@ -1,0 +1,349 @@
+/* The contents of procfs files, in the formats tools expect. */
+#include <linux/mman.h>
+
+#include "fs.h"
+#include "kerrno.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "mm.h"
+#include "proc.h"
+#include "task.h"
+#include "timer.h"
+#include "tty.h"
+#include "version.h"
+
+int access_mm_read(struct mm *mm, u64 addr, void *buf, size_t n);
+const struct fs_type *fs_type_at(int i);
+const struct chrdev *chrdev_at(int i);
+extern char boot_cmdline[];
+
+#define P(...) (pos += (size_t)scnprintf(buf + pos, len - pos, __VA_ARGS__))
+
+static int gen_meminfo(char *buf, size_t len)
+{
+	size_t pos = 0;
+	u64 total = mem_total_pages() * 4, free = mem_free_pages() * 4;
+	u64 cached = mem_cache_pages * 4;
+
+	P("MemTotal:       %8llu kB\n", (unsigned long long)total);
+	P("MemFree:        %8llu kB\n", (unsigned long long)free);
+	P("MemAvailable:   %8llu kB\n", (unsigned long long)(free + cached));
+	P("Buffers:        %8llu kB\n", 0ULL);
+	P("Cached:         %8llu kB\n", (unsigned long long)cached);
+	P("SwapCached:     %8llu kB\n", 0ULL);
+	P("Active:         %8llu kB\n", (unsigned long long)(mem_anon_pages * 4));
+	P("Inactive:       %8llu kB\n", (unsigned long long)cached);
+	P("SwapTotal:      %8llu kB\n", 0ULL);
+	P("SwapFree:       %8llu kB\n", 0ULL);
+	P("AnonPages:      %8llu kB\n", (unsigned long long)(mem_anon_pages * 4));
+	P("Shmem:          %8llu kB\n", 0ULL);
+	P("Slab:           %8llu kB\n", (unsigned long long)(mem_kernel_pages * 4));
+	P("KernelStack:    %8llu kB\n", 0ULL);
+	P("PageTables:     %8llu kB\n", 0ULL);
+	P("CommitLimit:    %8llu kB\n", (unsigned long long)total);
+	P("Committed_AS:   %8llu kB\n", (unsigned long long)(total - free));
+	return (int)pos;
+}
+
+static int gen_cpuinfo(char *buf, size_t len)
+{
+	size_t pos = 0;
+	u32 v[4] = { 0 }, f[4] = { 1, 0, 0, 0 };
+	char vendor[13];
+
+	__asm__ volatile("cpuid" : "=a"(v[0]), "=b"(v[1]), "=c"(v[2]), "=d"(v[3]) : "a"(0));
+	memcpy(vendor, &v[1], 4);
+	memcpy(vendor + 4, &v[3], 4);
+	memcpy(vendor + 8, &v[2], 4);
+	vendor[12] = 0;
+	__asm__ volatile("cpuid" : "+a"(f[0]), "=b"(f[1]), "=c"(f[2]), "=d"(f[3]));
+	P("processor\t: 0\n");
+	P("vendor_id\t: %s\n", vendor);
+	P("cpu family\t: %u\n", (f[0] >> 8) & 15);
+	P("model\t\t: %u\n", ((f[0] >> 4) & 15) | (((f[0] >> 16) & 15) << 4));
+	P("model name\t: UML virtual CPU\n");
+	P("stepping\t: %u\n", f[0] & 15);
+	P("cpu MHz\t\t: 1000.000\n");
+	P("cache size\t: 0 KB\n");
+	P("physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n");
+	P("fpu\t\t: yes\nflags\t\t: fpu tsc cx8 cmov mmx fxsr sse sse2%s%s%s\n",
+	  (f[2] & 1) ? " pni" : "", (f[2] & (1 << 19)) ? " sse4_1" : "",
+	  (f[2] & (1 << 20)) ? " sse4_2" : "");
+	P("bogomips\t: 2000.00\n\n");
+	return (int)pos;
+}
+
+static int gen_uptime(char *buf, size_t len)
+{
+	size_t pos = 0;
+	u64 ns = ktime_ns();
+
+	P("%llu.%02llu %llu.%02llu\n", (unsigned long long)(ns / NSEC_PER_SEC),
+	  (unsigned long long)(ns % NSEC_PER_SEC) / 10000000,
+	  (unsigned long long)(ns / NSEC_PER_SEC),
+	  (unsigned long long)(ns % NSEC_PER_SEC) / 10000000);
+	return (int)pos;
+}
+
+static int gen_loadavg(char *buf, size_t len)
+{
+	size_t pos = 0;
+	struct task *t;
+	int n = 0;
+
+	list_for_each_entry(t, &all_tasks, all_node)
+		n++;
+	P("0.00 0.00 0.00 %d/%d %llu\n", nr_running(), n, (unsigned long long)nr_forks + 1);
+	return (int)pos;
+}
+
+static int gen_mounts(char *buf, size_t len)
+{
+	size_t pos = 0;
+	struct mount *m = NULL;
+	char path[1024];
+
+	while ((m = mount_next(m)) != NULL) {
+		struct path_ref p = { m, m->root };
+
+		if (path_name(&p, &current->fs->root, path, sizeof(path)) < 0)
+			continue;
+		P("%s %s %s %s 0 0\n", m->devname, path, m->sb->type->name,
+		  (m->flags & 1) ? "ro" : "rw");
+	}
+	return (int)pos;
+}
+
+static int gen_filesystems(char *buf, size_t len)
+{
+	size_t pos = 0;
+	const struct fs_type *t;
+	int i;
+
+	for (i = 0; (t = fs_type_at(i)) != NULL; i++)
+		P("%s\t%s\n", t->nodev ? "nodev" : "", t->name);
+	return (int)pos;
+}
+
+static int gen_stat(char *buf, size_t len)
+{
+	size_t pos = 0;
+	u64 ticks = ktime_ns() / (NSEC_PER_SEC / 100);
+	int running = nr_running();
+
+	P("cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	P("cpu0 0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	P("intr 0\nctxt 0\nbtime %llu\n",
+	  (unsigned long long)((ktime_real_ns() - ktime_ns()) / NSEC_PER_SEC));
+	P("processes %llu\nprocs_running %d\nprocs_blocked 0\n",
+	  (unsigned long long)nr_forks + 1, running);
+	return (int)pos;
+}
+
+static int gen_devices(char *buf, size_t len)
+{
+	size_t pos = 0;
+	const struct chrdev *c;
+	int i;
+
+	P("Character devices:\n");
+	for (i = 0; (c = chrdev_at(i)) != NULL; i++)
+		P("%3u %s\n", c->major, c->name);
+	P("\nBlock devices:\n");
+	return (int)pos;
+}
+
+static char state_char(struct task *t)
+{
+	switch (t->state) {
+	case TASK_RUNNING: return 'R';
+	case TASK_INTERRUPTIBLE: return 'S';
+	case TASK_UNINTERRUPTIBLE: return 'D';
+	case TASK_STOPPED: return 'T';
+	case TASK_ZOMBIE: return 'Z';
+	default: return 'X';
+	}
+}
+
+static const char *state_name(struct task *t)
+{
+	switch (t->state) {
+	case TASK_RUNNING: return "R (running)";
+	case TASK_INTERRUPTIBLE: return "S (sleeping)";
+	case TASK_UNINTERRUPTIBLE: return "D (disk sleep)";
+	case TASK_STOPPED: return "T (stopped)";
+	case TASK_ZOMBIE: return "Z (zombie)";
+	default: return "X (dead)";
+	}
+}
+
+static u64 vm_size(struct mm *mm)
+{
+	struct vma *v;
+	u64 n = 0;
+
+	if (!mm)
+		return 0;
+	list_for_each_entry(v, &mm->vmas, list)
+		n += v->end - v->start;
+	return n;
+}
+
+static int gen_pid_stat(struct task *t, char *buf, size_t len)
+{
+	size_t pos = 0;
+	struct task *p = t->group_leader->parent;
+	int tty_nr = t->signal && t->signal->tty ? (int)MKDEV(4, 0) : 0;
+	u64 hz = NSEC_PER_SEC / 100;
+
+	P("%d (%s) %c %d %d %d %d %d %u %llu 0 %llu 0 %llu %llu %llu %llu 20 0 %d 0 %llu %llu %llu",
+	  t->pid, t->comm, state_char(t), p ? p->tgid : 0,
+	  t->signal ? t->signal->pgid : 0, t->signal ? t->signal->sid : 0, tty_nr,
+	  t->signal && t->signal->tty ? t->signal->tty->pgrp : -1, 0x400000u,
+	  (unsigned long long)t->min_flt, (unsigned long long)t->maj_flt,
+	  (unsigned long long)(t->utime_ns / hz), (unsigned long long)(t->stime_ns / hz),
+	  t->signal ? (unsigned long long)(t->signal->cutime_ns / hz) : 0ULL,
+	  t->signal ? (unsigned long long)(t->signal->cstime_ns / hz) : 0ULL, 1,
+	  (unsigned long long)(t->start_ns / hz), (unsigned long long)vm_size(t->mm),
+	  (unsigned long long)(t->mm ? t->mm->rss : 0));
+	P(" 18446744073709551615 0 0 %llu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0\n",
+	  t->mm ? (unsigned long long)t->mm->stack_start : 0ULL);
+	return (int)pos;
+}
+
+static int gen_pid_status(struct task *t, char *buf, size_t len)
+{
+	size_t pos = 0;
+	struct task *p = t->group_leader->parent;
+	int threads = 0;
+	struct task *th;
+
+	list_for_each_entry(th, &t->group_leader->threads, thread_node)
+		threads++;
+	P("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n",
+	  t->comm, t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid,
+	  p ? p->tgid : 0);
+	P("TracerPid:\t0\nUid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\n", t->uid, t->euid,
+	  t->suid, t->fsuid, t->gid, t->egid, t->sgid, t->fsgid);
+	P("FDSize:\t%d\nGroups:\t\n", t->files ? t->files->max : 0);
+	if (t->mm) {
+		P("VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n",
+		  (unsigned long long)(vm_size(t->mm) >> 10),
+		  (unsigned long long)(vm_size(t->mm) >> 10),
+		  (unsigned long long)(t->mm->rss * 4));
+	}
+	P("Threads:\t%d\n", threads);
+	P("SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",
+	  (unsigned long long)t->pending.set,
+	  t->signal ? (unsigned long long)t->signal->shared.set : 0ULL,
+	  (unsigned long long)t->blocked);
+	P("Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+	P("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+	return (int)pos;
+}
+
+static int gen_mm_strings(struct task *t, u64 start, u64 end, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!t->mm || end <= start)
+		return 0;
+	n = MIN((size_t)(end - start), len - 1);
+	if (access_mm_read(t->mm, start, buf, n) < 0)
+		return 0;
+	return (int)n;
+}
+
+static int gen_pid_maps(struct task *t, char *buf, size_t len)
+{
+	size_t pos = 0;
+	struct vma *v;
+	char path[512];
+
+	if (!t->mm)
+		return 0;
+	list_for_each_entry(v, &t->mm->vmas, list) {
+		const char *name = "";
+
+		path[0] = 0;
+		if (v->file && v->file->path.dentry &&
+		    path_name(&v->file->path, &current->fs->root, path, sizeof(path)) >= 0)
+			name = path;
+		else if (v->flags & VM_HEAP)
+			name = "[heap]";
+		else if (v->flags & VM_STACK)
+			name = "[stack]";
+		P("%08llx-%08llx %c%c%c%c %08llx 00:00 %llu",
+		  (unsigned long long)v->start, (unsigned long long)v->end,
+		  (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
+		  (v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & VM_SHARED) ? 's' : 'p',
+		  (unsigned long long)(v->pgoff << 12),
+		  v->file ? (unsigned long long)v->file->inode->ino : 0ULL);
+		if (*name)
+			P("%*s%s", 8, "", name);
+		P("\n");
+	}
+	return (int)pos;
+}
+
+int proc_generate(int kind, int pid, char *buf, size_t len)
+{
+	struct task *t = pid ? task_by_pid(pid) : NULL;
+	size_t pos = 0;
+
+	if (pid && !t)
+		return -ESRCH;
+	switch (kind) {
+	case PROC_MEMINFO: return gen_meminfo(buf, len);
+	case PROC_CPUINFO: return gen_cpuinfo(buf, len);
+	case PROC_UPTIME: return gen_uptime(buf, len);
+	case PROC_LOADAVG: return gen_loadavg(buf, len);
+	case PROC_MOUNTS:
+	case PROC_PID_MOUNTS: return gen_mounts(buf, len);
+	case PROC_FILESYSTEMS: return gen_filesystems(buf, len);
+	case PROC_VERSION:
+		P("Linux version %s (user-mode kernel) %s\n", UTS_RELEASE, UTS_VERSION);
+		return (int)pos;
+	case PROC_STAT: return gen_stat(buf, len);
+	case PROC_CMDLINE:
+		P("%s\n", boot_cmdline);
+		return (int)pos;
+	case PROC_DEVICES: return gen_devices(buf, len);
+	case PROC_PID_STAT: return gen_pid_stat(t, buf, len);
+	case PROC_PID_STATUS: return gen_pid_status(t, buf, len);
+	case PROC_PID_CMDLINE:
+		return t->mm ? gen_mm_strings(t, t->mm->arg_start, t->mm->arg_end, buf, len) : 0;
+	case PROC_PID_ENVIRON:
+		return t->mm ? gen_mm_strings(t, t->mm->env_start, t->mm->env_end, buf, len) : 0;
+	case PROC_PID_COMM:
+		P("%s\n", t->comm);
+		return (int)pos;
+	case PROC_PID_MAPS: return gen_pid_maps(t, buf, len);
+	case PROC_PID_STATM: {
+		u64 sz = vm_size(t->mm) >> 12, rss = t->mm ? t->mm->rss : 0;
+
+		P("%llu %llu 0 0 0 0 0\n", (unsigned long long)sz, (unsigned long long)rss);
+		return (int)pos;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+long proc_write_file(int kind, int pid, const char *buf, size_t len)
+{
+	struct task *t = pid ? task_by_pid(pid) : NULL;
+
+	if (kind == PROC_PID_COMM && t) {
+		char name[16];
+		size_t n = MIN(len, sizeof(name) - 1);
+
+		memcpy(name, buf, n);
+		name[n] = 0;
+		if (n && name[n - 1] == '\n')
+			name[n - 1] = 0;
+		strlcpy(t->comm, name, sizeof(t->comm));
+		return (long)len;
+	}
+	return -EINVAL;
+}

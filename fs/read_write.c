@@ -1,0 +1,306 @@
+/* read/write and friends, seeking, sendfile, sync. */
+#include <linux/uio.h>
+
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "syscall.h"
+
+#define MAX_RW_COUNT 0x7ffff000L
+
+s64 generic_llseek(struct file *f, s64 off, int whence)
+{
+	s64 base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (s64)f->pos;
+		break;
+	case SEEK_END:
+		base = (s64)f->inode->size;
+		break;
+	case SEEK_DATA:
+		if (off < 0 || (u64)off >= f->inode->size)
+			return -ENXIO;
+		f->pos = (u64)off;
+		return off;
+	case SEEK_HOLE:
+		if (off < 0 || (u64)off >= f->inode->size)
+			return -ENXIO;
+		f->pos = f->inode->size;
+		return (s64)f->pos;
+	default:
+		return -EINVAL;
+	}
+	if (off > 0 ? base > INT64_MAX_K - off : base + off < 0)
+		return -EINVAL;
+	f->pos = (u64)(base + off);
+	if (S_ISDIR(f->inode->mode) && whence == SEEK_SET)
+		f->dir_pos = (u64)off;
+	return (s64)f->pos;
+}
+
+static bool seekable(struct file *f)
+{
+	u32 m = f->inode->mode;
+
+	return !S_ISFIFO(m) && !S_ISSOCK(m) && !S_ISCHR(m);
+}
+
+static ssize_t do_read(struct file *f, struct uio *u, s64 pos)
+{
+	u64 p;
+	ssize_t r;
+
+	if (!(f->mode & FMODE_READ))
+		return -EBADF;
+	if (S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!f->fops || !f->fops->read)
+		return -EINVAL;
+	if (pos >= 0) {
+		if (!seekable(f))
+			return -ESPIPE;
+		p = (u64)pos;
+		return f->fops->read(f, u, &p);
+	}
+	p = f->pos;
+	r = f->fops->read(f, u, &p);
+	if (seekable(f))
+		f->pos = p;
+	return r;
+}
+
+static ssize_t do_write(struct file *f, struct uio *u, s64 pos)
+{
+	u64 p;
+	ssize_t r;
+
+	if (!(f->mode & FMODE_WRITE))
+		return -EBADF;
+	if (!f->fops || !f->fops->write)
+		return -EINVAL;
+	if (pos >= 0) {
+		if (!seekable(f))
+			return -ESPIPE;
+		p = (u64)pos;
+		return f->fops->write(f, u, &p);
+	}
+	p = f->pos;
+	r = f->fops->write(f, u, &p);
+	if (seekable(f))
+		f->pos = p;
+	return r;
+}
+
+static long rw_one(int fd, u64 buf, size_t count, s64 pos, bool write)
+{
+	struct file *f = fget(fd);
+	struct uio u;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if ((long)count < 0)
+		count = MAX_RW_COUNT;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	uio_init_user(&u, buf, count);
+	r = write ? do_write(f, &u, pos) : do_read(f, &u, pos);
+	file_put(f);
+	return r;
+}
+
+long sys_read(int fd, u64 buf, size_t count)
+{
+	return rw_one(fd, buf, count, -1, false);
+}
+
+long sys_write(int fd, u64 buf, size_t count)
+{
+	return rw_one(fd, buf, count, -1, true);
+}
+
+long sys_pread64(int fd, u64 buf, size_t count, s64 pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return rw_one(fd, buf, count, pos, false);
+}
+
+long sys_pwrite64(int fd, u64 buf, size_t count, s64 pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return rw_one(fd, buf, count, pos, true);
+}
+
+static long rw_vec(int fd, u64 uiov, int cnt, s64 pos, bool write)
+{
+	struct iovec iov[64];
+	struct uio_seg segs[64];
+	struct file *f;
+	struct uio u;
+	size_t total = 0;
+	long r;
+	int i;
+
+	if (cnt < 0 || cnt > 1024)
+		return -EINVAL;
+	if (cnt > 64)
+		cnt = 64; /* a short transfer, which POSIX allows */
+	if (copy_from_user(iov, uiov, sizeof(iov[0]) * (size_t)cnt) < 0)
+		return -EFAULT;
+	for (i = 0; i < cnt; i++) {
+		if ((long)iov[i].iov_len < 0)
+			return -EINVAL;
+		segs[i].base = (u64)(uintptr_t)iov[i].iov_base;
+		segs[i].len = iov[i].iov_len;
+		total += iov[i].iov_len;
+	}
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	u.kernel = false;
+	u.segs = segs;
+	u.nseg = cnt;
+	u.cur = 0;
+	u.off = 0;
+	u.resid = total;
+	r = write ? do_write(f, &u, pos) : do_read(f, &u, pos);
+	file_put(f);
+	return r;
+}
+
+long sys_readv(int fd, u64 iov, int cnt)
+{
+	return rw_vec(fd, iov, cnt, -1, false);
+}
+
+long sys_writev(int fd, u64 iov, int cnt)
+{
+	return rw_vec(fd, iov, cnt, -1, true);
+}
+
+long sys_preadv(int fd, u64 iov, int cnt, s64 pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return rw_vec(fd, iov, cnt, pos, false);
+}
+
+long sys_pwritev(int fd, u64 iov, int cnt, s64 pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return rw_vec(fd, iov, cnt, pos, true);
+}
+
+long sys_lseek(int fd, s64 off, int whence)
+{
+	struct file *f = fget(fd);
+	s64 r;
+
+	if (!f)
+		return -EBADF;
+	if (!seekable(f)) {
+		r = -ESPIPE;
+	} else if (f->fops && f->fops->llseek) {
+		r = f->fops->llseek(f, off, whence);
+	} else {
+		r = generic_llseek(f, off, whence);
+	}
+	file_put(f);
+	return (long)r;
+}
+
+long sys_sendfile(int out_fd, int in_fd, u64 uoff, size_t count)
+{
+	struct file *in = fget(in_fd), *out = fget(out_fd);
+	char *buf = NULL;
+	s64 off = -1;
+	long done = 0;
+
+	if (!in || !out) {
+		done = -EBADF;
+		goto out;
+	}
+	if (uoff && copy_from_user(&off, uoff, sizeof(off)) < 0) {
+		done = -EFAULT;
+		goto out;
+	}
+	buf = kmalloc(PAGE_SIZE);
+	if (!buf) {
+		done = -ENOMEM;
+		goto out;
+	}
+	while ((size_t)done < count) {
+		size_t n = MIN(count - (size_t)done, PAGE_SIZE);
+		struct uio u;
+		ssize_t r, w;
+
+		uio_init_kernel(&u, buf, n);
+		r = do_read(in, &u, uoff ? off : -1);
+		if (r <= 0) {
+			if (r < 0 && !done)
+				done = r;
+			break;
+		}
+		uio_init_kernel(&u, buf, (size_t)r);
+		w = do_write(out, &u, -1);
+		if (w <= 0) {
+			if (w < 0 && !done)
+				done = w;
+			break;
+		}
+		if (uoff)
+			off += w;
+		done += w;
+		if (w < r)
+			break;
+	}
+	if (uoff && done >= 0 && copy_to_user(uoff, &off, sizeof(off)) < 0)
+		done = -EFAULT;
+out:
+	kfree(buf);
+	file_put(in);
+	file_put(out);
+	return done;
+}
+
+static long fsync_fd(int fd)
+{
+	struct file *f = fget(fd);
+	long r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (f->fops && f->fops->fsync)
+		r = f->fops->fsync(f);
+	file_put(f);
+	return r;
+}
+
+long sys_fsync(int fd)
+{
+	return fsync_fd(fd);
+}
+
+long sys_fdatasync(int fd)
+{
+	return fsync_fd(fd);
+}
+
+long sys_syncfs(int fd)
+{
+	return fsync_fd(fd);
+}
+
+long sys_sync(void)
+{
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* Brings up the filesystems and the device nodes, in order. */
+#include "fs.h"
+
+void mem_devices_init(void);
+void tty_devices_init(void);
+void console_start(void);
+
+void vfs_init(void)
+{
+	tmpfs_init();
+	devtmpfs_init();
+	procfs_init();
+	sysfs_init();
+	mem_devices_init();
+	tty_devices_init();
+	console_start();
+}

@@ -1,0 +1,44 @@
+/*
+ * The kernel command line, UML style: "key=value" options the kernel
+ * knows, plain words and unknown "key=value" pairs for init (as argv and
+ * environment), everything after "--" for init's argv.
+ */
+#ifndef CMDLINE_H
+#define CMDLINE_H
+
+#include "types.h"
+
+#define CMDLINE_MAX_INIT 32
+
+struct boot_config {
+	u64 mem;              /* bytes of guest physical memory */
+	const char *initrd;   /* host path of the initramfs */
+	const char *init;     /* init= */
+	const char *rdinit;   /* rdinit= */
+	const char *root;
+	bool rw;
+	bool quiet;
+	int loglevel;         /* -1: default */
+	const char *umid;
+	const char *uml_dir;
+	const char *con0;
+	bool help, version;
+	const char *init_argv[CMDLINE_MAX_INIT + 1]; /* [0] left for init */
+	int init_argc;
+	const char *init_envp[CMDLINE_MAX_INIT + 1];
+	int init_envc;
+	char line[1024];      /* the whole command line, for the boot log */
+};
+
+/*
+ * Parses argv[1..argc-1] into cfg. Returns 0, or -EINVAL with a message
+ * for the user in err. Strings in cfg point into argv.
+ */
+int cmdline_parse(int argc, char **argv, struct boot_config *cfg, char *err,
+		  size_t errlen);
+/* Parses "128M", "1G", "4096K", "65536" into bytes; 0 or -EINVAL. */
+int parse_size(const char *s, u64 *out);
+/* Writes the --help text into buf; returns its length. */
+size_t cmdline_help(char *buf, size_t len);
+
+#endif

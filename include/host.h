@@ -1,0 +1,138 @@
+/*
+ * The host boundary. Everything the kernel needs from the host operating
+ * system goes through these functions, implemented in host/ (the only code
+ * that sees libc). They are thin and carry no policy: they retry EINTR
+ * where that is harmless and return a negative errno on failure.
+ *
+ * Signal numbers, clock ids, mmap/ptrace constants and errno values are
+ * the same on host and guest (both x86-64 Linux), so the UAPI constants
+ * are used on both sides.
+ */
+#ifndef HOST_H
+#define HOST_H
+
+#include "types.h"
+
+/* --- process --- */
+void __noreturn host_exit(int status);
+int host_getpid(void);
+/* Copies the value of environment variable name, or returns NULL. */
+const char *host_getenv(const char *name);
+
+/* --- memory --- */
+/* Creates an anonymous memory file of size bytes; returns its fd. */
+int host_memfd_create(const char *name, u64 size);
+/* mmap; returns the address or an error pointer (see kerrno.h). */
+void *host_mmap(void *addr, size_t len, int prot, int flags, int fd, u64 off);
+int host_munmap(void *addr, size_t len);
+/* Transient buffers for boot-time work (the initrd), never kernel state. */
+void *host_alloc(size_t n);
+void host_free(void *p);
+
+/* --- files --- */
+int host_open(const char *path, int flags, int mode);
+int host_close(int fd);
+ssize_t host_read(int fd, void *buf, size_t n);
+ssize_t host_write(int fd, const void *buf, size_t n);
+/* Writes all n bytes (retrying short writes); 0 or -errno. */
+int host_write_all(int fd, const void *buf, size_t n);
+/*
+ * Reads a whole file into a host_alloc()'d buffer, inflating it if it is
+ * gzip-compressed. On success *data and *len describe it (free with
+ * host_free); returns -errno, or -EINVAL for corrupt compressed data.
+ */
+int host_load_file(const char *path, void **data, size_t *len);
+int host_set_nonblock(int fd);
+
+/* --- terminal (the console's host side) --- */
+bool host_isatty(int fd);
+/* Puts a host tty in raw mode; the original mode is restored at exit. */
+int host_tty_raw(int fd);
+void host_tty_restore(void);
+int host_tty_winsize(int fd, u16 *rows, u16 *cols);
+
+/* --- time --- */
+/* Nanoseconds on the given host clock (CLOCK_MONOTONIC, CLOCK_REALTIME). */
+u64 host_clock_ns(int clock);
+
+/*
+ * --- interrupts ---
+ * host_irq_init() starts a periodic tick of hz per second and installs the
+ * handlers for the host signals the kernel uses. Handlers only set flags;
+ * the kernel looks at them at safe points.
+ */
+struct host_irq_flags {
+	volatile int tick;      /* a tick happened since last cleared */
+	volatile int terminate; /* SIGTERM/SIGHUP/SIGINT received */
+};
+extern struct host_irq_flags host_irq;
+int host_irq_init(unsigned hz);
+/* Registers fd in the event set; token comes back from host_irq_wait. */
+int host_irq_watch(int fd, u64 token);
+int host_irq_unwatch(int fd);
+/*
+ * Waits up to timeout_ns (0 = poll, -1 = forever) for watched fds to be
+ * readable or a host signal; stores ready tokens, returns their count.
+ */
+int host_irq_wait(s64 timeout_ns, u64 *tokens, int max);
+
+/*
+ * --- process engine support (ptrace) ---
+ * host_proc_spawn creates a child process for a new guest address space:
+ * it keeps only the physmem fd, maps the stub code and data pages from it,
+ * arranges to be traced, unmaps everything else (by jumping to clean_entry
+ * in the stub) and stops. Returns the child's pid or -errno.
+ */
+struct host_stub_layout {
+	int physmem_fd;
+	u64 code_off, code_len;   /* stub code in physmem */
+	u64 data_off, data_len;   /* this address space's stub data */
+	unsigned long code_addr;  /* where the stub code lives in the child */
+	unsigned long data_addr;
+	unsigned long clean_entry; /* stub routine that unmaps the rest */
+};
+int host_proc_spawn(const struct host_stub_layout *l);
+/* Kills (SIGKILL) and reaps a child created by host_proc_spawn. */
+void host_proc_kill(int pid);
+int host_kill(int pid, int sig);
+
+/* Resume styles for host_ptrace_resume. */
+#define HOST_RESUME_SYSEMU 1 /* run guest code, stop at its next syscall */
+#define HOST_RESUME_CONT 2   /* run (stub code), syscalls execute */
+#define HOST_RESUME_SINGLESTEP 3
+int host_ptrace_resume(int pid, int how, int sig);
+int host_ptrace_getregs(int pid, void *regs);     /* user_regs_struct */
+int host_ptrace_setregs(int pid, const void *regs);
+int host_ptrace_getfpregs(int pid, void *fx);     /* 512-byte fxsave */
+int host_ptrace_setfpregs(int pid, const void *fx);
+
+/* What stopped a traced child. */
+struct host_stop {
+	int kind;          /* HOST_STOP_* */
+	int sig;           /* signal that stopped it / killed it */
+	int si_code;       /* for HOST_STOP_SIGNAL */
+	unsigned long addr; /* si_addr for fault signals */
+	int status;        /* raw exit status for HOST_STOP_EXITED */
+};
+#define HOST_STOP_SYSCALL 1   /* syscall-stop under SYSEMU */
+#define HOST_STOP_SIGNAL 2    /* signal-delivery-stop (fault, trap, ...) */
+#define HOST_STOP_EXITED 3    /* the child died */
+#define HOST_STOP_INTERRUPTED 4 /* our wait was interrupted by a tick */
+/*
+ * Waits for pid to stop. If interruptible and a host signal arrives first,
+ * returns with kind HOST_STOP_INTERRUPTED and the child still running.
+ */
+int host_ptrace_wait(int pid, bool interruptible, struct host_stop *st);
+
+/* --- randomness --- */
+int host_getrandom(void *buf, size_t n);
+
+/* --- misc --- */
+/* Replaces this process with a fresh ./linux (reboot); returns on error. */
+void host_reexec(char **argv);
+/* Text for an errno value (positive or negative). */
+const char *host_strerror(int err);
+/* Host nodename for uname-like boot log; fills buf. */
+void host_uname_release(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * Memory management. Guest physical memory is one host memory file of mem=
+ * bytes ("physmem"), mapped whole into the kernel. Every page the kernel
+ * allocates (guest pages, page cache, page tables, kernel objects, kernel
+ * stacks) is a frame of physmem, so the guest's memory use is bounded by
+ * mem= and visible in /proc/meminfo.
+ *
+ * All state here belongs to the kernel CPU thread; no locks.
+ */
+#ifndef MM_H
+#define MM_H
+
+#include "types.h"
+#include "list.h"
+#include "arch/regs.h"
+
+/* --- physical memory --- */
+extern char *physmem_base; /* [I] host address of frame 0 */
+extern u64 physmem_frames; /* [I] number of frames */
+extern int physmem_fd;     /* [I] host fd of the memory file */
+
+struct page {
+	u32 refcount;
+	u16 flags;
+	u8 order;      /* buddy order of a free block or a big allocation */
+	u8 slab_class; /* for PG_SLAB */
+	u32 next, prev; /* buddy free-list links (frame numbers) */
+	u32 pad;
+	void *owner;    /* page cache: the owning inode */
+	u64 index;      /* page cache: offset in pages */
+};
+#define PG_FREE 0x01
+#define PG_SLAB 0x02
+#define PG_KBIG 0x04
+#define PG_ANON 0x08  /* private anonymous page of a process */
+#define PG_CACHE 0x10 /* belongs to a page cache (file data) */
+#define PG_RESERVED 0x20
+
+extern struct page *page_map;
+
+static inline void *frame_to_virt(u64 frame)
+{
+	return physmem_base + (frame << 12);
+}
+static inline u64 virt_to_frame(const void *p)
+{
+	return (u64)((const char *)p - physmem_base) >> 12;
+}
+static inline struct page *frame_page(u64 frame)
+{
+	return &page_map[frame];
+}
+
+void physmem_init(u64 bytes);
+/* Allocates 2^order contiguous frames; returns the first or -1. */
+s64 frames_alloc(unsigned order);
+void frames_free(u64 frame, unsigned order);
+/* One page: refcount 1, zeroed if zero is set. */
+s64 page_alloc(bool zero);
+void page_get(u64 frame);
+/* Drops a reference; frees the frame when it reaches zero. */
+void page_put(u64 frame);
+u64 mem_free_pages(void);
+u64 mem_total_pages(void);
+extern u64 mem_anon_pages, mem_cache_pages, mem_kernel_pages;
+
+void *kmalloc(size_t n);
+void *kzalloc(size_t n);
+void kfree(void *p);
+char *kstrdup(const char *s);
+char *kstrndup(const char *s, size_t n);
+
+/* --- address spaces --- */
+#define VM_SHARED 0x1
+#define VM_GROWSDOWN 0x2
+#define VM_STACK 0x4
+#define VM_HEAP 0x8
+
+struct file;
+
+struct vma {
+	struct list_head list; /* in mm->vmas, sorted by start */
+	u64 start, end;        /* [start, end), page aligned */
+	u32 prot;              /* PROT_* the guest asked for */
+	u32 flags;             /* VM_* */
+	struct file *file;     /* file mapping (holds a reference) or NULL */
+	u64 pgoff;             /* file offset of start, in pages */
+};
+
+/* The host side of an address space, owned by the process engine. */
+struct engine_mm {
+	int pid;               /* host process of this address space */
+	s64 data_frame;        /* first frame of its stub data area */
+	u64 nops;              /* queued stub operations */
+	struct task *fp_owner; /* whose FPU state the host process holds */
+};
+
+struct mm {
+	int users;              /* tasks sharing it (threads, vfork child) */
+	struct list_head vmas;
+	u64 *pgd;               /* page-table root (kernel pointer) */
+	u64 brk_start, brk;
+	u64 stack_start;        /* top of the initial stack */
+	u64 arg_start, arg_end, env_start, env_end;
+	u64 mmap_base;
+	u64 rss;                /* pages mapped */
+	struct file *exe;       /* the executable (for /proc/pid/exe) */
+	struct engine_mm eng;
+};
+
+/* Page-table entry bits; the frame number is in bits 12 and up. */
+#define PTE_PRESENT 0x1
+#define PTE_WRITE 0x2  /* may be mapped writable (exclusive or shared) */
+#define PTE_MAPPED 0x4 /* currently mapped in the host process */
+
+struct mm *mm_create(void);
+struct mm *mm_fork(struct mm *old);
+void mm_put(struct mm *mm);
+struct vma *vma_find(struct mm *mm, u64 addr);
+/* Creates a mapping at a fixed place, replacing what was there. */
+long mm_map(struct mm *mm, u64 start, u64 len, u32 prot, u32 flags,
+	    struct file *file, u64 pgoff);
+/* Finds room for len bytes at or below hint's region (top-down). */
+u64 mm_get_unmapped(struct mm *mm, u64 hint, u64 len);
+int mm_unmap(struct mm *mm, u64 start, u64 len);
+int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot);
+
+#define FAULT_READ 1
+#define FAULT_WRITE 2
+#define FAULT_HOST 3 /* reported by the host; access type unknown */
+/*
+ * Resolves a fault at addr. Returns 0, -EFAULT (no mapping: SEGV_MAPERR),
+ * -EACCES (protection: SEGV_ACCERR), -ENOMEM (out of memory) or -EIO
+ * (beyond the end of a mapped file: SIGBUS).
+ */
+int mm_fault(struct mm *mm, u64 addr, int access);
+
+/* Guest memory access through the kernel's own page tables. */
+int copy_from_user(void *dst, u64 src, size_t n);
+int copy_to_user(u64 dst, const void *src, size_t n);
+int clear_user(u64 dst, size_t n);
+/* Copies a NUL-terminated string of at most max bytes (incl. NUL). */
+long strncpy_from_user(char *dst, u64 src, size_t max);
+/* Copies a user path into a kmalloc'd buffer; returns it or ERR_PTR. */
+char *user_path(u64 src);
+
+/* --- process engine hooks used by mm --- */
+void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame);
+void engine_queue_munmap(struct mm *mm, u64 addr, u64 len);
+
+#endif

@@ -1,0 +1,28 @@
+/* procfs internals shared by the files of fs/proc. */
+#ifndef PROC_H
+#define PROC_H
+
+#include "types.h"
+
+enum {
+	PROC_ROOT = 1, PROC_MEMINFO, PROC_CPUINFO, PROC_UPTIME, PROC_LOADAVG,
+	PROC_MOUNTS, PROC_FILESYSTEMS, PROC_VERSION, PROC_STAT, PROC_CMDLINE,
+	PROC_DEVICES, PROC_SELF, PROC_THREAD_SELF, PROC_SYS,
+	PROC_PID_DIR, PROC_TID_DIR, PROC_PID_STAT, PROC_PID_STATUS,
+	PROC_PID_CMDLINE, PROC_PID_COMM, PROC_PID_MAPS, PROC_PID_STATM,
+	PROC_PID_ENVIRON, PROC_PID_MOUNTS, PROC_PID_FD, PROC_PID_EXE,
+	PROC_PID_CWD, PROC_PID_ROOT, PROC_PID_TASK, PROC_FD_LINK,
+};
+
+struct proc_entry {
+	const char *name;
+	int kind;
+	u32 mode;
+};
+
+/* Writes the text of a proc file into buf; returns its length. */
+int proc_generate(int kind, int pid, char *buf, size_t len);
+/* Handles a write to a writable proc file. */
+long proc_write_file(int kind, int pid, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * Tasks (threads of guest processes), thread groups, and the scheduler.
+ *
+ * Ownership legend: every field belongs to the kernel CPU thread (there is
+ * one); [I] set at creation and never changed; [S] shared between the
+ * threads of a group (lives in struct signal); [T] private to the task.
+ */
+#ifndef TASK_H
+#define TASK_H
+
+#include <asm/signal.h>
+#include <linux/resource.h>
+
+#include "arch/regs.h"
+#include "list.h"
+#include "types.h"
+
+struct mm;
+struct files;
+struct fs_struct;
+struct tty;
+struct file;
+
+typedef u64 ksigset_t; /* signals 1..64, bit (sig - 1) */
+#define KSIG_NSIG 64
+#define sigbit(sig) (1ULL << ((sig) - 1))
+#ifndef SS_ONSTACK
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#endif
+
+struct ksigaction {
+	u64 handler; /* SIG_DFL (0), SIG_IGN (1) or a guest address */
+	u64 flags;
+	u64 restorer;
+	ksigset_t mask;
+};
+
+struct ksiginfo {
+	int signo, code, errno_;
+	int pid, uid;
+	int status;  /* SIGCHLD */
+	u64 addr;    /* fault address */
+	u64 value;   /* sigqueue value */
+};
+
+struct sigqueue {
+	struct list_head list;
+	struct ksiginfo info;
+};
+
+struct sigpending {
+	ksigset_t set;
+	struct list_head queue; /* struct sigqueue, in arrival order */
+};
+
+/* Signal handlers, shared by CLONE_SIGHAND. */
+struct sighand {
+	int users;
+	struct ksigaction action[KSIG_NSIG];
+};
+
+/* Per-thread-group state, shared by CLONE_THREAD. */
+struct signal {
+	int users;
+	struct sigpending shared;   /* [S] process-directed signals */
+	int pgid, sid;              /* [S] process group, session */
+	struct tty *tty;            /* [S] controlling terminal */
+	int group_exit;             /* [S] exit_group in progress */
+	int group_exit_code;        /* [S] wait status of the group */
+	int stop_state;             /* [S] 0, or stopped by this signal */
+	int notify_parent;          /* [S] a stop/continue to report */
+	int live;                   /* [S] threads not yet exited */
+	struct rlimit rlim[RLIM_NLIMITS];
+	u64 utime_ns, stime_ns;     /* [S] of exited threads */
+	u64 cutime_ns, cstime_ns;   /* [S] of waited-for children */
+	u64 it_real_expires, it_real_interval; /* ITIMER_REAL, ns */
+	struct ktimer *it_real_timer;
+};
+
+/* A wait queue: tasks sleeping until something happens. */
+struct wait_queue {
+	struct list_head waiters;
+};
+struct waiter {
+	struct list_head list;
+	struct task *task;
+};
+#define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).waiters) }
+
+enum task_state {
+	TASK_RUNNING,          /* runnable or running */
+	TASK_INTERRUPTIBLE,    /* sleeping, signals wake it */
+	TASK_UNINTERRUPTIBLE,  /* sleeping, only the event wakes it */
+	TASK_STOPPED,          /* job-control stop */
+	TASK_ZOMBIE,           /* exited, waiting to be reaped */
+	TASK_DEAD,
+};
+
+struct task {
+	int pid;                    /* [I] thread id */
+	int tgid;                   /* [I] process id */
+	struct task *group_leader;  /* [I] */
+	struct task *parent;        /* process that waits for us (leader) */
+	struct list_head children;  /* leaders of child processes */
+	struct list_head sibling;   /* in parent->children */
+	struct list_head thread_node; /* in group_leader->threads */
+	struct list_head threads;   /* leader only: all threads incl. itself */
+	struct list_head all_node;  /* in the global task list */
+	struct list_head run_node;  /* in the run queue when runnable */
+	enum task_state state;      /* [T] */
+	bool on_rq;                 /* [T] in the run queue */
+	const char *wchan;          /* [T] what it sleeps on, for ps/sysrq */
+	int exit_code;              /* [T] wait status of this task */
+	int exit_signal;            /* [I] signal to parent on exit */
+	bool exiting;               /* [T] do_exit has begun / kill pending */
+	bool vfork_done;
+	struct task *vfork_parent;  /* parent sleeping until exec/exit */
+
+	struct mm *mm;
+	struct files *files;
+	struct fs_struct *fs;
+	struct sighand *sighand;
+	struct signal *signal;
+
+	ksigset_t blocked;          /* [T] */
+	ksigset_t saved_mask;       /* [T] restored after sigsuspend etc */
+	bool restore_mask;          /* [T] */
+	struct sigpending pending;  /* [T] thread-directed signals */
+	u64 altstack_sp, altstack_size;
+	int altstack_flags;
+
+	struct uregs regs;          /* [T] guest registers */
+	struct fpstate fp;          /* [T] when not loaded in the host */
+	/* Why the guest stopped last (filled by the engine). */
+	struct {
+		int kind, sig, code;
+		u64 addr;
+	} trap;
+
+	void *kstack;               /* [I] kernel stack base */
+	void *ksp;                  /* [T] saved kernel stack pointer */
+
+	u64 set_child_tid, clear_child_tid, robust_list;
+	int uid, euid, suid, gid, egid, sgid, fsuid, fsgid;
+	u32 ngroups;
+	u32 groups[32];
+	char comm[16];
+	u64 start_ns;               /* boot-relative */
+	u64 utime_ns, stime_ns;     /* [T] */
+	u64 run_start_ns;
+	int slice;                  /* ticks left before preemption */
+	u64 min_flt, maj_flt;
+	struct ktimer *sleep_timer;
+	int syscall_nr;             /* the syscall in progress, -1 if none */
+	/* Restart block for nanosleep-like calls. */
+	struct {
+		long (*fn)(struct task *t);
+		u64 a0, a1, a2, a3;
+	} restart;
+	bool in_syscall;
+	u32 personality;
+	u64 waitq_token;
+	void *tty_ctx;
+};
+
+extern struct task *current;
+extern struct list_head all_tasks;
+extern struct task *init_task;
+extern u64 nr_forks;
+
+/* --- scheduler --- */
+void sched_init(void);
+/* Gives the CPU away; returns when this task runs again. */
+void schedule(void);
+/* Makes a sleeping or new task runnable. */
+void wake_up_task(struct task *t);
+/* Runs the idle loop on the boot stack; never returns. */
+void __noreturn cpu_idle_loop(void);
+/* Asks for a reschedule at the next safe point. */
+extern bool need_resched;
+/* Prepares t's kernel stack so that it starts in fn. */
+void task_prepare_stack(struct task *t, void (*fn)(void));
+void sched_tick(void);
+int nr_running(void);
+
+/* --- wait queues --- */
+void wq_init(struct wait_queue *wq);
+void wake_up(struct wait_queue *wq);
+void wait_add(struct wait_queue *wq, struct waiter *w);
+void wait_remove(struct waiter *w);
+/*
+ * Sleeps on wq until cond holds. Interruptible sleeps return -ERESTARTSYS
+ * when a signal is pending. wchan names the wait (ps, sysrq t).
+ */
+#define wait_event_interruptible(wq, cond, wchan_)                       \
+	({                                                               \
+		long __ret = 0;                                          \
+		struct waiter __w;                                       \
+		wait_add((wq), &__w);                                    \
+		for (;;) {                                               \
+			current->state = TASK_INTERRUPTIBLE;             \
+			if (cond)                                        \
+				break;                                   \
+			if (signal_pending(current)) {                   \
+				__ret = -ERESTARTSYS;                    \
+				break;                                   \
+			}                                                \
+			current->wchan = (wchan_);                       \
+			schedule();                                      \
+		}                                                        \
+		current->state = TASK_RUNNING;                           \
+		current->wchan = NULL;                                   \
+		wait_remove(&__w);                                       \
+		__ret;                                                   \
+	})
+
+/*
+ * Sleeps (interruptibly) until woken or timeout_ns (boot clock) passes.
+ * Returns 0 on timeout, 1 when woken early. timeout 0 = no timeout.
+ */
+int schedule_timeout(u64 deadline_ns, const char *wchan);
+
+/* --- tasks --- */
+struct task *task_alloc(void);
+void task_free(struct task *t);
+struct task *task_by_pid(int pid);
+int pid_alloc(void);
+void task_set_comm(struct task *t, const char *path);
+/* The per-task kernel loop: run guest, serve traps, deliver signals. */
+void __noreturn task_user_loop(void);
+/* Ends the current task; never returns. */
+void __noreturn do_exit(int code);
+void __noreturn do_group_exit(int code);
+long do_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
+	     int exit_signal);
+void task_reap(struct task *t);
+void reap_dead_stacks(void);
+
+/* --- signals --- */
+bool signal_pending(struct task *t);
+int send_signal(struct task *t, const struct ksiginfo *info, bool group);
+int send_sig(int sig, struct task *t, bool group);
+int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
+void force_sig_fault(int sig, int code, u64 addr);
+/* Called before returning to the guest: delivers pending signals. */
+void do_signal(void);
+void signal_init_task(struct task *t);
+void flush_signal_handlers(struct task *t);
+bool sig_ignored(struct task *t, int sig);
+void do_notify_parent(struct task *t, int sig);
+void wake_parent_waiters(struct task *t);
+extern struct wait_queue child_wait_wq;
+
+/* The machine: halt, reboot, panic paths. */
+void __noreturn machine_halt(int status);
+void __noreturn machine_restart(void);
+extern bool machine_stopping;
+
+#endif

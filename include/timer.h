@@ -1,0 +1,46 @@
+/* Kernel time and one-shot timers on the boot-relative monotonic clock. */
+#ifndef TIMER_H
+#define TIMER_H
+
+#include "list.h"
+#include "types.h"
+
+struct ktimer {
+	struct list_head list; /* in the sorted timer list while armed */
+	u64 expires;           /* ktime_ns() deadline */
+	void (*fn)(struct ktimer *t);
+	void *arg;
+	bool armed;
+};
+
+#define NSEC_PER_SEC 1000000000ULL
+#define HZ 100
+
+/* Nanoseconds since boot, monotonic. */
+u64 ktime_ns(void);
+/* Wall clock, nanoseconds since the epoch. */
+u64 ktime_real_ns(void);
+void time_init(void);
+void ktime_set_real(u64 ns);
+
+void timer_arm(struct ktimer *t, u64 expires);
+void timer_cancel(struct ktimer *t);
+/* Runs every expired timer's function. */
+void timers_run(void);
+/* Deadline of the next timer, or 0 if none. */
+u64 timers_next(void);
+
+/* --- interrupts: host events delivered at safe points --- */
+struct irq_source {
+	void (*handler)(struct irq_source *src);
+	void *arg;
+	int fd;
+};
+int irq_register(struct irq_source *src);
+void irq_unregister(struct irq_source *src);
+/* Handles ticks, timers and ready host fds without blocking. */
+void irq_poll(void);
+/* Idle: blocks until the next timer or a host event, then handles it. */
+void irq_wait_idle(void);
+
+#endif

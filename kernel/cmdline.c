@@ -1,0 +1,235 @@
+/*
+ * The command-line option registry and parser. Pure code (no host calls),
+ * unit-tested on the host.
+ */
+#include "cmdline.h"
+#include "kerrno.h"
+#include "kprintf.h"
+#include "kstring.h"
+
+#define MIN_MEM (16ULL << 20)
+#define MAX_MEM (64ULL << 30)
+
+struct boot_option {
+	const char *name;  /* "mem=" takes a value; "quiet" does not */
+	int (*set)(struct boot_config *c, const char *val, char *err, size_t len);
+	const char *help;
+};
+
+int parse_size(const char *s, u64 *out)
+{
+	unsigned long v;
+	char *end;
+	u64 mult = 1;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	v = simple_strtoul(s, &end, 0);
+	switch (*end) {
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	case 0: break;
+	default: return -EINVAL;
+	}
+	if (*end)
+		return -EINVAL;
+	if (v > (~0ULL) / mult)
+		return -EINVAL;
+	*out = (u64)v * mult;
+	return 0;
+}
+
+static int set_mem(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	u64 m;
+
+	if (parse_size(v, &m) < 0) {
+		scnprintf(err, len, "mem=%s: not a size (use e.g. mem=128M)", v);
+		return -EINVAL;
+	}
+	if (m < MIN_MEM || m > MAX_MEM) {
+		scnprintf(err, len, "mem=%s: must be between 16M and 64G", v);
+		return -EINVAL;
+	}
+	c->mem = m & ~4095ULL;
+	return 0;
+}
+
+#define SET_STR(fn, field)                                                   \
+	static int fn(struct boot_config *c, const char *v, char *err, size_t len) \
+	{                                                                    \
+		if (!*v) {                                                   \
+			scnprintf(err, len, #field "= needs a value");       \
+			return -EINVAL;                                      \
+		}                                                            \
+		c->field = v;                                                \
+		return 0;                                                    \
+	}
+SET_STR(set_initrd, initrd)
+SET_STR(set_init, init)
+SET_STR(set_rdinit, rdinit)
+SET_STR(set_root, root)
+SET_STR(set_umid, umid)
+SET_STR(set_uml_dir, uml_dir)
+
+static int set_con0(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (strcmp(v, "fd:0,fd:1") && strncmp(v, "fd:", 3) && strcmp(v, "null")) {
+		scnprintf(err, len, "con0=%s: only fd:<n>[,fd:<n>] and null are supported", v);
+		return -EINVAL;
+	}
+	c->con0 = v;
+	return 0;
+}
+
+static int set_rw(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	c->rw = true;
+	return 0;
+}
+
+static int set_ro(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	c->rw = false;
+	return 0;
+}
+
+static int set_quiet(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	c->quiet = true;
+	return 0;
+}
+
+static int set_loglevel(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	unsigned long l;
+
+	if (kstrtoul(v, 10, &l) < 0 || l > 8) {
+		scnprintf(err, len, "loglevel=%s: must be 0 to 8", v);
+		return -EINVAL;
+	}
+	c->loglevel = (int)l;
+	return 0;
+}
+
+static int set_help(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	c->help = true;
+	return 0;
+}
+
+static int set_version(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	c->version = true;
+	return 0;
+}
+
+static const struct boot_option options[] = {
+	{ "mem=", set_mem, "size of guest physical memory, e.g. 128M (default 64M)" },
+	{ "initrd=", set_initrd, "host path of a cpio (optionally gzip'd) initramfs" },
+	{ "init=", set_init, "program run as process 1 (default /init, /sbin/init...)" },
+	{ "rdinit=", set_rdinit, "program run from the initramfs (default /init)" },
+	{ "root=", set_root, "root device (only the initramfs for now)" },
+	{ "rw", set_rw, "mount the root filesystem read-write" },
+	{ "ro", set_ro, "mount the root filesystem read-only" },
+	{ "quiet", set_quiet, "print only warnings and errors while booting" },
+	{ "loglevel=", set_loglevel, "console log level 0-8 (messages below it print)" },
+	{ "umid=", set_umid, "name of this machine (for ~/.uml/<umid>)" },
+	{ "uml_dir=", set_uml_dir, "directory for umid directories (default ~/.uml)" },
+	{ "con0=", set_con0, "console 0 channel: fd:0,fd:1 (default) or null" },
+	{ "con=", set_con0, "default channel for all consoles" },
+	{ "--help", set_help, "print this help and exit" },
+	{ "-h", set_help, NULL },
+	{ "--version", set_version, "print the version and exit" },
+};
+
+static int add_init(const char **vec, int *n, const char *s, char *err, size_t len)
+{
+	if (*n >= CMDLINE_MAX_INIT) {
+		scnprintf(err, len, "too many arguments for init (at most %d)",
+			  CMDLINE_MAX_INIT);
+		return -EINVAL;
+	}
+	vec[(*n)++] = s;
+	vec[*n] = NULL;
+	return 0;
+}
+
+int cmdline_parse(int argc, char **argv, struct boot_config *c, char *err,
+		  size_t errlen)
+{
+	bool rest_to_init = false;
+	size_t pos = 0;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->mem = 64ULL << 20;
+	c->loglevel = -1;
+	c->init_argc = 1; /* argv[0] is filled in with init's path */
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = strchr(a, '=');
+		size_t klen = eq ? (size_t)(eq - a) + 1 : strlen(a);
+		size_t k;
+		int rc;
+
+		pos += (size_t)scnprintf(c->line + pos, sizeof(c->line) - pos, "%s%s",
+					 pos ? " " : "", a);
+		if (rest_to_init) {
+			rc = add_init(c->init_argv, &c->init_argc, a, err, errlen);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			rest_to_init = true;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(options); k++) {
+			const char *n = options[k].name;
+			bool takes = n[strlen(n) - 1] == '=';
+
+			if (takes ? (eq && strlen(n) == klen && !strncmp(a, n, klen)) :
+				    !strcmp(a, n))
+				break;
+		}
+		if (k < ARRAY_SIZE(options)) {
+			rc = options[k].set(c, eq ? eq + 1 : "", err, errlen);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (a[0] == '-') {
+			scnprintf(err, errlen, "unknown option '%s'", a);
+			return -EINVAL;
+		}
+		/* Unknown: key=value goes to init's environment, words to argv. */
+		if (eq)
+			rc = add_init(c->init_envp, &c->init_envc, a, err, errlen);
+		else
+			rc = add_init(c->init_argv, &c->init_argc, a, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t cmdline_help(char *buf, size_t len)
+{
+	size_t pos = 0, k;
+
+	pos += (size_t)scnprintf(buf + pos, len - pos,
+		"Usage: linux [options] [init arguments] [-- init arguments]\n"
+		"A Linux-compatible kernel that runs as a user process.\n\n"
+		"Options (UML compatible):\n");
+	for (k = 0; k < ARRAY_SIZE(options); k++) {
+		if (!options[k].help)
+			continue;
+		pos += (size_t)scnprintf(buf + pos, len - pos, "  %-12s %s\n",
+					 options[k].name, options[k].help);
+	}
+	pos += (size_t)scnprintf(buf + pos, len - pos,
+		"\nOther key=value words become init's environment and other\n"
+		"words init's arguments, as with Linux.\n");
+	return pos;
+}

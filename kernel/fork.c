@@ -1,0 +1,238 @@
+/* fork, vfork, clone: creating tasks. */
+#include <linux/sched.h>
+#include <asm/signal.h>
+
+#include "engine.h"
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+#include "syscall.h"
+#include "task.h"
+
+static void task_first_run(void)
+{
+	struct task *t = current;
+
+	if (t->set_child_tid) {
+		u32 tid = (u32)t->pid;
+
+		copy_to_user(t->set_child_tid, &tid, sizeof(tid));
+	}
+	task_user_loop();
+}
+
+static struct signal *signal_copy(struct signal *old)
+{
+	struct signal *s = kzalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->users = 1;
+	s->live = 1;
+	list_init(&s->shared.queue);
+	s->pgid = old->pgid;
+	s->sid = old->sid;
+	s->tty = old->tty;
+	memcpy(s->rlim, old->rlim, sizeof(s->rlim));
+	return s;
+}
+
+long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
+{
+	struct task *parent = current, *p;
+	int pid;
+
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	pid = pid_alloc();
+	if (pid < 0)
+		return pid;
+	p = task_alloc();
+	if (!p)
+		return -ENOMEM;
+	p->pid = pid;
+	if (flags & CLONE_THREAD) {
+		p->tgid = parent->tgid;
+		p->group_leader = parent->group_leader;
+		p->signal = parent->signal;
+		p->signal->users++;
+		p->signal->live++;
+		p->parent = parent->group_leader->parent;
+		p->exit_signal = -1;
+	} else {
+		p->tgid = pid;
+		p->group_leader = p;
+		p->signal = signal_copy(parent->signal);
+		if (!p->signal)
+			goto fail;
+		p->parent = (flags & CLONE_PARENT) ? parent->group_leader->parent :
+						     parent->group_leader;
+		p->exit_signal = exit_signal;
+	}
+	list_add_tail(&p->thread_node, &p->group_leader->threads);
+
+	engine_fpu_save(parent);
+	if (flags & CLONE_VM) {
+		p->mm = parent->mm;
+		p->mm->users++;
+	} else {
+		p->mm = mm_fork(parent->mm);
+		if (!p->mm)
+			goto fail_mm;
+	}
+	if (flags & CLONE_FILES) {
+		p->files = parent->files;
+		p->files->users++;
+	} else {
+		p->files = files_dup(parent->files);
+		if (!p->files)
+			goto fail_mm;
+	}
+	if (flags & CLONE_FS) {
+		p->fs = parent->fs;
+		p->fs->users++;
+	} else {
+		p->fs = fs_dup(parent->fs);
+		if (!p->fs)
+			goto fail_mm;
+	}
+	if (flags & CLONE_SIGHAND) {
+		p->sighand = parent->sighand;
+		p->sighand->users++;
+	} else {
+		p->sighand = kmalloc(sizeof(*p->sighand));
+		if (!p->sighand)
+			goto fail_mm;
+		*p->sighand = *parent->sighand;
+		p->sighand->users = 1;
+	}
+	p->blocked = parent->blocked;
+	p->regs = parent->regs;
+	p->regs.rax = 0;
+	if (newsp)
+		p->regs.rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		p->regs.fs_base = tls;
+	p->fp = parent->fp;
+	p->uid = parent->uid;
+	p->euid = parent->euid;
+	p->suid = parent->suid;
+	p->fsuid = parent->fsuid;
+	p->gid = parent->gid;
+	p->egid = parent->egid;
+	p->sgid = parent->sgid;
+	p->fsgid = parent->fsgid;
+	p->ngroups = parent->ngroups;
+	memcpy(p->groups, parent->groups, sizeof(p->groups));
+	memcpy(p->comm, parent->comm, sizeof(p->comm));
+	if (flags & CLONE_CHILD_SETTID)
+		p->set_child_tid = ctid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		p->clear_child_tid = ctid;
+	if (!(flags & CLONE_THREAD))
+		list_add_tail(&p->sibling, &p->parent->children);
+	if (flags & CLONE_PARENT_SETTID) {
+		u32 v = (u32)pid;
+
+		copy_to_user(ptid, &v, sizeof(v));
+	}
+	task_prepare_stack(p, task_first_run);
+	list_add_tail(&p->all_node, &all_tasks);
+	nr_forks++;
+	if (flags & CLONE_VFORK)
+		p->vfork_parent = parent;
+	wake_up_task(p);
+	if (flags & CLONE_VFORK) {
+		struct wait_queue dummy;
+
+		wq_init(&dummy);
+		/* Uninterruptible in Linux terms, but a fatal signal ends it. */
+		while (!p->vfork_done && !parent->exiting) {
+			parent->state = TASK_UNINTERRUPTIBLE;
+			parent->wchan = "vfork";
+			schedule();
+		}
+		parent->wchan = NULL;
+	}
+	return pid;
+
+fail_mm:
+	/* Partially built: undo what exists. */
+	if (p->mm)
+		mm_put(p->mm);
+	if (p->files)
+		files_put(p->files);
+	if (p->fs)
+		fs_put(p->fs);
+	list_del(&p->thread_node);
+	if (flags & CLONE_THREAD) {
+		p->signal->users--;
+		p->signal->live--;
+	} else {
+		kfree(p->signal);
+	}
+fail:
+	kfree(p);
+	return -ENOMEM;
+}
+
+void exec_done_vfork(struct task *t)
+{
+	struct task *parent = t->vfork_parent;
+
+	if (!parent)
+		return;
+	t->vfork_parent = NULL;
+	t->vfork_done = true;
+	parent->state = TASK_RUNNING;
+	wake_up_task(parent);
+}
+
+void exec_kill_other_threads(void)
+{
+	struct task *t, *leader = current->group_leader;
+
+	list_for_each_entry(t, &leader->threads, thread_node) {
+		if (t == current || t->state == TASK_DEAD || t->state == TASK_ZOMBIE)
+			continue;
+		t->exiting = true;
+		if (t->state != TASK_RUNNING)
+			t->state = TASK_RUNNING;
+		wake_up_task(t);
+	}
+}
+
+long sys_clone(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls)
+{
+	return do_fork(flags & ~(u64)CSIGNAL, newsp, ptid, ctid, tls,
+		       (int)(flags & CSIGNAL));
+}
+
+long sys_clone3(u64 uargs, size_t size)
+{
+	struct clone_args ca;
+
+	if (size < CLONE_ARGS_SIZE_VER0 || size > sizeof(ca) + 64)
+		return -EINVAL;
+	memset(&ca, 0, sizeof(ca));
+	if (copy_from_user(&ca, uargs, MIN(size, sizeof(ca))) < 0)
+		return -EFAULT;
+	if (ca.set_tid || ca.cgroup || (ca.flags & (CLONE_PIDFD | CLONE_INTO_CGROUP)))
+		return -ENOSYS;
+	return do_fork(ca.flags, ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
+		       ca.child_tid, ca.tls, (int)ca.exit_signal);
+}
+
+long sys_fork(void)
+{
+	return do_fork(0, 0, 0, 0, 0, SIGCHLD);
+}
+
+long sys_vfork(void)
+{
+	return do_fork(CLONE_VM | CLONE_VFORK, 0, 0, 0, 0, SIGCHLD);
+}

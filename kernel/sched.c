@@ -1,0 +1,193 @@
+/*
+ * The scheduler: one CPU (the host thread), round-robin over runnable
+ * tasks with a time slice of a few ticks. Tasks switch kernel stacks; the
+ * idle loop runs on the boot stack and waits for host events when nothing
+ * is runnable.
+ */
+#include "kerrno.h"
+#include "mm.h"
+#include "printk.h"
+#include "task.h"
+#include "timer.h"
+
+#define SLICE_TICKS 3
+#define KSTACK_ORDER 3 /* 32 KiB */
+
+void arch_switch_stack(void **save_sp, void *new_sp);
+void arch_task_trampoline(void);
+
+struct task *current;
+bool need_resched;
+static LIST_HEAD(runqueue);
+static int nr_runnable;
+static void *idle_sp; /* saved stack pointer of the idle loop */
+
+void wq_init(struct wait_queue *wq)
+{
+	list_init(&wq->waiters);
+}
+
+void wait_add(struct wait_queue *wq, struct waiter *w)
+{
+	w->task = current;
+	list_add_tail(&w->list, &wq->waiters);
+}
+
+void wait_remove(struct waiter *w)
+{
+	list_del(&w->list);
+}
+
+void wake_up(struct wait_queue *wq)
+{
+	struct waiter *w;
+
+	list_for_each_entry(w, &wq->waiters, list)
+		wake_up_task(w->task);
+}
+
+void wake_up_task(struct task *t)
+{
+	if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE)
+		t->state = TASK_RUNNING;
+	if (t->state == TASK_RUNNING && !t->on_rq && t != current) {
+		list_add_tail(&t->run_node, &runqueue);
+		t->on_rq = true;
+		nr_runnable++;
+	}
+}
+
+int nr_running(void)
+{
+	return nr_runnable + (current ? 1 : 0);
+}
+
+static struct task *pick_next(void)
+{
+	struct task *t;
+
+	if (list_empty(&runqueue))
+		return NULL;
+	t = list_first_entry(&runqueue, struct task, run_node);
+	list_del(&t->run_node);
+	t->on_rq = false;
+	nr_runnable--;
+	return t;
+}
+
+void schedule(void)
+{
+	struct task *prev = current, *next;
+
+	need_resched = false;
+	if (prev->state == TASK_RUNNING && !prev->on_rq) {
+		/* Preempted: back of the queue, unless alone. */
+		if (list_empty(&runqueue)) {
+			prev->run_start_ns = ktime_ns();
+			prev->slice = SLICE_TICKS;
+			return;
+		}
+		list_add_tail(&prev->run_node, &runqueue);
+		prev->on_rq = true;
+		nr_runnable++;
+	}
+	next = pick_next();
+	if (next == prev) {
+		prev->run_start_ns = ktime_ns();
+		prev->slice = SLICE_TICKS;
+		return;
+	}
+	if (next) {
+		current = next;
+		next->slice = SLICE_TICKS;
+		next->run_start_ns = ktime_ns();
+		arch_switch_stack(&prev->ksp, next->ksp);
+	} else {
+		current = NULL;
+		arch_switch_stack(&prev->ksp, idle_sp);
+	}
+	/* Running again: free whoever died while we were away. */
+	reap_dead_stacks();
+}
+
+void sched_tick(void)
+{
+	struct task *t = current;
+
+	if (!t)
+		return;
+	if (--t->slice <= 0 && nr_runnable > 0)
+		need_resched = true;
+}
+
+static void wake_sleeper(struct ktimer *kt)
+{
+	wake_up_task(kt->arg);
+}
+
+int schedule_timeout(u64 deadline_ns, const char *wchan)
+{
+	struct ktimer kt = { .fn = wake_sleeper, .arg = current };
+	int woken;
+
+	if (deadline_ns)
+		timer_arm(&kt, deadline_ns);
+	current->wchan = wchan;
+	if (current->state == TASK_RUNNING)
+		current->state = TASK_INTERRUPTIBLE;
+	schedule();
+	current->wchan = NULL;
+	woken = !deadline_ns || kt.armed;
+	timer_cancel(&kt);
+	return woken;
+}
+
+void task_prepare_stack(struct task *t, void (*fn)(void))
+{
+	s64 f = frames_alloc(KSTACK_ORDER);
+	u64 *sp;
+
+	BUG_ON(f < 0);
+	mem_kernel_pages += 1u << KSTACK_ORDER;
+	t->kstack = frame_to_virt((u64)f);
+	sp = (u64 *)((char *)t->kstack + (PAGE_SIZE << KSTACK_ORDER));
+	/* After the final ret, rsp == top: 16-byte aligned for the call. */
+	*--sp = (u64)(uintptr_t)arch_task_trampoline;
+	*--sp = 0;                     /* rbp */
+	*--sp = 0;                     /* rbx */
+	*--sp = (u64)(uintptr_t)fn;    /* r12 */
+	*--sp = 0;                     /* r13 */
+	*--sp = 0;                     /* r14 */
+	*--sp = 0;                     /* r15 */
+	t->ksp = sp;
+}
+
+void task_free_stack(struct task *t)
+{
+	if (t->kstack) {
+		frames_free(virt_to_frame(t->kstack), KSTACK_ORDER);
+		mem_kernel_pages -= 1u << KSTACK_ORDER;
+		t->kstack = NULL;
+	}
+}
+
+void cpu_idle_loop(void)
+{
+	for (;;) {
+		struct task *next;
+
+		irq_poll();
+		next = pick_next();
+		if (!next) {
+			irq_wait_idle();
+			continue;
+		}
+		current = next;
+		next->slice = SLICE_TICKS;
+		next->run_start_ns = ktime_ns();
+		arch_switch_stack(&idle_sp, next->ksp);
+		/* A task gave the CPU away with nothing else runnable, or a
+		 * dead task released its stack. */
+		reap_dead_stacks();
+	}
+}

@@ -1,0 +1,68 @@
+/*
+ * System call dispatch: looks the number up in the declarative table,
+ * calls the handler with the six argument registers, and writes the result
+ * register in this one place.
+ */
+#include <asm/unistd.h>
+
+#include "arch/regs.h"
+#include "kerrno.h"
+#include "printk.h"
+#include "syscall.h"
+#include "task.h"
+
+#define NR_SYSCALLS 512
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+static const struct syscall_entry table[NR_SYSCALLS] = {
+#define X(n, na, lvl) \
+	[__NR_##n] = { #n, (syscall_fn)(void (*)(void))sys_##n, na, SYS_##lvl },
+#include "syscall_list.h"
+#undef X
+};
+
+/* Names of every x86-64 system call, generated from the UAPI header. */
+static const char *const all_names[NR_SYSCALLS] = {
+#include "syscall_names.h"
+};
+
+static u8 reported[NR_SYSCALLS / 8];
+
+const struct syscall_entry *syscall_entry(long nr)
+{
+	if (nr < 0 || nr >= NR_SYSCALLS || !table[nr].fn)
+		return NULL;
+	return &table[nr];
+}
+
+const char *syscall_name(long nr)
+{
+	if (nr < 0 || nr >= NR_SYSCALLS || !all_names[nr])
+		return "?";
+	return all_names[nr];
+}
+
+void syscall_dispatch(struct task *t)
+{
+	struct uregs *r = &t->regs;
+	long nr = (long)r->orig_rax, ret;
+	const struct syscall_entry *e = syscall_entry(nr);
+
+	t->syscall_nr = (int)nr;
+	if (!e) {
+		if (nr >= 0 && nr < NR_SYSCALLS &&
+		    !(reported[nr / 8] & (1 << (nr % 8)))) {
+			reported[nr / 8] |= (u8)(1 << (nr % 8));
+			printk(KERN_INFO "unimplemented system call %ld (%s) from %s[%d]\n",
+			       nr, syscall_name(nr), t->comm, t->pid);
+		}
+		ret = -ENOSYS;
+	} else {
+		ret = e->fn((long)r->rdi, (long)r->rsi, (long)r->rdx,
+			    (long)r->r10, (long)r->r8, (long)r->r9);
+	}
+	/* rt_sigreturn and execve set every register themselves. */
+	if (nr != __NR_rt_sigreturn)
+		r->rax = (u64)ret;
+}

@@ -1,0 +1,81 @@
+/*
+ * Time and timers. The boot-relative monotonic clock comes from the host's
+ * CLOCK_MONOTONIC; timers are kept in a list sorted by deadline and run at
+ * interrupt time (irq_poll).
+ */
+#include <linux/time.h>
+
+#include "host.h"
+#include "timer.h"
+
+static u64 boot_mono_ns;
+static s64 real_offset_ns; /* realtime = monotonic + offset */
+static LIST_HEAD(timers);
+
+void time_init(void)
+{
+	boot_mono_ns = host_clock_ns(CLOCK_MONOTONIC);
+	real_offset_ns = (s64)host_clock_ns(CLOCK_REALTIME) - (s64)boot_mono_ns;
+}
+
+u64 ktime_ns(void)
+{
+	return host_clock_ns(CLOCK_MONOTONIC) - boot_mono_ns;
+}
+
+u64 ktime_real_ns(void)
+{
+	return (u64)((s64)host_clock_ns(CLOCK_MONOTONIC) + real_offset_ns);
+}
+
+void ktime_set_real(u64 ns)
+{
+	real_offset_ns = (s64)ns - (s64)host_clock_ns(CLOCK_MONOTONIC);
+}
+
+void timer_arm(struct ktimer *t, u64 expires)
+{
+	struct list_head *pos;
+
+	if (t->armed)
+		timer_cancel(t);
+	t->expires = expires;
+	t->armed = true;
+	list_for_each(pos, &timers) {
+		struct ktimer *o = list_entry(pos, struct ktimer, list);
+
+		if (o->expires > expires)
+			break;
+	}
+	list_add_tail(&t->list, pos);
+}
+
+void timer_cancel(struct ktimer *t)
+{
+	if (t->armed) {
+		list_del(&t->list);
+		t->armed = false;
+	}
+}
+
+void timers_run(void)
+{
+	u64 now = ktime_ns();
+
+	while (!list_empty(&timers)) {
+		struct ktimer *t = list_first_entry(&timers, struct ktimer, list);
+
+		if (t->expires > now)
+			break;
+		list_del(&t->list);
+		t->armed = false;
+		t->fn(t);
+	}
+}
+
+u64 timers_next(void)
+{
+	if (list_empty(&timers))
+		return 0;
+	return list_first_entry(&timers, struct ktimer, list)->expires;
+}

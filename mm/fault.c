@@ -1,0 +1,165 @@
+/*
+ * Demand paging and copy-on-write. Faults come from the host (a guest
+ * access the host process could not make) or from the kernel's own user
+ * copies; both end here.
+ */
+#include <linux/mman.h>
+
+#include "arch/layout.h"
+#include "engine.h"
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "pgtable.h"
+#include "printk.h"
+
+#define STACK_GUARD_GAP (256ULL << 20) /* how far a stack may grow */
+
+static u32 host_prot(struct vma *v, u64 pte)
+{
+	u32 p = v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+
+	if (!(pte & PTE_WRITE))
+		p &= ~(u32)PROT_WRITE;
+	if (p & (PROT_WRITE | PROT_EXEC))
+		p |= PROT_READ;
+	return p;
+}
+
+static s64 new_anon_page(bool zero)
+{
+	s64 f = page_alloc(zero);
+
+	if (f >= 0) {
+		page_map[f].flags |= PG_ANON;
+		mem_anon_pages++;
+	}
+	return f;
+}
+
+/* Extends a grows-down stack VMA to cover addr if it is close enough. */
+static struct vma *grow_stack(struct mm *mm, u64 addr)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, list) {
+		if (v->start > addr) {
+			if (!(v->flags & VM_GROWSDOWN) || v->start - addr > STACK_GUARD_GAP)
+				return NULL;
+			{
+				struct vma *prev = v->list.prev != &mm->vmas ?
+					list_entry(v->list.prev, struct vma, list) : NULL;
+				u64 nstart = ALIGN_DOWN(addr, PAGE_SIZE);
+
+				if (prev && prev->end > nstart)
+					return NULL;
+				v->start = nstart;
+			}
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static int file_page(struct vma *v, u64 addr, u64 *frame)
+{
+	u64 index = v->pgoff + ((addr - v->start) >> PAGE_SHIFT);
+	struct inode *inode = v->file->inode;
+
+	if (!inode->iops || !inode->iops->getpage)
+		return -EIO;
+	/* Whole pages past the end of the file raise SIGBUS. */
+	if (index >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
+		return -EIO;
+	return inode->iops->getpage(inode, index, true, frame);
+}
+
+int mm_fault(struct mm *mm, u64 addr, int access)
+{
+	struct vma *v;
+	u64 *pte, frame;
+	s64 f;
+	int rc;
+
+	if (addr >= TASK_SIZE)
+		return -EFAULT;
+	v = vma_find(mm, addr);
+	if (!v) {
+		v = grow_stack(mm, addr);
+		if (!v)
+			return -EFAULT;
+	}
+	addr = ALIGN_DOWN(addr, PAGE_SIZE);
+	pte = pte_lookup(mm, addr, true);
+	if (!pte)
+		return -ENOMEM;
+	if (access == FAULT_HOST) {
+		/* Mapped but the host refused: a write to a read-only page,
+		 * unless the guest itself forbade the access. */
+		if ((*pte & PTE_MAPPED) && (v->prot & PROT_WRITE) &&
+		    !(*pte & PTE_WRITE))
+			access = FAULT_WRITE;
+		else if (*pte & PTE_MAPPED)
+			return -EACCES;
+		else
+			access = FAULT_READ;
+	}
+	if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EACCES;
+	if (access == FAULT_WRITE && !(v->prot & PROT_WRITE))
+		return -EACCES;
+
+	if (!(*pte & PTE_PRESENT)) {
+		if (!v->file) {
+			f = new_anon_page(true);
+			if (f < 0)
+				return -ENOMEM;
+			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+		} else {
+			rc = file_page(v, addr, &frame);
+			if (rc < 0)
+				return rc;
+			if (v->flags & VM_SHARED) {
+				*pte = (frame << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+			} else if (access == FAULT_WRITE) {
+				f = new_anon_page(false);
+				if (f < 0) {
+					page_put(frame);
+					return -ENOMEM;
+				}
+				memcpy(frame_to_virt((u64)f), frame_to_virt(frame),
+				       PAGE_SIZE);
+				page_put(frame);
+				*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+			} else {
+				*pte = (frame << PAGE_SHIFT) | PTE_PRESENT;
+			}
+		}
+		mm->rss++;
+		if (current)
+			current->min_flt++;
+	} else if (access == FAULT_WRITE && !(*pte & PTE_WRITE)) {
+		struct page *pg;
+
+		frame = pte_frame(*pte);
+		pg = frame_page(frame);
+		if ((pg->flags & PG_ANON) && pg->refcount == 1) {
+			*pte |= PTE_WRITE;
+		} else {
+			f = new_anon_page(false);
+			if (f < 0)
+				return -ENOMEM;
+			memcpy(frame_to_virt((u64)f), frame_to_virt(frame), PAGE_SIZE);
+			page_put(frame);
+			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+		}
+		*pte &= ~(u64)PTE_MAPPED;
+	}
+	if (!(*pte & PTE_MAPPED)) {
+		engine_queue_mmap(mm, addr, PAGE_SIZE, host_prot(v, *pte),
+				  pte_frame(*pte));
+		*pte |= PTE_MAPPED;
+	}
+	return 0;
+}

@@ -1,0 +1,162 @@
+/*
+ * Physical memory: the physmem file and a buddy allocator over its frames.
+ *
+ * The page map (one struct page per frame) lives at the start of physmem
+ * itself and is marked reserved, as are the stub code frames.
+ */
+#include <linux/mman.h>
+
+#include "host.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+
+#define MAX_ORDER 11
+#define NO_FRAME 0xffffffffu
+
+char *physmem_base;
+u64 physmem_frames;
+int physmem_fd = -1;
+struct page *page_map;
+u64 mem_anon_pages, mem_cache_pages, mem_kernel_pages;
+
+static u32 free_head[MAX_ORDER];
+static u64 nr_free;
+
+static void list_push(unsigned order, u32 f)
+{
+	struct page *p = &page_map[f];
+
+	p->flags = PG_FREE;
+	p->order = (u8)order;
+	p->prev = NO_FRAME;
+	p->next = free_head[order];
+	if (free_head[order] != NO_FRAME)
+		page_map[free_head[order]].prev = f;
+	free_head[order] = f;
+}
+
+static void list_remove(unsigned order, u32 f)
+{
+	struct page *p = &page_map[f];
+
+	if (p->prev != NO_FRAME)
+		page_map[p->prev].next = p->next;
+	else
+		free_head[order] = p->next;
+	if (p->next != NO_FRAME)
+		page_map[p->next].prev = p->prev;
+	p->flags = 0;
+}
+
+void frames_free(u64 frame, unsigned order)
+{
+	nr_free += 1ULL << order;
+	while (order < MAX_ORDER - 1) {
+		u64 buddy = frame ^ (1ULL << order);
+
+		if (buddy >= physmem_frames || !(page_map[buddy].flags & PG_FREE) ||
+		    page_map[buddy].order != order)
+			break;
+		list_remove(order, (u32)buddy);
+		frame &= ~(1ULL << order);
+		order++;
+	}
+	list_push(order, (u32)frame);
+}
+
+s64 frames_alloc(unsigned order)
+{
+	unsigned o = order;
+	u32 f;
+
+	while (o < MAX_ORDER && free_head[o] == NO_FRAME)
+		o++;
+	if (o >= MAX_ORDER)
+		return -1;
+	f = free_head[o];
+	list_remove(o, f);
+	/* Split, returning the upper halves to the free lists. */
+	while (o > order) {
+		o--;
+		list_push(o, f + (1u << o));
+	}
+	nr_free -= 1ULL << order;
+	page_map[f].flags = 0;
+	page_map[f].order = (u8)order;
+	return f;
+}
+
+s64 page_alloc(bool zero)
+{
+	s64 f = frames_alloc(0);
+
+	if (f < 0)
+		return -1;
+	page_map[f].refcount = 1;
+	page_map[f].owner = NULL;
+	page_map[f].index = 0;
+	if (zero)
+		memset(frame_to_virt((u64)f), 0, PAGE_SIZE);
+	return f;
+}
+
+void page_get(u64 frame)
+{
+	page_map[frame].refcount++;
+}
+
+void page_put(u64 frame)
+{
+	struct page *p = &page_map[frame];
+
+	BUG_ON(p->refcount == 0);
+	if (--p->refcount)
+		return;
+	if (p->flags & PG_ANON)
+		mem_anon_pages--;
+	if (p->flags & PG_CACHE)
+		mem_cache_pages--;
+	p->flags = 0;
+	p->owner = NULL;
+	frames_free(frame, 0);
+}
+
+u64 mem_free_pages(void)
+{
+	return nr_free;
+}
+
+u64 mem_total_pages(void)
+{
+	return physmem_frames;
+}
+
+void physmem_init(u64 bytes)
+{
+	u64 map_bytes, reserved, f;
+	void *base;
+	unsigned o;
+
+	physmem_frames = bytes >> PAGE_SHIFT;
+	physmem_fd = host_memfd_create("physmem", bytes);
+	if (physmem_fd < 0)
+		panic("cannot create physical memory of %llu bytes: error %d",
+		      (unsigned long long)bytes, physmem_fd);
+	base = host_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 physmem_fd, 0);
+	if (IS_ERR(base))
+		panic("cannot map physical memory: error %ld", PTR_ERR(base));
+	physmem_base = base;
+	page_map = base;
+	map_bytes = physmem_frames * sizeof(struct page);
+	reserved = ALIGN_UP(map_bytes, PAGE_SIZE) >> PAGE_SHIFT;
+	for (o = 0; o < MAX_ORDER; o++)
+		free_head[o] = NO_FRAME;
+	for (f = 0; f < reserved; f++)
+		page_map[f].flags = PG_RESERVED;
+	mem_kernel_pages = reserved;
+	for (f = reserved; f < physmem_frames; f++)
+		frames_free(f, 0);
+}

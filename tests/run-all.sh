@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs the test suites and prints the summary line.
+#   tests/run-all.sh all     unit, guest and e2e tests
+#   tests/run-all.sh quick   unit and guest tests
+# Every suite prints one line per test: "PASS: <name>", "FAIL: <name>: <why>"
+# or "SKIP: <name>: <why>". The last line of this script's output is
+# "N passed, M failed" and its exit status is non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+mode=${1:-all}
+suites="unit guest"
+[ "$mode" = all ] && suites="$suites e2e"
+log=build/test-results.txt
+: >"$log"
+for s in $suites; do
+	echo "== $s tests"
+	if [ -x "tests/$s/run.sh" ] || [ -f "tests/$s/run.sh" ]; then
+		sh "tests/$s/run.sh" 2>&1 | tee -a "$log"
+	else
+		echo "FAIL: $s: tests/$s/run.sh is missing" | tee -a "$log"
+	fi
+done
+pass=$(grep -c '^PASS: ' "$log")
+fail=$(grep -c '^FAIL: ' "$log")
+skip=$(grep -c '^SKIP: ' "$log")
+if [ "$fail" -gt 0 ]; then
+	echo "== failures:"
+	grep '^FAIL: ' "$log"
+fi
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]

@@ -109,6 +109,11 @@ int main(int argc, char **argv)
 			    "(disk images come with the ubd driver)");
 	}
 	strlcpy(boot_cmdline, cfg.line, sizeof(boot_cmdline));
+	{
+		extern bool syscall_trace;
+
+		syscall_trace = cfg.trace_syscalls;
+	}
 	if (cfg.loglevel >= 0)
 		console_loglevel = cfg.loglevel;
 	else if (cfg.quiet)

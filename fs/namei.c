@@ -273,6 +273,10 @@ int path_lookup_at(int dirfd, const char *name, unsigned flags,
 		if (!f)
 			return -EBADF;
 		start = f->path;
+		if (!start.dentry) {
+			file_put(f);
+			return *name ? -ENOTDIR : -ENOENT;
+		}
 		if (*name && (!start.dentry->inode ||
 			      !S_ISDIR(start.dentry->inode->mode))) {
 			file_put(f);

@@ -52,14 +52,46 @@ static void fill_stat(struct inode *i, struct ustat *st)
 	st->st_ctime_nsec = (u64)i->ctime.nsec;
 }
 
+/* The inode an empty path with AT_EMPTY_PATH names (the fd itself). */
+static struct inode *empty_path_inode(int dirfd, u64 upath, int flags)
+{
+	struct file *f;
+	struct inode *i;
+	char c;
+
+	if (!(flags & AT_EMPTY_PATH) || copy_from_user(&c, upath, 1) < 0 || c)
+		return NULL;
+	if (dirfd == AT_FDCWD) {
+		i = current->fs->cwd.dentry->inode;
+		inode_get(i);
+		return i;
+	}
+	f = fget(dirfd);
+	if (!f)
+		return ERR_PTR(-EBADF);
+	i = f->inode;
+	inode_get(i);
+	file_put(f);
+	return i;
+}
+
 static long stat_at(int dirfd, u64 upath, u64 ubuf, int flags)
 {
 	struct nameidata nd;
 	struct ustat st;
+	struct inode *ei;
 	long rc;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
+	ei = empty_path_inode(dirfd, upath, flags);
+	if (IS_ERR(ei))
+		return PTR_ERR(ei);
+	if (ei) {
+		fill_stat(ei, &st);
+		inode_put(ei);
+		return copy_to_user(ubuf, &st, sizeof(st));
+	}
 	rc = user_lookup(dirfd, upath,
 			 ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
 				 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
@@ -106,9 +138,9 @@ static void ts(struct statx_timestamp *d, const struct ktimespec *s)
 
 long sys_statx(int dirfd, u64 upath, int flags, unsigned mask, u64 ubuf)
 {
-	struct nameidata nd;
+	struct nameidata nd = { 0 };
 	struct statx sx;
-	struct inode *i;
+	struct inode *i, *ei;
 	long rc;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
@@ -116,13 +148,20 @@ long sys_statx(int dirfd, u64 upath, int flags, unsigned mask, u64 ubuf)
 		return -EINVAL;
 	if (mask & STATX__RESERVED)
 		return -EINVAL;
-	rc = user_lookup(dirfd, upath,
-			 ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
-				 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
-			 &nd);
-	if (rc < 0)
-		return rc;
-	i = nd.path.dentry->inode;
+	ei = empty_path_inode(dirfd, upath, flags);
+	if (IS_ERR(ei))
+		return PTR_ERR(ei);
+	if (ei) {
+		i = ei;
+	} else {
+		rc = user_lookup(dirfd, upath,
+				 ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+					 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
+				 &nd);
+		if (rc < 0)
+			return rc;
+		i = nd.path.dentry->inode;
+	}
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
 	sx.stx_blksize = 4096;
@@ -141,10 +180,13 @@ long sys_statx(int dirfd, u64 upath, int flags, unsigned mask, u64 ubuf)
 	sx.stx_rdev_minor = DEV_MINOR(i->rdev);
 	sx.stx_dev_major = (u32)DEV_MAJOR(dev_of(i));
 	sx.stx_dev_minor = (u32)DEV_MINOR(dev_of(i));
-	if (nd.path.dentry == nd.path.mnt->root)
+	if (!ei && nd.path.dentry == nd.path.mnt->root)
 		sx.stx_attributes |= STATX_ATTR_MOUNT_ROOT;
 	sx.stx_attributes_mask = STATX_ATTR_MOUNT_ROOT;
-	path_put(&nd.path);
+	if (ei)
+		inode_put(ei);
+	else
+		path_put(&nd.path);
 	return copy_to_user(ubuf, &sx, sizeof(sx));
 }
 

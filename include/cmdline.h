@@ -23,6 +23,7 @@ struct boot_config {
 	const char *uml_dir;
 	const char *con0;
 	bool help, version;
+	bool trace_syscalls;  /* log every system call (debugging) */
 	const char *init_argv[CMDLINE_MAX_INIT + 1]; /* [0] left for init */
 	int init_argc;
 	const char *init_envp[CMDLINE_MAX_INIT + 1];

@@ -125,6 +125,7 @@ struct task {
 
 	ksigset_t blocked;          /* [T] */
 	ksigset_t saved_mask;       /* [T] restored after sigsuspend etc */
+	ksigset_t sigwait;          /* [T] set rt_sigtimedwait sleeps on */
 	bool restore_mask;          /* [T] */
 	struct sigpending pending;  /* [T] thread-directed signals */
 	u64 altstack_sp, altstack_size;

@@ -113,6 +113,12 @@ static int set_loglevel(struct boot_config *c, const char *v, char *err, size_t 
 	return 0;
 }
 
+static int set_trace(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	c->trace_syscalls = true;
+	return 0;
+}
+
 static int set_help(struct boot_config *c, const char *v, char *err, size_t len)
 {
 	c->help = true;
@@ -139,6 +145,7 @@ static const struct boot_option options[] = {
 	{ "uml_dir=", set_uml_dir, "directory for umid directories (default ~/.uml)" },
 	{ "con0=", set_con0, "console 0 channel: fd:0,fd:1 (default) or null" },
 	{ "con=", set_con0, "default channel for all consoles" },
+	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
 	{ "--help", set_help, "print this help and exit" },
 	{ "-h", set_help, NULL },
 	{ "--version", set_version, "print the version and exit" },

@@ -102,7 +102,8 @@ int send_signal(struct task *t, const struct ksiginfo *info, bool group)
 
 	if (sig <= 0 || sig > KSIG_NSIG)
 		return -EINVAL;
-	if (!t->signal || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+	if (!t->signal || !t->sighand || t->state == TASK_ZOMBIE ||
+	    t->state == TASK_DEAD)
 		return 0;
 	leader = t->group_leader;
 	/* Stop and continue signals cancel each other at generation. */
@@ -124,7 +125,8 @@ int send_signal(struct task *t, const struct ksiginfo *info, bool group)
 	if (sig != SIGKILL && sig != SIGSTOP && sig_ignored(t, sig) &&
 	    !(t->blocked & sigbit(sig)))
 		return 0;
-	if (kernel_only(t, sig) && info->code <= 0 && info->pid != 0)
+	if (kernel_only(t, sig) && !(t->blocked & sigbit(sig)) && info->code <= 0 &&
+	    info->pid != 0)
 		return 0; /* init is protected from signals it doesn't handle */
 	p = group ? &t->signal->shared : &t->pending;
 	if (sig < SIGRTMIN && (p->set & sigbit(sig)))
@@ -149,11 +151,12 @@ int send_signal(struct task *t, const struct ksiginfo *info, bool group)
 	if (group) {
 		struct task *th;
 
-		if (!(t->blocked & sigbit(sig))) {
+		if (!(t->blocked & sigbit(sig)) || (t->sigwait & sigbit(sig))) {
 			signal_wake(t, sig);
 		} else {
 			list_for_each_entry(th, &leader->threads, thread_node) {
-				if (!(th->blocked & sigbit(sig))) {
+				if (!(th->blocked & sigbit(sig)) ||
+				    (th->sigwait & sigbit(sig))) {
 					signal_wake(th, sig);
 					break;
 				}
@@ -586,9 +589,8 @@ long sys_rt_sigtimedwait(u64 uset, u64 uinfo, u64 uts, size_t size)
 	}
 	saved = current->blocked;
 	for (;;) {
-		/* Temporarily unblock the waited-for set to dequeue from it. */
-		current->blocked = saved & ~set;
 		if (((current->pending.set | current->signal->shared.set) & set)) {
+			/* Dequeue only from the waited-for set. */
 			current->blocked = ~set;
 			sig = dequeue(current, &info);
 			current->blocked = saved;
@@ -603,14 +605,13 @@ long sys_rt_sigtimedwait(u64 uset, u64 uinfo, u64 uts, size_t size)
 				return sig;
 			}
 		}
-		current->blocked = saved;
 		if (signal_pending(current))
 			return -EINTR;
 		if (deadline && ktime_ns() >= deadline)
 			return -EAGAIN;
-		current->blocked = saved & ~set;
+		current->sigwait = set;
 		schedule_timeout(deadline, "sigtimedwait");
-		current->blocked = saved;
+		current->sigwait = 0;
 	}
 }
 

@@ -28,6 +28,7 @@ static const char *const all_names[NR_SYSCALLS] = {
 };
 
 static u8 reported[NR_SYSCALLS / 8];
+bool syscall_trace;
 
 const struct syscall_entry *syscall_entry(long nr)
 {
@@ -62,6 +63,10 @@ void syscall_dispatch(struct task *t)
 		ret = e->fn((long)r->rdi, (long)r->rsi, (long)r->rdx,
 			    (long)r->r10, (long)r->r8, (long)r->r9);
 	}
+	if (syscall_trace)
+		printk(KERN_INFO "%s[%d] %s(%lx, %lx, %lx, %lx) = %ld\n", t->comm, t->pid,
+		       syscall_name(nr), (long)r->rdi, (long)r->rsi, (long)r->rdx,
+		       (long)r->r10, ret);
 	/* rt_sigreturn and execve set every register themselves. */
 	if (nr != __NR_rt_sigreturn)
 		r->rax = (u64)ret;

@@ -165,20 +165,19 @@ int engine_mm_flush(struct mm *mm)
 		rc = host_ptrace_setregs(mm->eng.pid, &r);
 	if (rc == 0)
 		rc = host_ptrace_resume(mm->eng.pid, HOST_RESUME_CONT, 0);
-	if (rc == 0)
+	while (rc == 0) {
 		rc = host_ptrace_wait(mm->eng.pid, false, &st);
+		/* A leftover interrupt signal: suppress it and go on. */
+		if (rc == 0 && st.kind == HOST_STOP_SIGNAL && st.sig != SIGTRAP &&
+		    st.sig != SIGSEGV && st.sig != SIGBUS)
+			rc = host_ptrace_resume(mm->eng.pid, HOST_RESUME_CONT, 0);
+		else
+			break;
+	}
 	if (rc < 0 || st.kind != HOST_STOP_SIGNAL || st.sig != SIGTRAP) {
 		struct uregs fr;
 
 		host_ptrace_getregs(mm->eng.pid, &fr);
-		{
-			extern long host_ptrace_peek(int pid, unsigned long addr);
-			printk(KERN_ERR "code %lx %lx rsp %llx cs %llx ss %llx fl %llx\n",
-			       host_ptrace_peek(mm->eng.pid, fr.rip),
-			       host_ptrace_peek(mm->eng.pid, fr.rip + 8),
-			       (unsigned long long)fr.rsp, (unsigned long long)fr.cs,
-			       (unsigned long long)fr.ss, (unsigned long long)fr.eflags);
-		}
 		printk(KERN_ERR "engine: stub of pid %d failed (rc %d kind %d sig %d "
 		       "addr %lx code %d rip %llx)\n", mm->eng.pid, rc, st.kind, st.sig,
 		       st.addr, st.si_code, (unsigned long long)fr.rip);

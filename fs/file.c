@@ -7,6 +7,8 @@
 #include "mm.h"
 #include "printk.h"
 
+void eventpoll_release(struct file *f);
+
 #ifndef O_PATH
 #define O_PATH 010000000
 #endif
@@ -47,6 +49,7 @@ void file_put(struct file *f)
 	BUG_ON(f->refcount <= 0);
 	if (--f->refcount > 0)
 		return;
+	eventpoll_release(f);
 	if (f->fops && f->fops->release)
 		f->fops->release(f);
 	if (f->path.dentry)

@@ -80,7 +80,7 @@ static ssize_t pipe_read(struct file *f, struct uio *u, u64 *pos)
 	}
 	if (p->len == 0)
 		p->head = 0;
-	wake_up(&p->wq);
+	wake_up_poll(&p->wq, POLLOUT);
 	return done;
 }
 
@@ -121,7 +121,7 @@ static ssize_t pipe_write(struct file *f, struct uio *u, u64 *pos)
 			return done ? done : (c < 0 ? c : -EFAULT);
 		p->len += (u32)c;
 		done += c;
-		wake_up(&p->wq);
+		wake_up_poll(&p->wq, POLLIN);
 	}
 	return done;
 }

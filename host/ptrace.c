@@ -206,8 +206,3 @@ int host_ptrace_wait(int pid, bool interruptible, struct host_stop *st)
 	return 0;
 }
 
-long host_ptrace_peek(int pid, unsigned long addr)
-{
-	errno = 0;
-	return ptrace(PTRACE_PEEKTEXT, pid, addr, 0);
-}

@@ -81,12 +81,16 @@ struct signal {
 /* A wait queue: tasks sleeping until something happens. */
 struct wait_queue {
 	struct list_head waiters;
+	/* Counts of wakeups for input and output readiness (edge-triggered
+	 * epoll reports a new event when one changes). */
+	u32 gen_in, gen_out;
 };
 struct waiter {
 	struct list_head list;
 	struct task *task;
+	struct wait_queue *wq_ptr; /* the queue it is on */
 };
-#define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).waiters) }
+#define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).waiters), 0, 0 }
 
 enum task_state {
 	TASK_RUNNING,          /* runnable or running */
@@ -188,6 +192,8 @@ int nr_running(void);
 /* --- wait queues --- */
 void wq_init(struct wait_queue *wq);
 void wake_up(struct wait_queue *wq);
+/* Wakes waiters for a readiness change: POLLIN and/or POLLOUT in mask. */
+void wake_up_poll(struct wait_queue *wq, unsigned mask);
 void wait_add(struct wait_queue *wq, struct waiter *w);
 void wait_remove(struct waiter *w);
 /*

@@ -84,8 +84,9 @@ static void process_exited(struct task *leader)
 		list_del(&c->sibling);
 		c->parent = reaper;
 		list_add_tail(&c->sibling, &reaper->children);
-		if (c->state == TASK_ZOMBIE)
-			wake_up(&child_wait_wq);
+		/* The new parent hears of a child that is already dead. */
+		if (c->state == TASK_ZOMBIE && c->signal && c->signal->live == 0)
+			do_notify_parent(c, c->exit_signal);
 	}
 	leader->exit_code = leader->signal->group_exit ?
 				    leader->signal->group_exit_code :

@@ -25,11 +25,13 @@ static void *idle_sp; /* saved stack pointer of the idle loop */
 void wq_init(struct wait_queue *wq)
 {
 	list_init(&wq->waiters);
+	wq->gen_in = wq->gen_out = 0;
 }
 
 void wait_add(struct wait_queue *wq, struct waiter *w)
 {
 	w->task = current;
+	w->wq_ptr = wq;
 	list_add_tail(&w->list, &wq->waiters);
 }
 
@@ -38,10 +40,24 @@ void wait_remove(struct waiter *w)
 	list_del(&w->list);
 }
 
+void wake_up_poll(struct wait_queue *wq, unsigned mask)
+{
+	struct waiter *w;
+
+	if (mask & 0x001) /* POLLIN */
+		wq->gen_in++;
+	if (mask & 0x004) /* POLLOUT */
+		wq->gen_out++;
+	list_for_each_entry(w, &wq->waiters, list)
+		wake_up_task(w->task);
+}
+
 void wake_up(struct wait_queue *wq)
 {
 	struct waiter *w;
 
+	wq->gen_in++;
+	wq->gen_out++;
 	list_for_each_entry(w, &wq->waiters, list)
 		wake_up_task(w->task);
 }

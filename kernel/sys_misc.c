@@ -330,6 +330,13 @@ long sys_getrandom(u64 ubuf, size_t len, unsigned flags)
 	return (long)done;
 }
 
+/* Restartable sequences are not supported: -ENOSYS, as Linux without
+ * CONFIG_RSEQ; glibc then does without. */
+long sys_rseq(u64 area, u32 len, int flags, u32 sig)
+{
+	return -ENOSYS;
+}
+
 long sys_reboot(int magic1, int magic2, unsigned cmd, u64 arg)
 {
 	if (current->euid != 0)

@@ -63,11 +63,6 @@ static ssize_t random_read(struct file *f, struct uio *u, u64 *pos)
 	return done;
 }
 
-static unsigned always_ready(struct file *f, struct poll_table *pt)
-{
-	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-}
-
 static s64 mem_llseek(struct file *f, s64 off, int whence)
 {
 	f->pos = 0;
@@ -87,16 +82,11 @@ static ssize_t kmsg_write(struct file *f, struct uio *u, u64 *pos)
 	return c;
 }
 
-static const struct file_ops null_fops = { .read = null_read, .write = null_write,
-					   .poll = always_ready, .llseek = mem_llseek };
-static const struct file_ops zero_fops = { .read = zero_read, .write = null_write,
-					   .poll = always_ready, .llseek = mem_llseek };
-static const struct file_ops full_fops = { .read = zero_read, .write = full_write,
-					   .poll = always_ready, .llseek = mem_llseek };
-static const struct file_ops random_fops = { .read = random_read, .write = null_write,
-					     .poll = always_ready, .llseek = mem_llseek };
-static const struct file_ops kmsg_fops = { .read = null_read, .write = kmsg_write,
-					   .poll = always_ready };
+static const struct file_ops null_fops = { .read = null_read, .write = null_write, .llseek = mem_llseek };
+static const struct file_ops zero_fops = { .read = zero_read, .write = null_write, .llseek = mem_llseek };
+static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .llseek = mem_llseek };
+static const struct file_ops random_fops = { .read = random_read, .write = null_write, .llseek = mem_llseek };
+static const struct file_ops kmsg_fops = { .read = null_read, .write = kmsg_write };
 
 static int mem_open(struct inode *i, struct file *f)
 {

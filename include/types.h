@@ -29,6 +29,7 @@ struct __kernel_old_timeval_k {
 };
 #define NR_OPEN_MAX_RL 1048576
 #define INT32_MIN_K (-0x7fffffff - 1)
+#define INT32_MAX_K 0x7fffffff
 
 #ifndef __bool_true_false_are_defined
 #define bool _Bool

@@ -16,6 +16,8 @@ struct pipe {
 	char *buf;
 	u32 head, len; /* read position, bytes stored */
 	int readers, writers;
+	u32 r_opens, w_opens; /* FIFO opens so far: a waiting open ends when
+				 the other side has opened, even if gone again */
 	struct wait_queue wq;
 };
 
@@ -193,18 +195,24 @@ static int fifo_open(struct inode *i, struct file *f)
 			return -ENOMEM;
 		i->priv = p;
 	}
-	if (f->mode & FMODE_READ)
+	if (f->mode & FMODE_READ) {
 		p->readers++;
-	if (f->mode & FMODE_WRITE)
+		p->r_opens++;
+	}
+	if (f->mode & FMODE_WRITE) {
 		p->writers++;
+		p->w_opens++;
+	}
 	wake_up(&p->wq);
 	if ((f->mode & FMODE_WRITE) && !(f->mode & FMODE_READ) && !p->readers) {
+		u32 seen = p->r_opens;
+
 		if (f->flags & O_NONBLOCK) {
 			p->writers--;
 			pipe_maybe_free(i, p);
 			return -ENXIO;
 		}
-		rc = wait_event_interruptible(&p->wq, p->readers > 0, "fifo_open");
+		rc = wait_event_interruptible(&p->wq, p->r_opens != seen, "fifo_open");
 		if (rc < 0) {
 			p->writers--;
 			pipe_maybe_free(i, p);
@@ -213,7 +221,9 @@ static int fifo_open(struct inode *i, struct file *f)
 	}
 	if ((f->mode & FMODE_READ) && !(f->mode & FMODE_WRITE) && !p->writers &&
 	    !(f->flags & O_NONBLOCK)) {
-		rc = wait_event_interruptible(&p->wq, p->writers > 0, "fifo_open");
+		u32 seen = p->w_opens;
+
+		rc = wait_event_interruptible(&p->wq, p->w_opens != seen, "fifo_open");
 		if (rc < 0) {
 			p->readers--;
 			pipe_maybe_free(i, p);

@@ -140,6 +140,20 @@ static int deadline_ts(u64 uts, u64 *deadline)
 /* Applies a temporary signal mask for ppoll/pselect6 (restored later). */
 int set_temp_sigmask(u64 umask, size_t size);
 
+/* ppoll and pselect6 write the time left back, as Linux does. */
+static void put_remaining(u64 uts, u64 deadline)
+{
+	u64 now = ktime_ns(), left;
+	struct __kernel_timespec ts;
+
+	if (!uts || !deadline || deadline == NO_WAIT)
+		return;
+	left = deadline > now ? deadline - now : 0;
+	ts.tv_sec = (s64)(left / NSEC_PER_SEC);
+	ts.tv_nsec = (s64)(left % NSEC_PER_SEC);
+	copy_to_user(uts, &ts, sizeof(ts));
+}
+
 long sys_poll(u64 ufds, unsigned n, int ms)
 {
 	return poll_common(ufds, n, deadline_ms(ms));
@@ -160,6 +174,7 @@ long sys_ppoll(u64 ufds, unsigned n, u64 uts, u64 umask, size_t size)
 	rc = poll_common(ufds, n, deadline);
 	if (rc == -ERESTARTNOHAND)
 		rc = -EINTR;
+	put_remaining(uts, deadline);
 	return rc;
 }
 
@@ -293,5 +308,6 @@ long sys_pselect6(int n, u64 in, u64 out, u64 ex, u64 uts, u64 usig)
 	rc = do_select(n, in, out, ex, deadline);
 	if (rc == -ERESTARTNOHAND)
 		rc = -EINTR;
+	put_remaining(uts, deadline);
 	return rc;
 }

@@ -71,6 +71,8 @@ struct signal {
 	int stop_state;             /* [S] 0, or stopped by this signal */
 	int notify_parent;          /* [S] a stop/continue to report */
 	int live;                   /* [S] threads not yet exited */
+	struct task *exec_waiter;   /* [S] a thread in execve waiting for the
+				       others to go */
 	struct rlimit rlim[RLIM_NLIMITS];
 	u64 utime_ns, stime_ns;     /* [S] of exited threads */
 	u64 cutime_ns, cstime_ns;   /* [S] of waited-for children */
@@ -180,6 +182,8 @@ void sched_init(void);
 void schedule(void);
 /* Makes a sleeping or new task runnable. */
 void wake_up_task(struct task *t);
+/* Wakes t from any sleep, even an uninterruptible or stopped one. */
+void wake_up_task_force(struct task *t);
 /* Runs the idle loop on the boot stack; never returns. */
 void __noreturn cpu_idle_loop(void);
 /* Asks for a reschedule at the next safe point. */

@@ -110,7 +110,10 @@ void do_exit(int code)
 	release_resources(t);
 	list_del(&t->thread_node);
 	list_init(&t->thread_node);
-	if (--sig->live == 0) {
+	--sig->live;
+	if (sig->exec_waiter && sig->exec_waiter != t)
+		wake_up_task_force(sig->exec_waiter);
+	if (sig->live == 0) {
 		struct task *leader = t->group_leader;
 
 		if (leader != t) {
@@ -392,6 +395,13 @@ long sys_get_robust_list(int pid, u64 uhead, u64 ulen)
 	    copy_to_user(ulen, &len, 8) < 0)
 		return -EFAULT;
 	return 0;
+}
+
+/* A task that will never run again and has no waiter: free it later. */
+void task_release_dead(struct task *t)
+{
+	t->state = TASK_DEAD;
+	list_add_tail(&t->run_node, &dead_tasks);
 }
 
 /* A child nobody will wait for: detach it and free it later. */

@@ -192,18 +192,56 @@ void exec_done_vfork(struct task *t)
 	wake_up_task(parent);
 }
 
+void task_release_dead(struct task *t);
+
+/*
+ * execve in a threaded process: every other thread exits first, and a
+ * thread that is not the leader takes over the leader's pid, parent and
+ * children, as Linux does.
+ */
 void exec_kill_other_threads(void)
 {
-	struct task *t, *leader = current->group_leader;
+	struct task *me = current, *leader = me->group_leader, *t, *n;
+	struct signal *sig = me->signal;
 
+	if (sig->live == 1 && leader == me)
+		return;
 	list_for_each_entry(t, &leader->threads, thread_node) {
-		if (t == current || t->state == TASK_DEAD || t->state == TASK_ZOMBIE)
+		if (t == me || t->state == TASK_DEAD || t->state == TASK_ZOMBIE)
 			continue;
 		t->exiting = true;
-		if (t->state != TASK_RUNNING)
-			t->state = TASK_RUNNING;
-		wake_up_task(t);
+		wake_up_task_force(t);
 	}
+	sig->exec_waiter = me;
+	while (sig->live > 1) {
+		me->state = TASK_UNINTERRUPTIBLE;
+		me->wchan = "de_thread";
+		schedule();
+	}
+	me->wchan = NULL;
+	sig->exec_waiter = NULL;
+	if (leader == me)
+		return;
+	/* Become the leader: its pid, its place in the family. */
+	me->pid = leader->pid;
+	leader->pid = -1;
+	me->group_leader = me;
+	me->exit_signal = leader->exit_signal;
+	me->parent = leader->parent;
+	list_add(&me->sibling, &leader->sibling);
+	list_del(&leader->sibling);
+	list_for_each_entry_safe(t, n, &leader->children, sibling) {
+		list_del(&t->sibling);
+		t->parent = me;
+		list_add_tail(&t->sibling, &me->children);
+	}
+	list_del(&me->thread_node);
+	list_init(&me->threads);
+	list_add_tail(&me->thread_node, &me->threads);
+	list_del(&leader->thread_node);
+	list_init(&leader->thread_node);
+	leader->signal = NULL;
+	task_release_dead(leader);
 }
 
 long sys_clone(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls)

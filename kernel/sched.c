@@ -73,6 +73,13 @@ void wake_up_task(struct task *t)
 	}
 }
 
+void wake_up_task_force(struct task *t)
+{
+	if (t->state != TASK_ZOMBIE && t->state != TASK_DEAD)
+		t->state = TASK_RUNNING;
+	wake_up_task(t);
+}
+
 int nr_running(void)
 {
 	return nr_runnable + (current ? 1 : 0);

@@ -243,6 +243,7 @@ void do_notify_parent(struct task *t, int sig)
 		/* Nobody will wait: reap at once (freed once off its stack). */
 		extern void autoreap(struct task *t);
 		autoreap(t);
+		wake_up(&child_wait_wq); /* a waiter may now get ECHILD */
 		return;
 	}
 	wake_up(&child_wait_wq);
@@ -410,7 +411,8 @@ void do_signal(void)
 				do_signal_stop(sig);
 				continue;
 			}
-			do_group_exit(sig | ((CORE_SIGS & sigbit(sig)) ? 0x80 : 0));
+			/* No core is written (RLIMIT_CORE is 0), so no 0x80 flag. */
+			do_group_exit(sig);
 		}
 		/* A handler: build its frame. */
 		restart_syscall_regs(t, true, ka);

@@ -13,8 +13,10 @@
 #include "mm.h"
 #include "pgtable.h"
 #include "printk.h"
+#include "task.h"
 
-#define STACK_GUARD_GAP (256ULL << 20) /* how far a stack may grow */
+/* A stack never grows closer than this to the mapping below it. */
+#define STACK_GUARD_GAP (256ULL << 12)
 
 static u32 host_prot(struct vma *v, u64 pte)
 {
@@ -45,17 +47,20 @@ static struct vma *grow_stack(struct mm *mm, u64 addr)
 
 	list_for_each_entry(v, &mm->vmas, list) {
 		if (v->start > addr) {
-			if (!(v->flags & VM_GROWSDOWN) || v->start - addr > STACK_GUARD_GAP)
-				return NULL;
-			{
-				struct vma *prev = v->list.prev != &mm->vmas ?
-					list_entry(v->list.prev, struct vma, list) : NULL;
-				u64 nstart = ALIGN_DOWN(addr, PAGE_SIZE);
+			struct vma *prev;
+			u64 nstart = ALIGN_DOWN(addr, PAGE_SIZE), limit = 8ULL << 20;
 
-				if (prev && prev->end > nstart)
-					return NULL;
-				v->start = nstart;
-			}
+			if (!(v->flags & VM_GROWSDOWN))
+				return NULL;
+			if (current && current->signal)
+				limit = current->signal->rlim[RLIMIT_STACK].rlim_cur;
+			if (v->end - nstart > limit)
+				return NULL;
+			prev = v->list.prev != &mm->vmas ?
+				       list_entry(v->list.prev, struct vma, list) : NULL;
+			if (prev && prev->end + STACK_GUARD_GAP > nstart)
+				return NULL;
+			v->start = nstart;
 			return v;
 		}
 	}

@@ -36,6 +36,9 @@ long sys_brk(u64 addr)
 				return (long)mm->brk;
 		if (new - mm->brk_start > current->signal->rlim[RLIMIT_DATA].rlim_cur)
 			return (long)mm->brk;
+		/* Linux's heuristic overcommit: no single growth beyond RAM. */
+		if (new - old > mem_total_pages() * PAGE_SIZE)
+			return (long)mm->brk;
 		v = vma_find(mm, old - 1);
 		if (v && v->end == old && (v->flags & VM_HEAP)) {
 			v->end = new;
@@ -100,6 +103,13 @@ long sys_mmap(u64 addr, u64 len, u32 prot, u32 flags, int fd, u64 off)
 		if (!f)
 			return -ENOMEM;
 		off = 0;
+	}
+	/* Heuristic overcommit: an anonymous private writable mapping larger
+	 * than all of memory can never be backed. */
+	if ((flags & MAP_ANONYMOUS) && !(vmflags & VM_SHARED) && (prot & PROT_WRITE) &&
+	    !(flags & MAP_NORESERVE) && len > mem_total_pages() * PAGE_SIZE) {
+		rc = -ENOMEM;
+		goto out;
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & ~PAGE_MASK) {

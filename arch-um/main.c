@@ -35,7 +35,11 @@ static struct signal boot_signal;
 
 static void boot_task_init(void)
 {
+	int i;
+
 	boot_task.signal = &boot_signal;
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		boot_signal.rlim[i].rlim_cur = boot_signal.rlim[i].rlim_max = RLIM_INFINITY;
 	boot_signal.rlim[RLIMIT_NOFILE].rlim_cur = 1024;
 	boot_task.files = files_alloc();
 	boot_task.fs = fs_alloc();

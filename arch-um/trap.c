@@ -16,10 +16,48 @@
 
 bool machine_stopping;
 
+/* Would a CPU-time interval timer expire if the guest ran on now? */
+static bool cpu_timer_due(struct task *t)
+{
+	struct signal *s = t->signal;
+	s64 ran = (s64)(ktime_ns() - t->guest_start_ns);
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (s->it_cpu_left[k] > 0 && ran >= s->it_cpu_left[k])
+			return true;
+	return false;
+}
+
+/* Charges CPU time to ITIMER_VIRTUAL (user time) and ITIMER_PROF (all). */
+static void charge_cpu_timers(struct task *t, u64 user_ns, u64 sys_ns)
+{
+	static const int sigs[2] = { SIGVTALRM, SIGPROF };
+	struct signal *s = t->signal;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (s->it_cpu_left[k] <= 0)
+			continue;
+		s->it_cpu_left[k] -= (s64)(user_ns + (k ? sys_ns : 0));
+		if (s->it_cpu_left[k] > 0)
+			continue;
+		send_sig(sigs[k], t->group_leader, true);
+		if (s->it_cpu_interval[k]) {
+			s->it_cpu_left[k] += (s64)s->it_cpu_interval[k];
+			if (s->it_cpu_left[k] <= 0)
+				s->it_cpu_left[k] = (s64)s->it_cpu_interval[k];
+		} else {
+			s->it_cpu_left[k] = 0;
+		}
+	}
+}
+
 bool kernel_irq_during_guest(void)
 {
 	irq_poll();
-	return need_resched || signal_pending(current) || machine_stopping;
+	return need_resched || signal_pending(current) || machine_stopping ||
+	       cpu_timer_due(current);
 }
 
 static void oom_kill(struct task *t, u64 addr)
@@ -73,9 +111,12 @@ void task_user_loop(void)
 
 		ret_to_user();
 		t0 = ktime_ns();
+		t->guest_start_ns = t0;
 		ev = engine_run(t);
 		t1 = ktime_ns();
 		t->utime_ns += t1 - t0;
+		if (t->signal->it_cpu_left[0] > 0 || t->signal->it_cpu_left[1] > 0)
+			charge_cpu_timers(t, t1 - t0, 0);
 		switch (ev) {
 		case EV_SYSCALL:
 			syscall_dispatch(t);

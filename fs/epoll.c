@@ -289,14 +289,19 @@ static long do_epoll_wait(int epfd, u64 uevents, int max, s64 timeout_ms)
 		return -ENOMEM;
 	}
 	for (;;) {
-		struct ep_item *it, *nx;
+		struct ep_item *it;
+		int count = 0, k;
 
 		pt->n = 0;
-		list_for_each_entry_safe(it, nx, &ep->items, node) {
+		list_for_each_entry(it, &ep->items, node)
+			count++;
+		/* Visit each item once, rotating so reported ones go last. */
+		for (k = 0; k < count && n < max; k++) {
 			unsigned m;
 
-			if (n >= max)
-				break;
+			it = list_first_entry(&ep->items, struct ep_item, node);
+			list_del(&it->node);
+			list_add_tail(&it->node, &ep->items);
 			if (it->disabled)
 				continue;
 			m = item_poll(it, pt);
@@ -317,9 +322,6 @@ static long do_epoll_wait(int epfd, u64 uevents, int max, s64 timeout_ms)
 			}
 			if (it->events & EPOLLONESHOT)
 				it->disabled = true;
-			/* Round-robin fairness: move reported items to the end. */
-			list_del(&it->node);
-			list_add_tail(&it->node, &ep->items);
 		}
 		if (n || timeout_ms == 0)
 			break;

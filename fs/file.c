@@ -8,6 +8,7 @@
 #include "printk.h"
 
 void eventpoll_release(struct file *f);
+struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);
 
 #ifndef O_PATH
 #define O_PATH 010000000
@@ -287,6 +288,8 @@ int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 
 	if (!di->iops || !di->iops->create)
 		return -EPERM;
+	if (S_ISDIR(di->mode) && di->nlink == 0)
+		return -ENOENT; /* a removed directory takes no new names */
 	if (dir->mnt->flags & 1 /* MS_RDONLY */)
 		return -EROFS;
 	rc = inode_permission(di, 3);
@@ -365,6 +368,67 @@ alloc:
 	return f;
 }
 
+/*
+ * O_CREAT on a dangling symlink creates the file it points to (unless
+ * O_EXCL or O_NOFOLLOW). Returns NULL if the last name is no symlink.
+ */
+static struct file *open_create_via_symlink(struct nameidata *nd, int flags, u32 mode)
+{
+	static int depth;
+	struct dentry *d = vfs_lookup_one(nd->path.dentry, nd->last, nd->last_len);
+	struct file *f;
+	char *target, *path;
+	int n;
+
+	if (IS_ERR(d))
+		return NULL;
+	if (!d->inode || !S_ISLNK(d->inode->mode) || !d->inode->iops->readlink) {
+		dentry_put(d);
+		return NULL;
+	}
+	if (flags & (O_EXCL | O_NOFOLLOW)) {
+		dentry_put(d);
+		return ERR_PTR((flags & O_EXCL) ? -EEXIST : -ELOOP);
+	}
+	if (depth >= 8) {
+		dentry_put(d);
+		return ERR_PTR(-ELOOP);
+	}
+	target = kmalloc(4096);
+	path = kmalloc(8192);
+	if (!target || !path) {
+		kfree(target);
+		kfree(path);
+		dentry_put(d);
+		return ERR_PTR(-ENOMEM);
+	}
+	n = d->inode->iops->readlink(d, target, 4095);
+	dentry_put(d);
+	if (n < 0) {
+		f = ERR_PTR(n);
+		goto out;
+	}
+	target[n] = 0;
+	if (target[0] == '/') {
+		strlcpy(path, target, 8192);
+	} else {
+		n = path_name(&nd->path, &current->fs->root, path, 4096);
+		if (n < 0) {
+			f = ERR_PTR(n);
+			goto out;
+		}
+		strlcat(path, "/", 8192);
+		strlcat(path, target, 8192);
+	}
+	depth++;
+	f = file_open_at(AT_FDCWD, path, flags, mode);
+	depth--;
+out:
+	kfree(target);
+	kfree(path);
+	return f;
+}
+
 struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 {
 	struct nameidata nd;
@@ -405,6 +469,11 @@ struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 				path_put(&nd.path);
 				return ERR_PTR(rc);
 			}
+		}
+		f = open_create_via_symlink(&nd, flags, mode);
+		if (f) {
+			path_put(&nd.path);
+			return f;
 		}
 		rc = vfs_create(&nd.path, nd.last, nd.last_len,
 				S_IFREG | (mode & 07777 & ~current->fs->umask), 0, &d);

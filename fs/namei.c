@@ -289,5 +289,10 @@ int path_lookup_at(int dirfd, const char *name, unsigned flags,
 	rc = walk(&start, name, flags, &links, nd);
 	if (f)
 		file_put(f);
+	if (rc == 0 && (flags & LOOKUP_PARENT) && nd->last) {
+		memcpy(nd->last_buf, nd->last, (size_t)nd->last_len);
+		nd->last_buf[nd->last_len] = 0;
+		nd->last = nd->last_buf;
+	}
 	return rc;
 }

@@ -320,8 +320,10 @@ long sys_renameat2(int odirfd, u64 oldpath, int ndirfd, u64 newpath, unsigned fl
 	struct dentry *od, *nd_, *target;
 	long rc;
 
-	if (flags & ~(unsigned)RENAME_NOREPLACE)
-		return flags & RENAME_EXCHANGE ? -EINVAL : -EINVAL;
+	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return -EINVAL;
+	if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+		return -EINVAL;
 	rc = lookup_parent(odirfd, oldpath, &o, &od);
 	if (rc < 0)
 		return rc;
@@ -356,10 +358,21 @@ long sys_renameat2(int odirfd, u64 oldpath, int ndirfd, u64 newpath, unsigned fl
 		rc = -EEXIST;
 		goto out;
 	}
+	if ((flags & RENAME_EXCHANGE) && !nd_) {
+		rc = -ENOENT;
+		goto out;
+	}
 	if (S_ISDIR(od->inode->mode) && is_ancestor(od, n.path.dentry)) {
 		rc = -EINVAL;
 		goto out;
 	}
+	if ((flags & RENAME_EXCHANGE) && S_ISDIR(nd_->inode->mode) &&
+	    is_ancestor(nd_, o.path.dentry)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (flags & RENAME_EXCHANGE)
+		goto do_rename;
 	if (nd_ && S_ISDIR(nd_->inode->mode) && !S_ISDIR(od->inode->mode)) {
 		rc = -EISDIR;
 		goto out;
@@ -368,6 +381,7 @@ long sys_renameat2(int odirfd, u64 oldpath, int ndirfd, u64 newpath, unsigned fl
 		rc = -ENOTDIR;
 		goto out;
 	}
+do_rename:
 	if (od->mounted || (nd_ && nd_->mounted)) {
 		rc = -EBUSY;
 		goto out;

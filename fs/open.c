@@ -138,7 +138,8 @@ long sys_fcntl(int fd, int cmd, u64 arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((long)arg < 0 || arg >= NR_OPEN_MAX) {
+		if ((long)arg < 0 || arg >= NR_OPEN_MAX ||
+		    arg >= current->signal->rlim[RLIMIT_NOFILE].rlim_cur) {
 			r = -EINVAL;
 			break;
 		}
@@ -350,6 +351,15 @@ long sys_getcwd(u64 ubuf, size_t size)
 
 	if (!buf)
 		return -ENOMEM;
+	{
+		struct dentry *d = current->fs->cwd.dentry;
+
+		/* A removed working directory has no name left. */
+		if (!d->hashed && d != current->fs->cwd.mnt->root) {
+			kfree(buf);
+			return -ENOENT;
+		}
+	}
 	n = path_name(&current->fs->cwd, &current->fs->root, buf, 4096);
 	if (n < 0) {
 		rc = n;

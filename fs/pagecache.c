@@ -8,6 +8,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include <asm/signal.h>
 
 #define LEVELS 3
 #define MAX_INDEX (1ULL << (9 * LEVELS))
@@ -150,8 +151,19 @@ ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos)
 	struct inode *i = f->inode;
 	ssize_t done = 0;
 
+	u64 limit = current && current->signal ?
+			    current->signal->rlim[RLIMIT_FSIZE].rlim_cur : ~0ULL;
+
 	if (f->flags & O_APPEND)
 		*pos = i->size;
+	if (S_ISREG(i->mode) && u->resid > 0) {
+		if (*pos >= limit) {
+			send_sig(SIGXFSZ, current, false);
+			return -EFBIG;
+		}
+		if (u->resid > limit - *pos)
+			u->resid = limit - *pos;
+	}
 	while (u->resid > 0) {
 		u64 index = *pos >> PAGE_SHIFT, frame;
 		size_t off = *pos & ~PAGE_MASK;

@@ -44,11 +44,14 @@ s64 generic_llseek(struct file *f, s64 off, int whence)
 	return (s64)f->pos;
 }
 
+/* Pipes, sockets and character devices without llseek (ttys) don't seek. */
 static bool seekable(struct file *f)
 {
 	u32 m = f->inode->mode;
 
-	return !S_ISFIFO(m) && !S_ISSOCK(m) && !S_ISCHR(m);
+	if (S_ISCHR(m))
+		return f->fops && f->fops->llseek;
+	return !S_ISFIFO(m) && !S_ISSOCK(m);
 }
 
 static ssize_t do_read(struct file *f, struct uio *u, s64 pos)

@@ -252,8 +252,10 @@ int path_name(const struct path_ref *p, const struct path_ref *root,
 #define LOOKUP_NOAUTOMOUNT 16
 struct nameidata {
 	struct path_ref path;  /* result */
-	const char *last;      /* LOOKUP_PARENT: final component */
+	const char *last;      /* LOOKUP_PARENT: final component (in last_buf,
+				  so it outlives the caller's path string) */
 	int last_len;
+	char last_buf[256];
 };
 /* Resolves a kernel-space path relative to dirfd (AT_FDCWD). */
 int path_lookup_at(int dirfd, const char *name, unsigned flags,

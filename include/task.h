@@ -78,6 +78,9 @@ struct signal {
 	u64 cutime_ns, cstime_ns;   /* [S] of waited-for children */
 	u64 it_real_expires, it_real_interval; /* ITIMER_REAL, ns */
 	struct ktimer *it_real_timer;
+	/* ITIMER_VIRTUAL [0] and ITIMER_PROF [1]: CPU time left (0 = off). */
+	s64 it_cpu_left[2];
+	u64 it_cpu_interval[2];
 };
 
 /* A wait queue: tasks sleeping until something happens. */
@@ -156,6 +159,7 @@ struct task {
 	u64 start_ns;               /* boot-relative */
 	u64 utime_ns, stime_ns;     /* [T] */
 	u64 run_start_ns;
+	u64 guest_start_ns;         /* when the current guest run began */
 	int slice;                  /* ticks left before preemption */
 	u64 min_flt, maj_flt;
 	struct ktimer *sleep_timer;
@@ -167,6 +171,8 @@ struct task {
 	} restart;
 	bool in_syscall;
 	u32 personality;
+	int pdeath_signal;          /* sent when the parent process dies */
+	int nice;                   /* -20 .. 19 */
 	u64 waitq_token;
 	void *tty_ctx;
 };

@@ -83,6 +83,8 @@ static void process_exited(struct task *leader)
 	list_for_each_entry_safe(c, n, &leader->children, sibling) {
 		list_del(&c->sibling);
 		c->parent = reaper;
+		if (c->pdeath_signal && c->state != TASK_ZOMBIE)
+			send_sig(c->pdeath_signal, c, true);
 		list_add_tail(&c->sibling, &reaper->children);
 		/* The new parent hears of a child that is already dead. */
 		if (c->state == TASK_ZOMBIE && c->signal && c->signal->live == 0)

@@ -1,13 +1,14 @@
 /*
- * Futexes: wait queues keyed by guest address. Private and shared futexes
- * are both keyed by (mm, address), which is exact for private ones and for
- * threads; shared futexes across processes on MAP_SHARED memory would need
- * a key by page (not yet: they fall back to the same keying).
+ * Futexes: waiters keyed like Linux keys them. A private futex (or one in
+ * private memory) is (mm, address); a shared futex in MAP_SHARED memory is
+ * the physical place of the word (frame and offset, mm NULL), so processes
+ * mapping the same page at different addresses meet.
  */
 #include <linux/futex.h>
 #include <linux/time.h>
 
 #include "kerrno.h"
+#include "pgtable.h"
 #include "kstring.h"
 #include "mm.h"
 #include "syscall.h"
@@ -25,7 +26,39 @@ struct futex_waiter {
 
 static LIST_HEAD(futex_waiters);
 
-static long futex_wake_bits(struct mm *mm, u64 addr, int n, u32 bitset)
+struct futex_key {
+	struct mm *mm;
+	u64 addr;
+};
+
+/* Computes the key of the futex word at uaddr (faulting it in). */
+static int get_key(u64 uaddr, bool private_op, struct futex_key *k)
+{
+	struct mm *mm = current->mm;
+	struct vma *v;
+	u32 dummy;
+	u64 *pte;
+
+	k->mm = mm;
+	k->addr = uaddr;
+	if (private_op)
+		return 0;
+	v = vma_find(mm, uaddr);
+	if (!v)
+		return -EFAULT;
+	if (!(v->flags & VM_SHARED))
+		return 0;
+	if (copy_from_user(&dummy, uaddr, 4) < 0)
+		return -EFAULT;
+	pte = pte_lookup(mm, uaddr, false);
+	if (!pte || !(*pte & PTE_PRESENT))
+		return -EFAULT;
+	k->mm = NULL;
+	k->addr = (pte_frame(*pte) << PAGE_SHIFT) | (uaddr & ~PAGE_MASK);
+	return 0;
+}
+
+static long futex_wake_key(struct mm *mm, u64 addr, int n, u32 bitset)
 {
 	struct futex_waiter *w, *tmp;
 	long woken = 0;
@@ -45,17 +78,35 @@ static long futex_wake_bits(struct mm *mm, u64 addr, int n, u32 bitset)
 
 long futex_wake_addr(struct mm *mm, u64 uaddr, int n)
 {
-	return futex_wake_bits(mm, uaddr, n, FUTEX_BITSET_MATCH_ANY);
+	return futex_wake_key(mm, uaddr, n, FUTEX_BITSET_MATCH_ANY);
+}
+
+static bool private_op;
+
+static long futex_wake_bits(struct mm *mm, u64 uaddr, int n, u32 bitset)
+{
+	struct futex_key k;
+	int rc = get_key(uaddr, private_op, &k);
+
+	if (rc < 0)
+		return rc;
+	return futex_wake_key(k.mm, k.addr, n, bitset);
 }
 
 static long futex_wait(u64 uaddr, u32 val, u64 deadline, u32 bitset)
 {
-	struct futex_waiter w = { .task = current, .mm = current->mm, .addr = uaddr,
-				  .bitset = bitset };
+	struct futex_waiter w = { .task = current, .bitset = bitset };
+	struct futex_key k;
 	u32 cur;
+	int rc;
 
 	if (!bitset)
 		return -EINVAL;
+	rc = get_key(uaddr, private_op, &k);
+	if (rc < 0)
+		return rc;
+	w.mm = k.mm;
+	w.addr = k.addr;
 	if (copy_from_user(&cur, uaddr, 4) < 0)
 		return -EFAULT;
 	if (cur != val)
@@ -80,21 +131,29 @@ static long futex_wait(u64 uaddr, u32 val, u64 deadline, u32 bitset)
 static long futex_requeue(u64 uaddr, int nwake, int nreq, u64 uaddr2, bool cmp, u32 val)
 {
 	struct futex_waiter *w, *tmp;
+	struct futex_key k1, k2;
 	long woken, moved = 0;
 	u32 cur;
+	int rc;
 
+	rc = get_key(uaddr, private_op, &k1);
+	if (rc == 0)
+		rc = get_key(uaddr2, private_op, &k2);
+	if (rc < 0)
+		return rc;
 	if (cmp) {
 		if (copy_from_user(&cur, uaddr, 4) < 0)
 			return -EFAULT;
 		if (cur != val)
 			return -EAGAIN;
 	}
-	woken = futex_wake_bits(current->mm, uaddr, nwake, FUTEX_BITSET_MATCH_ANY);
+	woken = futex_wake_key(k1.mm, k1.addr, nwake, FUTEX_BITSET_MATCH_ANY);
 	list_for_each_entry_safe(w, tmp, &futex_waiters, list) {
 		if (moved >= nreq)
 			break;
-		if (w->mm == current->mm && w->addr == uaddr) {
-			w->addr = uaddr2;
+		if (w->mm == k1.mm && w->addr == k1.addr) {
+			w->mm = k2.mm;
+			w->addr = k2.addr;
 			moved++;
 		}
 	}
@@ -140,6 +199,7 @@ long sys_futex(u64 uaddr, int op, u32 val, u64 utime, u64 uaddr2, u32 val3)
 
 	if (uaddr & 3)
 		return -EINVAL;
+	private_op = (op & FUTEX_PRIVATE_FLAG) != 0;
 	if (utime && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET)) {
 		struct __kernel_timespec ts;
 		u64 ns;

@@ -227,6 +227,10 @@ long sys_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5)
 	case PR_GET_NAME:
 		return copy_to_user(a2, current->comm, sizeof(current->comm));
 	case PR_SET_PDEATHSIG:
+		if (a2 > KSIG_NSIG)
+			return -EINVAL;
+		current->pdeath_signal = (int)a2;
+		return 0;
 	case PR_SET_DUMPABLE:
 	case PR_SET_NO_NEW_PRIVS:
 	case PR_SET_CHILD_SUBREAPER:
@@ -235,9 +239,9 @@ long sys_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5)
 	case PR_GET_DUMPABLE:
 		return 1;
 	case PR_GET_PDEATHSIG: {
-		int z = 0;
+		int v = current->pdeath_signal;
 
-		return copy_to_user(a2, &z, 4);
+		return copy_to_user(a2, &v, 4);
 	}
 	case PR_GET_NO_NEW_PRIVS:
 	case PR_GET_KEEPCAPS:
@@ -286,14 +290,120 @@ long sys_sched_setaffinity(int pid, unsigned len, u64 umask)
 	return 0;
 }
 
+/* Tasks selected by getpriority/setpriority's which and who. */
+static bool prio_match(struct task *t, int which, int who)
+{
+	if (t->group_leader != t || t->state == TASK_ZOMBIE || t->state == TASK_DEAD ||
+	    !t->signal)
+		return false;
+	switch (which) {
+	case PRIO_PROCESS:
+		return t->tgid == (who ? who : current->tgid);
+	case PRIO_PGRP:
+		return t->signal->pgid == (who ? who : current->signal->pgid);
+	case PRIO_USER:
+		return t->uid == (who ? who : current->uid);
+	}
+	return false;
+}
+
 long sys_getpriority(int which, int who)
 {
-	return 20; /* nice 0, in the kernel's 40 - nice encoding */
+	struct task *t;
+	long best = -ESRCH;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	list_for_each_entry(t, &all_tasks, all_node)
+		if (prio_match(t, which, who) && 20 - t->nice > best)
+			best = 20 - t->nice; /* the raw call returns 20 - nice */
+	return best;
 }
 
 long sys_setpriority(int which, int who, int prio)
 {
-	return 0;
+	struct task *t, *th;
+	long rc = -ESRCH;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	if (prio < -20)
+		prio = -20;
+	if (prio > 19)
+		prio = 19;
+	list_for_each_entry(t, &all_tasks, all_node) {
+		if (!prio_match(t, which, who))
+			continue;
+		if (prio < t->nice && current->euid != 0)
+			return -EACCES;
+		list_for_each_entry(th, &t->threads, thread_node)
+			th->nice = prio;
+		rc = 0;
+	}
+	return rc;
+}
+
+long sys_sched_getscheduler(int pid)
+{
+	if (pid < 0)
+		return -EINVAL;
+	return pid && !task_by_pid(pid) ? -ESRCH : 0; /* SCHED_OTHER */
+}
+
+long sys_sched_setscheduler(int pid, int policy, u64 uparam)
+{
+	int prio;
+
+	if (pid < 0 || policy < 0)
+		return -EINVAL;
+	if (pid && !task_by_pid(pid))
+		return -ESRCH;
+	if (copy_from_user(&prio, uparam, 4) < 0)
+		return -EFAULT;
+	if (policy == 0 || policy == 3 || policy == 5) /* OTHER, BATCH, IDLE */
+		return prio == 0 ? 0 : -EINVAL;
+	return current->euid == 0 ? 0 : -EPERM;
+}
+
+long sys_sched_getparam(int pid, u64 uparam)
+{
+	int prio = 0;
+
+	if (pid < 0 || !uparam)
+		return -EINVAL;
+	if (pid && !task_by_pid(pid))
+		return -ESRCH;
+	return copy_to_user(uparam, &prio, 4);
+}
+
+long sys_sched_setparam(int pid, u64 uparam)
+{
+	return sys_sched_setscheduler(pid, 0, uparam);
+}
+
+long sys_sched_get_priority_max(int policy)
+{
+	if (policy == 1 || policy == 2) /* FIFO, RR */
+		return 99;
+	return policy == 0 || policy == 3 || policy == 5 ? 0 : -EINVAL;
+}
+
+long sys_sched_get_priority_min(int policy)
+{
+	if (policy == 1 || policy == 2)
+		return 1;
+	return policy == 0 || policy == 3 || policy == 5 ? 0 : -EINVAL;
+}
+
+long sys_sched_rr_get_interval(int pid, u64 uts)
+{
+	s64 ts[2] = { 0, 100000000 };
+
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && !task_by_pid(pid))
+		return -ESRCH;
+	return copy_to_user(uts, ts, sizeof(ts));
 }
 
 long sys_getcpu(u64 ucpu, u64 unode)

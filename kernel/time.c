@@ -282,6 +282,27 @@ static long itimer_get(struct kitimerval *v)
 	return 0;
 }
 
+static void ns_to_itv(u64 ns, s64 *sec, s64 *usec)
+{
+	*sec = (s64)(ns / NSEC_PER_SEC);
+	*usec = (s64)((ns % NSEC_PER_SEC + 999) / 1000);
+	if (*usec >= 1000000) {
+		(*sec)++;
+		*usec -= 1000000;
+	}
+}
+
+/* ITIMER_VIRTUAL (1) and ITIMER_PROF (2) count the process's CPU time. */
+static void cpu_itimer_get(int which, struct kitimerval *v)
+{
+	struct signal *s = current->signal;
+	int k = which - 1;
+
+	ns_to_itv(s->it_cpu_interval[k], &v->int_sec, &v->int_usec);
+	ns_to_itv(s->it_cpu_left[k] > 0 ? (u64)s->it_cpu_left[k] : 0, &v->val_sec,
+		  &v->val_usec);
+}
+
 long sys_getitimer(int which, u64 uv)
 {
 	struct kitimerval v = { 0 };
@@ -289,6 +310,7 @@ long sys_getitimer(int which, u64 uv)
 	if (which != 0 /* ITIMER_REAL */) {
 		if (which != 1 && which != 2)
 			return -EINVAL;
+		cpu_itimer_get(which, &v);
 		return copy_to_user(uv, &v, sizeof(v));
 	}
 	itimer_get(&v);
@@ -301,9 +323,25 @@ long sys_setitimer(int which, u64 unew, u64 uold)
 	int rc;
 
 	if (which != 0) {
+		struct signal *s = current->signal;
+
 		if (which != 1 && which != 2)
 			return -EINVAL;
-		return -ENOSYS; /* virtual/profiling timers: not yet */
+		cpu_itimer_get(which, &old);
+		if (unew) {
+			if (copy_from_user(&v, unew, sizeof(v)) < 0)
+				return -EFAULT;
+			if (v.val_usec < 0 || v.val_usec >= 1000000 || v.int_usec < 0 ||
+			    v.int_usec >= 1000000 || v.val_sec < 0 || v.int_sec < 0)
+				return -EINVAL;
+			s->it_cpu_left[which - 1] =
+				v.val_sec * (s64)NSEC_PER_SEC + v.val_usec * 1000;
+			s->it_cpu_interval[which - 1] =
+				(u64)v.int_sec * NSEC_PER_SEC + (u64)v.int_usec * 1000;
+		}
+		if (uold && copy_to_user(uold, &old, sizeof(old)) < 0)
+			return -EFAULT;
+		return 0;
 	}
 	itimer_get(&old);
 	if (unew) {

@@ -82,17 +82,27 @@ long sys_mmap(u64 addr, u64 len, u32 prot, u32 flags, int fd, u64 off)
 		f = fget(fd);
 		if (!f)
 			return -EBADF;
-		if (!f->inode->iops || !f->inode->iops->getpage) {
+		if (S_ISCHR(f->inode->mode)) {
+			/* /dev/zero maps as anonymous memory; nothing else maps. */
+			bool zero = f->inode->rdev == MKDEV(1, 5);
+
+			file_put(f);
+			f = NULL;
+			if (!zero)
+				return -ENODEV;
+			flags |= MAP_ANONYMOUS;
+		} else if (!f->inode->iops || !f->inode->iops->getpage) {
 			file_put(f);
 			return -ENODEV;
 		}
-		if (!(f->mode & FMODE_READ) ||
-		    ((vmflags & VM_SHARED) && (prot & PROT_WRITE) &&
-		     !(f->mode & FMODE_WRITE))) {
+		if (f && (!(f->mode & FMODE_READ) ||
+			  ((vmflags & VM_SHARED) && (prot & PROT_WRITE) &&
+			   !(f->mode & FMODE_WRITE)))) {
 			file_put(f);
 			return -EACCES;
 		}
-	} else if (vmflags & VM_SHARED) {
+	}
+	if ((flags & MAP_ANONYMOUS) && (vmflags & VM_SHARED)) {
 		/* Shared anonymous memory is a file nobody can name. */
 		struct inode *i = tmpfs_new_file_inode(len);
 

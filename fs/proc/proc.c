@@ -332,6 +332,10 @@ static int proc_readlink(struct dentry *d, char *buf, size_t len)
 		n = path_name(&p, &current->fs->root, tmp, sizeof(tmp));
 		if (n < 0)
 			return n;
+		/* A file that lost its last name, as Linux shows it. */
+		if (!p.dentry->hashed && p.dentry->parent != p.dentry &&
+		    (size_t)n + 11 < sizeof(tmp))
+			strlcat(tmp, " (deleted)", sizeof(tmp));
 	}
 	n = (int)strlen(tmp);
 	if ((size_t)n > len)

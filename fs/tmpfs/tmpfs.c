@@ -167,11 +167,61 @@ static int tmpfs_rmdir(struct dentry *dir, struct dentry *d)
 	return 0;
 }
 
+/* Moves dentry d to name/parent (consumes name). */
+static void move_dentry(struct dentry *d, char *name, int len, struct dentry *parent)
+{
+	dentry_get(d);
+	dentry_unhash(d);
+	kfree(d->name);
+	d->name = name;
+	d->namelen = len;
+	if (d->parent != parent) {
+		dentry_get(parent);
+		dentry_put(d->parent);
+		d->parent = parent;
+	}
+	dentry_hash(d);
+	dentry_put(d);
+}
+
+static int tmpfs_exchange(struct dentry *odir, struct dentry *a, struct dentry *ndir,
+			  struct dentry *b)
+{
+	char *na = kstrndup(b->name, (size_t)b->namelen);
+	char *nb = kstrndup(a->name, (size_t)a->namelen);
+	int la = b->namelen, lb = a->namelen;
+
+	if (!na || !nb) {
+		kfree(na);
+		kfree(nb);
+		return -ENOMEM;
+	}
+	if (odir != ndir && S_ISDIR(a->inode->mode) != S_ISDIR(b->inode->mode)) {
+		if (S_ISDIR(a->inode->mode)) {
+			odir->inode->nlink--;
+			ndir->inode->nlink++;
+		} else {
+			ndir->inode->nlink--;
+			odir->inode->nlink++;
+		}
+	}
+	move_dentry(a, na, la, ndir);
+	move_dentry(b, nb, lb, odir);
+	inode_touch(a->inode, false, true);
+	inode_touch(b->inode, false, true);
+	inode_touch(odir->inode, true, true);
+	inode_touch(ndir->inode, true, true);
+	return 0;
+}
+
 static int tmpfs_rename(struct dentry *odir, struct dentry *old,
 			struct dentry *ndir, struct dentry *new, unsigned flags)
 {
 	char *name;
 	bool isdir = S_ISDIR(old->inode->mode);
+
+	if (flags & 2 /* RENAME_EXCHANGE */)
+		return tmpfs_exchange(odir, old, ndir, new);
 
 	if (new->inode) {
 		int rc;

@@ -232,7 +232,7 @@ size_t cmdline_help(char *buf, size_t len)
 	for (k = 0; k < ARRAY_SIZE(options); k++) {
 		if (!options[k].help)
 			continue;
-		pos += (size_t)scnprintf(buf + pos, len - pos, "  %-12s %s\n",
+		pos += (size_t)scnprintf(buf + pos, len - pos, "  %-16s %s\n",
 					 options[k].name, options[k].help);
 	}
 	pos += (size_t)scnprintf(buf + pos, len - pos,

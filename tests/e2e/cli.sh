@@ -1,0 +1,105 @@
+#!/bin/sh
+# Command-line and whole-machine behaviour of ./linux that needs no
+# terminal: --help/--version, errors with exit status 2, init's exit
+# panicking, SIGTERM halting, reboot restarting in place, and no host
+# processes left behind. Prints PASS/FAIL lines like the other suites.
+set -u
+cd "$(dirname "$0")/../.."
+B=build
+img=$B/rootfs.cpio.gz
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+pass() { echo "PASS: e2e/cli/$1"; }
+fail() {
+	echo "FAIL: e2e/cli/$1: $2"
+	failed=1
+}
+
+# expect_rc NAME RC COMMAND...: runs it, checks the exit status.
+expect_rc() {
+	name=$1 want=$2
+	shift 2
+	timeout 60 "$@" >"$tmp/out" 2>&1 </dev/null
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass "$name"
+	else
+		fail "$name" "exit status $got, expected $want: $(head -c 300 "$tmp/out")"
+	fi
+}
+
+expect_rc help 0 ./linux --help
+for opt in mem= initrd= init= quiet loglevel= umid= con0= --version; do
+	grep -q -- "$opt" "$tmp/out" || fail help-lists "--help does not list $opt"
+done
+expect_rc version 0 ./linux --version
+grep -q "linux" "$tmp/out" || fail version-text "no version text"
+expect_rc bad-option 2 ./linux --bogus
+grep -q "unknown option '--bogus'" "$tmp/out" || fail bad-option-text "$(cat "$tmp/out")"
+expect_rc bad-mem 2 ./linux mem=1K initrd="$img"
+grep -q "mem=1K" "$tmp/out" || fail bad-mem-text "$(cat "$tmp/out")"
+expect_rc missing-initrd 2 ./linux initrd=/nonexistent/initrd
+grep -q "No such file" "$tmp/out" || fail missing-initrd-text "$(cat "$tmp/out")"
+head -c 5000 /dev/urandom >"$tmp/junk"
+expect_rc corrupt-initrd 2 ./linux initrd="$tmp/junk"
+printf '\037\213garbage' >"$tmp/badgz"
+expect_rc corrupt-gzip 2 ./linux initrd="$tmp/badgz"
+
+# init exits: the kernel panics and exits non-zero, as Linux panics.
+timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/true </dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "Kernel panic" "$tmp/out"; then
+	pass init-exit-panics
+else
+	fail init-exit-panics "exit status $rc: $(tail -c 300 "$tmp/out")"
+fi
+
+# A command as init, its output on the console, poweroff -f: status 0.
+timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'echo from-init-$((6*7)); poweroff -f' \
+	</dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "from-init-42" "$tmp/out"; then
+	pass init-args-and-poweroff
+else
+	fail init-args-and-poweroff "exit status $rc: $(tail -c 300 "$tmp/out")"
+fi
+
+# SIGTERM to ./linux halts the machine: status 0, no guest left behind.
+./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 1000' </dev/null >"$tmp/out" 2>&1 &
+pid=$!
+sleep 2
+kids=$(pgrep -P "$pid" | tr '\n' ' ')
+kill -TERM "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 "$pid" 2>/dev/null; then
+	kill -KILL "$pid"
+	fail sigterm-halts "still running 10 s after SIGTERM"
+else
+	wait "$pid"
+	rc=$?
+	left=
+	for k in $kids; do
+		kill -0 "$k" 2>/dev/null && left="$left $k"
+	done
+	if [ "$rc" -eq 0 ] && [ -z "$left" ] && [ -n "$kids" ]; then
+		pass sigterm-halts
+	else
+		fail sigterm-halts "status $rc, guest host processes [$kids], left [$left]"
+	fi
+fi
+
+# reboot restarts the machine in place: the banner appears twice.
+timeout 20 ./linux mem=32M initrd="$img" init=/bin/sh -- -c 'sleep 1; reboot -f' </dev/null >"$tmp/out" 2>&1
+n=$(grep -c "Linux version" "$tmp/out")
+if [ "$n" -ge 2 ]; then
+	pass reboot-restarts
+else
+	fail reboot-restarts "booted $n time(s): $(tail -c 300 "$tmp/out")"
+fi
+exit "$failed"

@@ -1,0 +1,31 @@
+# End-to-end console tests (included by the top Makefile, which defines B,
+# CC, HCFLAGS and SANFLAGS).
+#
+#   $(B)/e2e/ptyexpect   the driver: runs a command on a pseudo-terminal
+#                        and follows a script (see tests/e2e/ptyexpect.c)
+#   $(B)/e2e/segv        a static guest program that dies of SIGSEGV
+#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv
+#
+# tests/e2e/run.sh boots ./linux on that image once per tests/e2e/*.expect.
+
+E2E_B := $(B)/e2e
+MKINITRAMFS ?= tools/mkinitramfs.sh
+
+e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(B)/e2e.cpio.gz
+
+check-build: e2e-build
+
+$(E2E_B)/ptyexpect: tests/e2e/ptyexpect.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
+
+$(E2E_B)/segv: tests/e2e/segv.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/e2e.cpio.gz: $(E2E_B)/segv $(MKINITRAMFS) $(wildcard /bin/busybox)
+	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv
+
+.PHONY: e2e-build
+
+-include $(E2E_B)/ptyexpect.d

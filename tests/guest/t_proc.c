@@ -1,0 +1,326 @@
+/*
+ * t_proc: the parts of /proc that programs (and busybox ps/top/free/mount)
+ * rely on, checked as relations to what system calls report:
+ * /proc/self/{stat,status,cmdline,fd,exe}, /proc/<pid>/stat of a child,
+ * /proc/self as a symlink, /proc/meminfo, /proc/mounts, /proc/uptime.
+ */
+#include "tg.h"
+
+#include <stdint.h>
+#include <sys/syscall.h>
+
+static char buf[65536];
+
+/* Field n (1-based) of a /proc/<pid>/stat line; comm may contain spaces. */
+static int stat_field(const char *line, int n, char *outb, size_t size)
+{
+	if (n == 1 || n == 2) {
+		const char *lp = strchr(line, '(');
+		const char *rp = strrchr(line, ')');
+		if (!lp || !rp)
+			return -1;
+		if (n == 1)
+			snprintf(outb, size, "%.*s", (int)(lp - line - 1 > 0 ? lp - line - 1 : 0), line);
+		else
+			snprintf(outb, size, "%.*s", (int)(rp - lp - 1), lp + 1);
+		return 0;
+	}
+	const char *p = strrchr(line, ')');
+	if (!p)
+		return -1;
+	p++;
+	for (int f = 3; f <= n; f++) {
+		while (*p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != '\n')
+			e++;
+		if (f == n) {
+			snprintf(outb, size, "%.*s", (int)(e - p), p);
+			return 0;
+		}
+		if (!*e)
+			return -1;
+		p = e;
+	}
+	return -1;
+}
+
+/* The value after "Key:" in a status-style file, or NULL. */
+static const char *status_value(const char *text, const char *key, char *outb, size_t size)
+{
+	size_t kl = strlen(key);
+	const char *p = text;
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			const char *v = p + kl + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			const char *e = strchr(v, '\n');
+			size_t len = e ? (size_t)(e - v) : strlen(v);
+			snprintf(outb, size, "%.*s", (int)len, v);
+			return outb;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+static int cmpint(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void test_self(int argc, char **argv)
+{
+	char f[256];
+	pid_t pid = getpid();
+	ssize_t n = read_file("/proc/self/stat", buf, sizeof buf);
+	out("/proc/self/stat readable: %s\n", yesno(n > 0));
+	if (n > 0) {
+		stat_field(buf, 1, f, sizeof f);
+		out("  field 1 == getpid: %s\n", yesno(atoi(f) == pid));
+		stat_field(buf, 2, f, sizeof f);
+		out("  field 2 (comm): %s\n", f);
+		stat_field(buf, 3, f, sizeof f);
+		out("  field 3 (state): %s\n", f);
+		stat_field(buf, 4, f, sizeof f);
+		out("  field 4 == getppid: %s\n", yesno(atoi(f) == getppid()));
+		stat_field(buf, 5, f, sizeof f);
+		out("  field 5 == getpgrp: %s\n", yesno(atoi(f) == getpgrp()));
+		stat_field(buf, 6, f, sizeof f);
+		out("  field 6 == getsid: %s\n", yesno(atoi(f) == getsid(0)));
+		stat_field(buf, 20, f, sizeof f);
+		out("  field 20 (num_threads): %s\n", f);
+		int nf = 0;
+		for (int i = 1; i <= 60; i++)
+			if (stat_field(buf, i, f, sizeof f) == 0)
+				nf = i;
+		out("  at least 44 fields: %s\n", yesno(nf >= 44));
+		out("  ends with a newline: %s\n", yesno(buf[n - 1] == '\n'));
+	}
+
+	n = read_file("/proc/self/status", buf, sizeof buf);
+	out("/proc/self/status readable: %s\n", yesno(n > 0));
+	out("  Name: %s\n", status_value(buf, "Name", f, sizeof f) ? f : "(missing)");
+	out("  State starts with R: %s\n", yesno(status_value(buf, "State", f, sizeof f) && f[0] == 'R'));
+	out("  Pid == getpid: %s\n", yesno(status_value(buf, "Pid", f, sizeof f) && atoi(f) == pid));
+	out("  PPid == getppid: %s\n", yesno(status_value(buf, "PPid", f, sizeof f) && atoi(f) == getppid()));
+	out("  Tgid == getpid: %s\n", yesno(status_value(buf, "Tgid", f, sizeof f) && atoi(f) == pid));
+	out("  Uid first field == getuid: %s\n",
+	    yesno(status_value(buf, "Uid", f, sizeof f) && (uid_t)atoi(f) == getuid()));
+	out("  Gid first field == getgid: %s\n",
+	    yesno(status_value(buf, "Gid", f, sizeof f) && (gid_t)atoi(f) == getgid()));
+	out("  Threads: %s\n", status_value(buf, "Threads", f, sizeof f) ? f : "(missing)");
+	out("  VmRSS present: %s\n", yesno(status_value(buf, "VmRSS", f, sizeof f) != NULL));
+
+	n = read_file("/proc/self/cmdline", buf, sizeof buf);
+	int same = n > 0;
+	char *p = buf;
+	for (int i = 0; i < argc && same; i++) {
+		if (p >= buf + n || strcmp(p, argv[i]))
+			same = 0;
+		p += strlen(p) + 1;
+	}
+	out("/proc/self/cmdline matches argv (%d args): %s\n", argc, yesno(same && p == buf + n));
+
+	n = read_file("/proc/self/comm", buf, sizeof buf);
+	out("/proc/self/comm: %s", n > 0 ? buf : "(unreadable)\n");
+
+	char link[4096];
+	n = readlink("/proc/self/exe", link, sizeof link - 1);
+	if (n > 0)
+		link[n] = 0;
+	out("readlink /proc/self/exe ends with /t_proc: %s\n",
+	    yesno(n > 7 && !strcmp(link + n - 7, "/t_proc")));
+	out("  and is absolute: %s\n", yesno(n > 0 && link[0] == '/'));
+	struct stat a, b;
+	int same_file = stat("/proc/self/exe", &a) == 0 && stat(link, &b) == 0 && a.st_ino == b.st_ino &&
+			a.st_dev == b.st_dev;
+	out("  stat of it == stat of our binary: %s\n", yesno(same_file));
+
+	n = readlink("/proc/self", link, sizeof link - 1);
+	if (n > 0)
+		link[n] = 0;
+	out("/proc/self is a symlink to our pid: %s\n", yesno(n > 0 && atoi(link) == pid));
+	snprintf(f, sizeof f, "/proc/%d/status", (int)pid);
+	out("/proc/<pid>/status readable: %s\n", yesno(read_file(f, buf, sizeof buf) > 0));
+	out("/proc/thread-self exists: %s\n", yesno(access("/proc/thread-self", F_OK) == 0));
+
+	/* /proc/self/fd after closing everything above 2. */
+	int fd = open("/dev/null", O_RDONLY);
+	int fd2 = dup2(fd, 7);
+	close(fd);
+	DIR *d = opendir("/proc/self/fd");
+	int fds[64], nfds = 0;
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d) && nfds < 64)
+				fds[nfds++] = atoi(e->d_name);
+		closedir(d);
+	}
+	qsort(fds, nfds, sizeof fds[0], cmpint);
+	out("/proc/self/fd (without the directory's own fd):");
+	for (int i = 0; i < nfds; i++)
+		out(" %d", fds[i]);
+	out("\n");
+	n = readlink("/proc/self/fd/7", link, sizeof link - 1);
+	if (n > 0)
+		link[n] = 0;
+	out("readlink /proc/self/fd/7: %s\n", n > 0 ? link : ename(errno));
+	close(fd2);
+
+	/* A link to a file in /tmp names it; reading through it works. */
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/t_proc.%d", (int)pid);
+	write_file(path, "through the fd link", 0644);
+	fd = open(path, O_RDONLY);
+	snprintf(f, sizeof f, "/proc/self/fd/%d", fd);
+	n = readlink(f, link, sizeof link - 1);
+	if (n > 0)
+		link[n] = 0;
+	out("fd link names the file: %s\n", yesno(n > 0 && !strcmp(link, path)));
+	out("open via /proc/self/fd/N: [%s]\n", read_file(f, buf, sizeof buf) > 0 ? buf : ename(errno));
+	unlink(path);
+	n = readlink(f, link, sizeof link - 1);
+	if (n > 0)
+		link[n] = 0;
+	out("after unlink the link ends with \" (deleted)\": %s\n",
+	    yesno(n > 10 && !strcmp(link + n - 10, " (deleted)")));
+	close(fd);
+	int p2[2];
+	if (pipe(p2) == 0) {
+		snprintf(f, sizeof f, "/proc/self/fd/%d", p2[0]);
+		n = readlink(f, link, sizeof link - 1);
+		if (n > 0)
+			link[n] = 0;
+		out("pipe fd link looks like pipe:[N]: %s\n",
+		    yesno(n > 6 && !strncmp(link, "pipe:[", 6) && link[n - 1] == ']'));
+		close(p2[0]);
+		close(p2[1]);
+	}
+}
+
+static void test_child(void)
+{
+	int go[2];
+	if (pipe(go) < 0)
+		die("pipe");
+	pid_t c = xfork();
+	if (c == 0) {
+		char x;
+		close(go[1]);
+		read(go[0], &x, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	char path[64], f[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)c);
+	/* Wait until the child is asleep in read. */
+	int sleeping = 0;
+	for (int i = 0; i < 2000 && !sleeping; i++) {
+		if (read_file(path, buf, sizeof buf) > 0 && stat_field(buf, 3, f, sizeof f) == 0 && f[0] == 'S')
+			sleeping = 1;
+		else
+			msleep(1);
+	}
+	out("child's stat: state S while blocked: %s\n", yesno(sleeping));
+	stat_field(buf, 4, f, sizeof f);
+	out("child's stat: ppid is us: %s\n", yesno(atoi(f) == getpid()));
+	stat_field(buf, 1, f, sizeof f);
+	out("child's stat: pid field: %s\n", yesno(atoi(f) == c));
+	close(go[1]);
+	/* It exits; until reaped it is a zombie. */
+	int zombie = 0;
+	for (int i = 0; i < 2000 && !zombie; i++) {
+		if (read_file(path, buf, sizeof buf) > 0 && stat_field(buf, 3, f, sizeof f) == 0 && f[0] == 'Z')
+			zombie = 1;
+		else
+			msleep(1);
+	}
+	out("exited child is Z before wait: %s\n", yesno(zombie));
+	wait_for(c);
+	out("reaped child's /proc entry: %s\n", er(access(path, F_OK)));
+
+	/* The pid directory lists in /proc. */
+	DIR *d = opendir("/proc");
+	int found_self = 0, found_one = 0;
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (atoi(e->d_name) == getpid())
+				found_self = 1;
+			if (!strcmp(e->d_name, "1"))
+				found_one = 1;
+		}
+		closedir(d);
+	}
+	out("readdir /proc lists our pid: %s, and 1: %s\n", yesno(found_self), yesno(found_one));
+}
+
+static void test_system(void)
+{
+	char f[256];
+	ssize_t n = read_file("/proc/meminfo", buf, sizeof buf);
+	out("/proc/meminfo readable: %s\n", yesno(n > 0));
+	long total = -1, freem = -1, avail = -1;
+	if (status_value(buf, "MemTotal", f, sizeof f))
+		total = atol(f);
+	out("  MemTotal > 0 kB: %s (unit kB: %s)\n", yesno(total > 0), yesno(strstr(f, " kB") != NULL));
+	if (status_value(buf, "MemFree", f, sizeof f))
+		freem = atol(f);
+	out("  MemFree <= MemTotal: %s\n", yesno(freem >= 0 && freem <= total));
+	if (status_value(buf, "MemAvailable", f, sizeof f))
+		avail = atol(f);
+	out("  MemAvailable present: %s\n", yesno(avail >= 0));
+	out("  first line starts with MemTotal: %s\n", yesno(!strncmp(buf, "MemTotal:", 9)));
+
+	n = read_file("/proc/mounts", buf, sizeof buf);
+	int proc_line = 0;
+	for (char *line = buf; n > 0 && line && *line;) {
+		char dev[256], mnt[256], type[64];
+		if (sscanf(line, "%255s %255s %63s", dev, mnt, type) == 3 && !strcmp(mnt, "/proc") &&
+		    !strcmp(type, "proc"))
+			proc_line = 1;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	out("/proc/mounts has \"<dev> /proc proc ...\": %s\n", yesno(proc_line));
+	out("/proc/self/mounts readable: %s\n", yesno(access("/proc/self/mounts", R_OK) == 0));
+
+	n = read_file("/proc/uptime", buf, sizeof buf);
+	double up = -1, idle = -1;
+	int k = n > 0 ? sscanf(buf, "%lf %lf", &up, &idle) : 0;
+	out("/proc/uptime parses as two numbers: %s, uptime > 0: %s, idle >= 0: %s\n", yesno(k == 2), yesno(up > 0),
+	    yesno(idle >= 0));
+	struct timespec bt;
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	out("  uptime close to CLOCK_BOOTTIME: %s\n", yesno(up - bt.tv_sec < 2 && bt.tv_sec - up < 2));
+
+	n = read_file("/proc/loadavg", buf, sizeof buf);
+	double l1;
+	out("/proc/loadavg parses: %s\n", yesno(n > 0 && sscanf(buf, "%lf", &l1) == 1));
+	n = read_file("/proc/filesystems", buf, sizeof buf);
+	out("/proc/filesystems lists proc: %s\n", yesno(n > 0 && strstr(buf, "\tproc\n") != NULL));
+	n = read_file("/proc/self/maps", buf, sizeof buf);
+	out("/proc/self/maps has [stack]: %s\n", yesno(n > 0 && strstr(buf, "[stack]") != NULL));
+	out("/proc/self/maps names our binary: %s\n", yesno(n > 0 && strstr(buf, "/t_proc\n") != NULL));
+	out("/proc/nonexistent: %s\n", er(access("/proc/nonexistent", F_OK)));
+	out("/proc/999999999/stat: %s\n", er(open("/proc/999999999/stat", O_RDONLY)));
+}
+
+int main(int argc, char **argv)
+{
+	tg_init();
+	/* Only 0, 1 and 2 stay open (natively the caller may leak more). */
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	test_self(argc, argv);
+	test_child();
+	test_system();
+	tg_exit();
+}

@@ -60,12 +60,7 @@ bool kernel_irq_during_guest(void)
 	       cpu_timer_due(current);
 }
 
-static void oom_kill(struct task *t, u64 addr)
-{
-	printk(KERN_ERR "Out of memory: Killed process %d (%s) at %llx\n", t->tgid,
-	       t->comm, (unsigned long long)addr);
-	send_sig(SIGKILL, t->group_leader, true);
-}
+struct task *oom_kill(struct task *faulting);
 
 static void handle_fault(struct task *t)
 {
@@ -76,7 +71,10 @@ static void handle_fault(struct task *t)
 	case 0:
 		return;
 	case -ENOMEM:
-		oom_kill(t, addr);
+		/* Another process may be the one to go; let it run and exit,
+		 * then this access is retried. */
+		if (oom_kill(t) != t->group_leader)
+			need_resched = true;
 		return;
 	case -EIO:
 		force_sig_fault(SIGBUS, BUS_ADRERR, addr);

@@ -66,6 +66,29 @@ else
 	fail init-args-and-poweroff "exit status $rc: $(tail -c 300 "$tmp/out")"
 fi
 
+# Out of memory: the biggest process is killed, the kernel carries on.
+timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
+	'dd if=/dev/zero bs=30M count=2 >/dev/null; echo dd-status-$?; echo still-alive; poweroff -f' \
+	</dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "Out of memory: Killed process [0-9]* (dd)" "$tmp/out" &&
+	grep -q "dd-status-137" "$tmp/out" && grep -q "still-alive" "$tmp/out"; then
+	pass oom-kills-the-hog
+else
+	fail oom-kills-the-hog "exit status $rc: $(tail -c 400 "$tmp/out")"
+fi
+
+# Preemption: a guest busy loop does not starve the rest of the machine.
+timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
+	'while :; do :; done & sleep 1; echo responsive; kill $!; poweroff -f' \
+	</dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "responsive" "$tmp/out"; then
+	pass busy-loop-preempted
+else
+	fail busy-loop-preempted "exit status $rc: $(tail -c 300 "$tmp/out")"
+fi
+
 # SIGTERM to ./linux halts the machine: status 0, no guest left behind.
 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 1000' </dev/null >"$tmp/out" 2>&1 &
 pid=$!

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Differential guest tests: every program build/guest/t_* runs natively
+# Differential guest tests: every program build/guest/t_* and td_* runs natively
 # (the host kernel is the reference) and inside ./linux; its stdout and exit
 # status must be the same in both. Prints one line per test:
 #   PASS: guest/<name>
@@ -28,7 +28,7 @@ if [ -n "${GUEST_TESTS:-}" ]; then
 	tests=$GUEST_TESTS
 else
 	tests=
-	for f in "$bindir"/t_*; do
+	for f in "$bindir"/t_* "$bindir"/td_*; do
 		[ -f "$f" ] && [ -x "$f" ] && tests="$tests ${f##*/}"
 	done
 fi

@@ -16,15 +16,46 @@ struct boot_option {
 	const char *help;
 };
 
+/* Digits in base 10, or 16 after 0x, with overflow detected. */
+static int parse_number(const char *s, u64 *v, const char **end)
+{
+	unsigned base = 10;
+	bool any = false;
+
+	*v = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (;; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (*v > (~0ULL - d) / base)
+			return -EINVAL;
+		*v = *v * base + d;
+		any = true;
+	}
+	*end = s;
+	return any ? 0 : -EINVAL;
+}
+
 int parse_size(const char *s, u64 *out)
 {
-	unsigned long v;
-	char *end;
-	u64 mult = 1;
+	const char *end;
+	u64 v, mult = 1;
 
 	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
-	v = simple_strtoul(s, &end, 0);
+	if (parse_number(s, &v, &end) < 0)
+		return -EINVAL;
 	switch (*end) {
 	case 'k': case 'K': mult = 1ULL << 10; end++; break;
 	case 'm': case 'M': mult = 1ULL << 20; end++; break;
@@ -36,7 +67,7 @@ int parse_size(const char *s, u64 *out)
 		return -EINVAL;
 	if (v > (~0ULL) / mult)
 		return -EINVAL;
-	*out = (u64)v * mult;
+	*out = v * mult;
 	return 0;
 }
 
@@ -73,9 +104,36 @@ SET_STR(set_root, root)
 SET_STR(set_umid, umid)
 SET_STR(set_uml_dir, uml_dir)
 
+/* "fd:<n>" followed by end or a comma; returns the rest or NULL. */
+static const char *fd_channel(const char *s)
+{
+	const char *end;
+	u64 n;
+
+	if (strncmp(s, "fd:", 3) || s[3] < '0' || s[3] > '9' ||
+	    parse_number(s + 3, &n, &end) < 0 || n > 1023)
+		return NULL;
+	return end;
+}
+
+static bool valid_console(const char *v)
+{
+	const char *rest;
+
+	if (!strcmp(v, "null"))
+		return true;
+	rest = fd_channel(v);
+	if (!rest)
+		return false;
+	if (!*rest)
+		return true;
+	rest = *rest == ',' ? fd_channel(rest + 1) : NULL;
+	return rest && !*rest;
+}
+
 static int set_con0(struct boot_config *c, const char *v, char *err, size_t len)
 {
-	if (strcmp(v, "fd:0,fd:1") && strncmp(v, "fd:", 3) && strcmp(v, "null")) {
+	if (!valid_console(v)) {
 		scnprintf(err, len, "con0=%s: only fd:<n>[,fd:<n>] and null are supported", v);
 		return -EINVAL;
 	}
@@ -147,7 +205,7 @@ static const struct boot_option options[] = {
 	{ "con=", set_con0, "default channel for all consoles" },
 	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
 	{ "--help", set_help, "print this help and exit" },
-	{ "-h", set_help, NULL },
+	{ "-h", set_help, "the same as --help" },
 	{ "--version", set_version, "print the version and exit" },
 };
 

@@ -89,6 +89,19 @@ else
 	fail busy-loop-preempted "exit status $rc: $(tail -c 300 "$tmp/out")"
 fi
 
+# A hostile guest making random system calls cannot bring the kernel down.
+for seed in 1 2 3; do
+	timeout 120 ./linux mem=64M quiet initrd=$B/e2e.cpio.gz init=/bin/sh -- -c \
+		"mount -t proc proc /proc; /bin/sysfuzz 5000 $seed; echo fuzz-done-\$?; poweroff -f" \
+		</dev/null >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "fuzz-done-0" "$tmp/out" && ! grep -q "Kernel panic" "$tmp/out"; then
+		pass "random-syscalls-seed-$seed"
+	else
+		fail "random-syscalls-seed-$seed" "exit status $rc: $(tail -c 400 "$tmp/out")"
+	fi
+done
+
 # SIGTERM to ./linux halts the machine: status 0, no guest left behind.
 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 1000' </dev/null >"$tmp/out" 2>&1 &
 pid=$!

@@ -4,14 +4,16 @@
 #   $(B)/e2e/ptyexpect   the driver: runs a command on a pseudo-terminal
 #                        and follows a script (see tests/e2e/ptyexpect.c)
 #   $(B)/e2e/segv        a static guest program that dies of SIGSEGV
-#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv
+#   $(B)/e2e/sysfuzz     a static guest program making random system calls
+#                        (run only inside ./linux, by tests/e2e/cli.sh)
+#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv and /bin/sysfuzz
 #
 # tests/e2e/run.sh boots ./linux on that image once per tests/e2e/*.expect.
 
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(B)/e2e.cpio.gz
+e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(B)/e2e.cpio.gz
 
 check-build: e2e-build
 
@@ -23,8 +25,12 @@ $(E2E_B)/segv: tests/e2e/segv.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/e2e.cpio.gz: $(E2E_B)/segv $(MKINITRAMFS) $(wildcard /bin/busybox)
-	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv
+$(E2E_B)/sysfuzz: tests/e2e/sysfuzz.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(MKINITRAMFS) $(wildcard /bin/busybox)
+	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/sysfuzz:/bin/sysfuzz
 
 .PHONY: e2e-build
 

@@ -75,6 +75,12 @@ int engine_mm_init(struct mm *mm)
 		return pid == -ENOMEM ? -ENOMEM : -EAGAIN;
 	}
 	mm->eng.pid = pid;
+	mm->eng.host_regs_valid = false;
+	/* The stopped child's registers are a valid base for stub runs. */
+	if (host_ptrace_getregs(pid, &mm->eng.stub_regs) < 0) {
+		engine_mm_release(mm);
+		return -EAGAIN;
+	}
 	return 0;
 }
 
@@ -159,10 +165,10 @@ int engine_mm_flush(struct mm *mm)
 		return 0;
 	hdr = (u64 *)stub_data(mm);
 	hdr[0] = mm->eng.nops;
-	rc = host_ptrace_getregs(mm->eng.pid, &r);
+	r = mm->eng.stub_regs;
 	r.rip = STUB_CODE_ADDR + (u64)(stub_batch - __stub_start);
-	if (rc == 0)
-		rc = host_ptrace_setregs(mm->eng.pid, &r);
+	mm->eng.host_regs_valid = false;
+	rc = host_ptrace_setregs(mm->eng.pid, &r);
 	if (rc == 0)
 		rc = host_ptrace_resume(mm->eng.pid, HOST_RESUME_CONT, 0);
 	while (rc == 0) {
@@ -245,8 +251,13 @@ enum engine_event engine_run(struct task *t)
 	load_fpu(t);
 	t->regs.cs = USER_CS;
 	t->regs.ss = USER_SS;
-	if (host_ptrace_setregs(pid, &t->regs) < 0)
-		return EV_DEAD;
+	/* Skip the register write when the host already holds them. */
+	if (!mm->eng.host_regs_valid ||
+	    memcmp(&mm->eng.host_regs, &t->regs, sizeof(t->regs))) {
+		if (host_ptrace_setregs(pid, &t->regs) < 0)
+			return EV_DEAD;
+	}
+	mm->eng.host_regs_valid = false;
 	if (host_ptrace_resume(pid, HOST_RESUME_SYSEMU, 0) < 0)
 		return EV_DEAD;
 	for (;;) {
@@ -264,6 +275,8 @@ enum engine_event engine_run(struct task *t)
 		return EV_DEAD;
 	if (host_ptrace_getregs(pid, &t->regs) < 0)
 		return EV_DEAD;
+	mm->eng.host_regs = t->regs;
+	mm->eng.host_regs_valid = true;
 	t->trap.sig = st.sig;
 	t->trap.code = st.si_code;
 	t->trap.addr = st.addr;

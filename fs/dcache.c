@@ -29,6 +29,7 @@ struct inode *inode_alloc(struct super_block *sb, u32 mode)
 	i->refcount = 1;
 	i->ino = sb ? ++sb->next_ino : 0;
 	wq_init(&i->wq);
+	list_init(&i->mappings);
 	inode_touch(i, true, true);
 	i->atime = i->mtime;
 	i->btime = i->mtime;

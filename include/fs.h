@@ -137,6 +137,7 @@ struct inode {
 	bool free_priv;      /* kfree(priv) with the inode */
 	char *symlink;       /* in-memory symlink target */
 	struct wait_queue wq;/* for pipes, ttys and the like */
+	struct list_head mappings; /* VMAs mapping this file (vma.file_node) */
 };
 
 struct dentry {

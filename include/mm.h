@@ -85,6 +85,8 @@ struct vma {
 	u32 flags;             /* VM_* */
 	struct file *file;     /* file mapping (holds a reference) or NULL */
 	u64 pgoff;             /* file offset of start, in pages */
+	struct mm *mm;         /* [I] the address space it belongs to */
+	struct list_head file_node; /* in the inode's mappings (file VMAs) */
 };
 
 /* The host side of an address space, owned by the process engine. */
@@ -93,6 +95,9 @@ struct engine_mm {
 	s64 data_frame;        /* first frame of its stub data area */
 	u64 nops;              /* queued stub operations */
 	struct task *fp_owner; /* whose FPU state the host process holds */
+	struct uregs stub_regs; /* valid register state for running the stub */
+	struct uregs host_regs; /* what the host process's registers are now */
+	bool host_regs_valid;   /* host_regs is accurate */
 };
 
 struct mm {
@@ -124,6 +129,9 @@ long mm_map(struct mm *mm, u64 start, u64 len, u32 prot, u32 flags,
 u64 mm_get_unmapped(struct mm *mm, u64 hint, u64 len);
 int mm_unmap(struct mm *mm, u64 start, u64 len);
 int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot);
+struct inode;
+/* The file shrank: unmap its pages from index on, in every mapping. */
+void mm_truncate_mappings(struct inode *inode, u64 index);
 
 #define FAULT_READ 1
 #define FAULT_WRITE 2

@@ -80,10 +80,65 @@ static int file_page(struct vma *v, u64 addr, u64 *frame)
 	return inode->iops->getpage(inode, index, true, frame);
 }
 
+#define FAULT_AROUND_PAGES 16
+
+/*
+ * Maps the neighbours of a faulting page that need no allocation: pages
+ * already in the page tables but not in the host (after fork, mprotect)
+ * and file pages already in the page cache. One stub round trip then
+ * serves many later accesses.
+ */
+static void fault_around(struct mm *mm, struct vma *v, u64 addr)
+{
+	u64 start = ALIGN_DOWN(addr, FAULT_AROUND_PAGES * PAGE_SIZE), end, a;
+
+	if (!(v->prot & (PROT_READ | PROT_EXEC)))
+		return;
+	if (start < v->start)
+		start = v->start;
+	end = MIN(v->end, start + FAULT_AROUND_PAGES * PAGE_SIZE);
+	for (a = start; a < end; a += PAGE_SIZE) {
+		u64 *pte;
+
+		if (a == addr)
+			continue;
+		pte = pte_lookup(mm, a, false);
+		if (pte && (*pte & PTE_PRESENT)) {
+			if (!(*pte & PTE_MAPPED)) {
+				engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte),
+						  pte_frame(*pte));
+				*pte |= PTE_MAPPED;
+			}
+			continue;
+		}
+		if (v->file) {
+			struct inode *inode = v->file->inode;
+			u64 index = v->pgoff + ((a - v->start) >> PAGE_SHIFT);
+			s64 f;
+
+			if (index >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
+				break;
+			f = pcache_find(inode, index);
+			if (f < 0)
+				continue;
+			pte = pte_lookup(mm, a, true);
+			if (!pte)
+				return;
+			page_get((u64)f);
+			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT |
+			       ((v->flags & VM_SHARED) ? PTE_WRITE : 0);
+			mm->rss++;
+			engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
+			*pte |= PTE_MAPPED;
+		}
+	}
+}
+
 int mm_fault(struct mm *mm, u64 addr, int access)
 {
 	struct vma *v;
 	u64 *pte, frame;
+	bool host_fault;
 	s64 f;
 	int rc;
 
@@ -99,6 +154,7 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 	pte = pte_lookup(mm, addr, true);
 	if (!pte)
 		return -ENOMEM;
+	host_fault = access == FAULT_HOST;
 	if (access == FAULT_HOST) {
 		/* Mapped but the host refused: a write to a read-only page,
 		 * unless the guest itself forbade the access. */
@@ -165,6 +221,8 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 		engine_queue_mmap(mm, addr, PAGE_SIZE, host_prot(v, *pte),
 				  pte_frame(*pte));
 		*pte |= PTE_MAPPED;
+		if (host_fault)
+			fault_around(mm, v, addr);
 	}
 	return 0;
 }

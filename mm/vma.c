@@ -44,10 +44,21 @@ static void vma_insert(struct mm *mm, struct vma *n)
 	list_add_tail(&n->list, pos);
 }
 
-static void vma_free(struct vma *v)
+/* Links a file VMA into its inode's list of mappings. */
+static void vma_link_file(struct vma *v)
 {
 	if (v->file)
+		list_add_tail(&v->file_node, &v->file->inode->mappings);
+	else
+		list_init(&v->file_node);
+}
+
+static void vma_free(struct vma *v)
+{
+	if (v->file) {
+		list_del(&v->file_node);
 		file_put(v->file);
+	}
 	kfree(v);
 }
 
@@ -118,6 +129,7 @@ static struct vma *vma_split(struct vma *v, u64 addr)
 	n->pgoff = v->pgoff + ((addr - v->start) >> PAGE_SHIFT);
 	if (n->file)
 		file_get(n->file);
+	vma_link_file(n);
 	v->end = addr;
 	list_add(&n->list, &v->list);
 	return n;
@@ -173,8 +185,10 @@ long mm_map(struct mm *mm, u64 start, u64 len, u32 prot, u32 flags,
 	v->flags = flags;
 	v->file = file;
 	v->pgoff = pgoff;
+	v->mm = mm;
 	if (file)
 		file_get(file);
+	vma_link_file(v);
 	vma_insert(mm, v);
 	return (long)start;
 }
@@ -323,8 +337,10 @@ struct mm *mm_fork(struct mm *old)
 		if (!n)
 			goto fail;
 		*n = *v;
+		n->mm = mm;
 		if (n->file)
 			file_get(n->file);
+		vma_link_file(n);
 		list_add_tail(&n->list, &mm->vmas);
 		c.vma = v;
 		pte_range(old, v->start, v->end, fork_pte, &c);
@@ -335,6 +351,21 @@ struct mm *mm_fork(struct mm *old)
 fail:
 	mm_put(mm);
 	return NULL;
+}
+
+void mm_truncate_mappings(struct inode *inode, u64 index)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &inode->mappings, file_node) {
+		u64 first = v->pgoff, last = v->pgoff + ((v->end - v->start) >> PAGE_SHIFT);
+		u64 from;
+
+		if (index >= last)
+			continue;
+		from = v->start + ((index > first ? index - first : 0) << PAGE_SHIFT);
+		zap_range(v->mm, from, v->end);
+	}
 }
 
 /* Used by exit paths that want the host view gone at once. */

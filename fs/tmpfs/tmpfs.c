@@ -50,6 +50,7 @@ static int tmpfs_truncate(struct inode *i, u64 size)
 	if (size < i->size) {
 		s64 f;
 
+		mm_truncate_mappings(i, keep);
 		pcache_truncate(i, keep);
 		/* Zero the tail of the last page so a later extension reads 0. */
 		if ((size & ~PAGE_MASK) && (f = pcache_find(i, size >> PAGE_SHIFT)) >= 0)

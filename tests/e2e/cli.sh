@@ -78,6 +78,27 @@ else
 	fail oom-kills-the-hog "exit status $rc: $(tail -c 400 "$tmp/out")"
 fi
 
+# The host sees at most mem= plus a small fixed overhead: guest memory is
+# the physmem file, the kernel's own private memory stays small, and guest
+# host processes hold no private memory at all.
+./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
+	'dd if=/dev/zero bs=30M count=2 >/dev/null; sleep 3; poweroff -f' </dev/null >"$tmp/out" 2>&1 &
+pid=$!
+sleep 2
+kanon=$(awk '/^RssAnon:/ {print $2}' /proc/$pid/status 2>/dev/null)
+kshm=$(awk '/^RssShmem:/ {print $2}' /proc/$pid/status 2>/dev/null)
+canon=0
+for c in $(pgrep -P "$pid"); do
+	a=$(awk '/^RssAnon:/ {print $2}' /proc/$c/status 2>/dev/null)
+	[ -n "$a" ] && [ "$a" -gt "$canon" ] && canon=$a
+done
+wait "$pid"
+if [ -n "$kanon" ] && [ "$kanon" -lt 8192 ] && [ "${kshm:-0}" -le 32768 ] && [ "$canon" -lt 1024 ]; then
+	pass host-memory-bounded
+else
+	fail host-memory-bounded "kernel RssAnon ${kanon:-?} kB, RssShmem ${kshm:-?} kB, largest guest process RssAnon $canon kB"
+fi
+
 # Preemption: a guest busy loop does not starve the rest of the machine.
 timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
 	'while :; do :; done & sleep 1; echo responsive; kill $!; poweroff -f' \

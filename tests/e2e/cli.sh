@@ -99,6 +99,30 @@ else
 	fail host-memory-bounded "kernel RssAnon ${kanon:-?} kB, RssShmem ${kshm:-?} kB, largest guest process RssAnon $canon kB"
 fi
 
+# Every guest address space is a clean host process: nothing mapped but
+# windows of the physmem file (and the host's fixed [vsyscall] page), no
+# host vDSO, stack or kernel image, and no host fd but the physmem one.
+./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 3; poweroff -f' \
+	</dev/null >"$tmp/out" 2>&1 &
+pid=$!
+sleep 1.5
+kids=$(pgrep -P "$pid")
+bad=
+for c in $kids; do
+	other=$(grep -v -e '/memfd:physmem' -e '\[vsyscall\]' /proc/$c/maps 2>/dev/null | head -n 2)
+	[ -z "$other" ] || bad="$bad; pid $c maps: $other"
+	fds=$(ls /proc/$c/fd 2>/dev/null | wc -l)
+	link=$(readlink /proc/$c/fd/* 2>/dev/null | head -n 1)
+	[ "$fds" -eq 1 ] && case $link in /memfd:physmem*) ;; *) false ;; esac ||
+		bad="$bad; pid $c has $fds fds ($link)"
+done
+wait "$pid"
+if [ -n "$kids" ] && [ -z "$bad" ]; then
+	pass guest-processes-isolated
+else
+	fail guest-processes-isolated "children [$kids]$bad"
+fi
+
 # Preemption: a guest busy loop does not starve the rest of the machine.
 timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
 	'while :; do :; done & sleep 1; echo responsive; kill $!; poweroff -f' \

@@ -75,31 +75,46 @@ static struct inode *empty_path_inode(int dirfd, u64 upath, int flags)
 	return i;
 }
 
-static long stat_at(int dirfd, u64 upath, u64 ubuf, int flags)
+/*
+ * What the stat family looks at: the inode a (dirfd, path, flags) names,
+ * with a reference (drop it with inode_put). *mount_root tells statx
+ * whether it is the root of a mount.
+ */
+static struct inode *stat_target(int dirfd, u64 upath, int flags, bool *mount_root)
 {
 	struct nameidata nd;
-	struct ustat st;
-	struct inode *ei;
+	struct inode *i = empty_path_inode(dirfd, upath, flags);
 	long rc;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
-		return -EINVAL;
-	ei = empty_path_inode(dirfd, upath, flags);
-	if (IS_ERR(ei))
-		return PTR_ERR(ei);
-	if (ei) {
-		fill_stat(ei, &st);
-		inode_put(ei);
-		return copy_to_user(ubuf, &st, sizeof(st));
-	}
+	*mount_root = false;
+	if (i)
+		return i;
 	rc = user_lookup(dirfd, upath,
 			 ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
 				 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
 			 &nd);
 	if (rc < 0)
-		return rc;
-	fill_stat(nd.path.dentry->inode, &st);
+		return ERR_PTR(rc);
+	i = nd.path.dentry->inode;
+	inode_get(i);
+	*mount_root = nd.path.dentry == nd.path.mnt->root;
 	path_put(&nd.path);
+	return i;
+}
+
+static long stat_at(int dirfd, u64 upath, u64 ubuf, int flags)
+{
+	struct ustat st;
+	struct inode *i;
+	bool root;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	i = stat_target(dirfd, upath, flags, &root);
+	if (IS_ERR(i))
+		return PTR_ERR(i);
+	fill_stat(i, &st);
+	inode_put(i);
 	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
@@ -138,30 +153,18 @@ static void ts(struct statx_timestamp *d, const struct ktimespec *s)
 
 long sys_statx(int dirfd, u64 upath, int flags, unsigned mask, u64 ubuf)
 {
-	struct nameidata nd = { 0 };
 	struct statx sx;
-	struct inode *i, *ei;
-	long rc;
+	struct inode *i;
+	bool root;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
 		      AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if (mask & STATX__RESERVED)
 		return -EINVAL;
-	ei = empty_path_inode(dirfd, upath, flags);
-	if (IS_ERR(ei))
-		return PTR_ERR(ei);
-	if (ei) {
-		i = ei;
-	} else {
-		rc = user_lookup(dirfd, upath,
-				 ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
-					 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
-				 &nd);
-		if (rc < 0)
-			return rc;
-		i = nd.path.dentry->inode;
-	}
+	i = stat_target(dirfd, upath, flags, &root);
+	if (IS_ERR(i))
+		return PTR_ERR(i);
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
 	sx.stx_blksize = 4096;
@@ -180,13 +183,10 @@ long sys_statx(int dirfd, u64 upath, int flags, unsigned mask, u64 ubuf)
 	sx.stx_rdev_minor = DEV_MINOR(i->rdev);
 	sx.stx_dev_major = (u32)DEV_MAJOR(dev_of(i));
 	sx.stx_dev_minor = (u32)DEV_MINOR(dev_of(i));
-	if (!ei && nd.path.dentry == nd.path.mnt->root)
+	if (root)
 		sx.stx_attributes |= STATX_ATTR_MOUNT_ROOT;
 	sx.stx_attributes_mask = STATX_ATTR_MOUNT_ROOT;
-	if (ei)
-		inode_put(ei);
-	else
-		path_put(&nd.path);
+	inode_put(i);
 	return copy_to_user(ubuf, &sx, sizeof(sx));
 }
 

@@ -285,13 +285,19 @@ static long do_wait(int pid, int options, struct wait_result *res)
 	}
 }
 
-static void fill_rusage(struct rusage *ru, u64 utime, u64 stime)
+/* Writes the reaped child's times as a struct rusage (if asked for). */
+static int put_rusage(u64 urusage, const struct wait_result *res)
 {
-	memset(ru, 0, sizeof(*ru));
-	ru->ru_utime.tv_sec = (long)(utime / NSEC_PER_SEC);
-	ru->ru_utime.tv_usec = (long)(utime % NSEC_PER_SEC) / 1000;
-	ru->ru_stime.tv_sec = (long)(stime / NSEC_PER_SEC);
-	ru->ru_stime.tv_usec = (long)(stime % NSEC_PER_SEC) / 1000;
+	struct rusage ru;
+
+	if (!urusage)
+		return 0;
+	memset(&ru, 0, sizeof(ru));
+	ru.ru_utime.tv_sec = (long)(res->utime / NSEC_PER_SEC);
+	ru.ru_utime.tv_usec = (long)(res->utime % NSEC_PER_SEC) / 1000;
+	ru.ru_stime.tv_sec = (long)(res->stime / NSEC_PER_SEC);
+	ru.ru_stime.tv_usec = (long)(res->stime % NSEC_PER_SEC) / 1000;
+	return copy_to_user(urusage, &ru, sizeof(ru));
 }
 
 long sys_wait4(int pid, u64 ustatus, int options, u64 urusage)
@@ -308,13 +314,8 @@ long sys_wait4(int pid, u64 ustatus, int options, u64 urusage)
 		return rc;
 	if (ustatus && copy_to_user(ustatus, &res.status, sizeof(int)) < 0)
 		return -EFAULT;
-	if (urusage) {
-		struct rusage ru;
-
-		fill_rusage(&ru, res.utime, res.stime);
-		if (copy_to_user(urusage, &ru, sizeof(ru)) < 0)
-			return -EFAULT;
-	}
+	if (put_rusage(urusage, &res) < 0)
+		return -EFAULT;
 	return res.pid;
 }
 
@@ -362,13 +363,8 @@ long sys_waitid(int which, int id, u64 uinfo, int options, u64 urusage)
 		if (copy_to_user(uinfo, si, sizeof(si)) < 0)
 			return -EFAULT;
 	}
-	if (urusage) {
-		struct rusage ru;
-
-		fill_rusage(&ru, res.utime, res.stime);
-		if (copy_to_user(urusage, &ru, sizeof(ru)) < 0)
-			return -EFAULT;
-	}
+	if (put_rusage(urusage, &res) < 0)
+		return -EFAULT;
 	return 0;
 }
 

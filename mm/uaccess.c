@@ -35,61 +35,51 @@ static bool range_ok(u64 addr, size_t n)
 	return addr + n >= addr && addr + n <= TASK_SIZE;
 }
 
-int copy_from_user(void *dst, u64 src, size_t n)
-{
-	char *d = dst;
+enum user_op { USER_READ, USER_WRITE, USER_CLEAR };
 
-	if (!range_ok(src, n))
+/*
+ * Moves n bytes between kernel buffer kbuf and guest address uaddr page by
+ * page, faulting pages in as a guest access would. Returns 0 or -EFAULT.
+ */
+static int user_copy(u64 uaddr, void *kbuf, size_t n, enum user_op op)
+{
+	char *k = kbuf;
+
+	if (!range_ok(uaddr, n))
 		return -EFAULT;
 	while (n > 0) {
-		size_t chunk = MIN(n, PAGE_SIZE - (src & ~PAGE_MASK));
-		void *p = user_ptr(src, false);
+		size_t chunk = MIN(n, PAGE_SIZE - (uaddr & ~PAGE_MASK));
+		void *p = user_ptr(uaddr, op != USER_READ);
 
 		if (!p)
 			return -EFAULT;
-		memcpy(d, p, chunk);
-		d += chunk;
-		src += chunk;
+		if (op == USER_READ)
+			memcpy(k, p, chunk);
+		else if (op == USER_WRITE)
+			memcpy(p, k, chunk);
+		else
+			memset(p, 0, chunk);
+		if (k)
+			k += chunk;
+		uaddr += chunk;
 		n -= chunk;
 	}
 	return 0;
+}
+
+int copy_from_user(void *dst, u64 src, size_t n)
+{
+	return user_copy(src, dst, n, USER_READ);
 }
 
 int copy_to_user(u64 dst, const void *src, size_t n)
 {
-	const char *s = src;
-
-	if (!range_ok(dst, n))
-		return -EFAULT;
-	while (n > 0) {
-		size_t chunk = MIN(n, PAGE_SIZE - (dst & ~PAGE_MASK));
-		void *p = user_ptr(dst, true);
-
-		if (!p)
-			return -EFAULT;
-		memcpy(p, s, chunk);
-		s += chunk;
-		dst += chunk;
-		n -= chunk;
-	}
-	return 0;
+	return user_copy(dst, (void *)src, n, USER_WRITE);
 }
 
 int clear_user(u64 dst, size_t n)
 {
-	if (!range_ok(dst, n))
-		return -EFAULT;
-	while (n > 0) {
-		size_t chunk = MIN(n, PAGE_SIZE - (dst & ~PAGE_MASK));
-		void *p = user_ptr(dst, true);
-
-		if (!p)
-			return -EFAULT;
-		memset(p, 0, chunk);
-		dst += chunk;
-		n -= chunk;
-	}
-	return 0;
+	return user_copy(dst, NULL, n, USER_CLEAR);
 }
 
 long strncpy_from_user(char *dst, u64 src, size_t max)

@@ -135,13 +135,15 @@ static struct vma *vma_split(struct vma *v, u64 addr)
 	return n;
 }
 
-int mm_unmap(struct mm *mm, u64 start, u64 len)
+/*
+ * Splits VMAs at start and end so that [start, end) is covered by whole
+ * VMAs only, then calls fn on each of them (fn may free the VMA).
+ */
+static int vma_range(struct mm *mm, u64 start, u64 end,
+		     void (*fn)(struct mm *mm, struct vma *v, void *arg), void *arg)
 {
-	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
 	struct vma *v, *n;
 
-	if ((start & ~PAGE_MASK) || len == 0 || end > TASK_SIZE || end < start)
-		return -EINVAL;
 	list_for_each_entry_safe(v, n, &mm->vmas, list) {
 		if (v->end <= start)
 			continue;
@@ -158,10 +160,28 @@ int mm_unmap(struct mm *mm, u64 start, u64 len)
 				return -ENOMEM;
 			n = list_entry(v->list.next, struct vma, list);
 		}
-		pte_range(mm, v->start, v->end, drop_pte, NULL);
-		list_del(&v->list);
-		vma_free(v);
+		fn(mm, v, arg);
 	}
+	return 0;
+}
+
+static void remove_vma(struct mm *mm, struct vma *v, void *arg)
+{
+	pte_range(mm, v->start, v->end, drop_pte, NULL);
+	list_del(&v->list);
+	vma_free(v);
+}
+
+int mm_unmap(struct mm *mm, u64 start, u64 len)
+{
+	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
+	int rc;
+
+	if ((start & ~PAGE_MASK) || len == 0 || end > TASK_SIZE || end < start)
+		return -EINVAL;
+	rc = vma_range(mm, start, end, remove_vma, NULL);
+	if (rc < 0)
+		return rc;
 	engine_queue_munmap(mm, start, end - start);
 	return 0;
 }
@@ -241,10 +261,16 @@ static void unmap_host_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 	*pte &= ~(u64)PTE_MAPPED;
 }
 
+static void set_prot(struct mm *mm, struct vma *v, void *arg)
+{
+	v->prot = *(u32 *)arg;
+}
+
 int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 {
 	u64 end = start + ALIGN_UP(len, PAGE_SIZE), addr = start;
-	struct vma *v, *n;
+	struct vma *v;
+	int rc;
 
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
@@ -257,24 +283,9 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 			return -ENOMEM;
 		addr = v->end;
 	}
-	list_for_each_entry_safe(v, n, &mm->vmas, list) {
-		if (v->end <= start)
-			continue;
-		if (v->start >= end)
-			break;
-		if (v->start < start) {
-			if (!vma_split(v, start))
-				return -ENOMEM;
-			n = list_entry(v->list.next, struct vma, list);
-			continue;
-		}
-		if (v->end > end) {
-			if (!vma_split(v, end))
-				return -ENOMEM;
-			n = list_entry(v->list.next, struct vma, list);
-		}
-		v->prot = prot;
-	}
+	rc = vma_range(mm, start, end, set_prot, &prot);
+	if (rc < 0)
+		return rc;
 	pte_range(mm, start, end, unmap_host_pte, NULL);
 	engine_queue_munmap(mm, start, end - start);
 	return 0;

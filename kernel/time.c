@@ -317,43 +317,45 @@ long sys_getitimer(int which, u64 uv)
 	return copy_to_user(uv, &v, sizeof(v));
 }
 
+/* Reads and checks a new itimerval; values come back in nanoseconds. */
+static int get_itimerval(u64 unew, u64 *value, u64 *interval)
+{
+	struct kitimerval v;
+
+	if (copy_from_user(&v, unew, sizeof(v)) < 0)
+		return -EFAULT;
+	if (v.val_usec < 0 || v.val_usec >= 1000000 || v.int_usec < 0 ||
+	    v.int_usec >= 1000000 || v.val_sec < 0 || v.int_sec < 0)
+		return -EINVAL;
+	*value = (u64)v.val_sec * NSEC_PER_SEC + (u64)v.val_usec * 1000;
+	*interval = (u64)v.int_sec * NSEC_PER_SEC + (u64)v.int_usec * 1000;
+	return 0;
+}
+
 long sys_setitimer(int which, u64 unew, u64 uold)
 {
-	struct kitimerval v, old = { 0 };
+	struct kitimerval old = { 0 };
+	u64 value, interval;
 	int rc;
 
-	if (which != 0) {
-		struct signal *s = current->signal;
-
-		if (which != 1 && which != 2)
-			return -EINVAL;
+	if (which < 0 || which > 2)
+		return -EINVAL;
+	if (which == 0)
+		itimer_get(&old);
+	else
 		cpu_itimer_get(which, &old);
-		if (unew) {
-			if (copy_from_user(&v, unew, sizeof(v)) < 0)
-				return -EFAULT;
-			if (v.val_usec < 0 || v.val_usec >= 1000000 || v.int_usec < 0 ||
-			    v.int_usec >= 1000000 || v.val_sec < 0 || v.int_sec < 0)
-				return -EINVAL;
-			s->it_cpu_left[which - 1] =
-				v.val_sec * (s64)NSEC_PER_SEC + v.val_usec * 1000;
-			s->it_cpu_interval[which - 1] =
-				(u64)v.int_sec * NSEC_PER_SEC + (u64)v.int_usec * 1000;
-		}
-		if (uold && copy_to_user(uold, &old, sizeof(old)) < 0)
-			return -EFAULT;
-		return 0;
-	}
-	itimer_get(&old);
 	if (unew) {
-		if (copy_from_user(&v, unew, sizeof(v)) < 0)
-			return -EFAULT;
-		if (v.val_usec < 0 || v.val_usec >= 1000000 || v.int_usec < 0 ||
-		    v.int_usec >= 1000000 || v.val_sec < 0 || v.int_sec < 0)
-			return -EINVAL;
-		rc = itimer_set((u64)v.val_sec * NSEC_PER_SEC + (u64)v.val_usec * 1000,
-				(u64)v.int_sec * NSEC_PER_SEC + (u64)v.int_usec * 1000);
+		rc = get_itimerval(unew, &value, &interval);
 		if (rc < 0)
 			return rc;
+		if (which == 0) {
+			rc = itimer_set(value, interval);
+			if (rc < 0)
+				return rc;
+		} else {
+			current->signal->it_cpu_left[which - 1] = (s64)value;
+			current->signal->it_cpu_interval[which - 1] = interval;
+		}
 	}
 	if (uold && copy_to_user(uold, &old, sizeof(old)) < 0)
 		return -EFAULT;

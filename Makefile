@@ -37,7 +37,11 @@ HOBJ := $(patsubst %,$(B)/h/%.o,$(basename $(HSRC)))
 
 all: linux tools initramfs
 
-linux: $(KOBJ) $(HOBJ) | check-boundary
+# The boundary check runs before any kernel object is compiled, so a
+# forbidden include is reported in words first.
+$(KOBJ): | check-boundary
+
+linux: $(KOBJ) $(HOBJ)
 	@echo "  LD      $@"
 	@$(CC) -o $@ $(KOBJ) $(HOBJ) -lz
 

@@ -105,7 +105,7 @@ void task_user_loop(void)
 
 	for (;;) {
 		enum engine_event ev;
-		u64 t0, t1;
+		u64 t0, t1, off;
 
 		ret_to_user();
 		t0 = ktime_ns();
@@ -115,6 +115,7 @@ void task_user_loop(void)
 		t->utime_ns += t1 - t0;
 		if (t->signal->it_cpu_left[0] > 0 || t->signal->it_cpu_left[1] > 0)
 			charge_cpu_timers(t, t1 - t0, 0);
+		off = t->off_cpu_ns;
 		switch (ev) {
 		case EV_SYSCALL:
 			syscall_dispatch(t);
@@ -133,6 +134,7 @@ void task_user_loop(void)
 				       t->pid);
 			do_group_exit(SIGKILL);
 		}
-		t->stime_ns += ktime_ns() - t1;
+		/* System time: serving the trap, less time spent asleep. */
+		t->stime_ns += ktime_ns() - t1 - (t->off_cpu_ns - off);
 	}
 }

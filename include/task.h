@@ -160,6 +160,7 @@ struct task {
 	u64 utime_ns, stime_ns;     /* [T] */
 	u64 run_start_ns;
 	u64 guest_start_ns;         /* when the current guest run began */
+	u64 off_cpu_ns;             /* [T] time spent switched out, in total */
 	int slice;                  /* ticks left before preemption */
 	u64 min_flt, maj_flt;
 	struct ktimer *sleep_timer;

@@ -101,6 +101,7 @@ static struct task *pick_next(void)
 void schedule(void)
 {
 	struct task *prev = current, *next;
+	u64 out = ktime_ns();
 
 	need_resched = false;
 	if (prev->state == TASK_RUNNING && !prev->on_rq) {
@@ -130,6 +131,7 @@ void schedule(void)
 		arch_switch_stack(&prev->ksp, idle_sp);
 	}
 	/* Running again: free whoever died while we were away. */
+	prev->off_cpu_ns += ktime_ns() - out;
 	reap_dead_stacks();
 }
 

@@ -263,7 +263,9 @@ long sys_sendfile(int out_fd, int in_fd, u64 uoff, size_t count)
 		if (uoff)
 			off += w;
 		done += w;
-		if (w < r)
+		/* A short read (a pipe or tty with what it had) ends the call, so
+		 * a sendfile never waits for more once it has moved something. */
+		if (w < r || (size_t)r < n)
 			break;
 	}
 	if (uoff && done >= 0 && copy_to_user(uoff, &off, sizeof(off)) < 0)

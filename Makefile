@@ -43,7 +43,7 @@ $(KOBJ): | check-boundary
 
 linux: $(KOBJ) $(HOBJ)
 	@echo "  LD      $@"
-	@$(CC) -o $@ $(KOBJ) $(HOBJ) -lz
+	@$(CC) -o $@ $(KOBJ) $(HOBJ) -lz -lpthread
 
 $(UAPI)/.stamp:
 	@mkdir -p $(UAPI)

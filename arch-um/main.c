@@ -5,6 +5,7 @@
  * message and exit status 2 before anything is set up.
  */
 #include "cmdline.h"
+#include "blkdev.h"
 #include "cpio.h"
 #include "engine.h"
 #include "fs.h"
@@ -19,6 +20,7 @@
 #include "version.h"
 
 void start_init(struct boot_config *cfg);
+int ubd_setup(const char *arg, char *err, size_t elen);
 void console_init(const char *spec);
 void chrdevs_init(void);
 extern char **boot_argv;
@@ -74,7 +76,8 @@ static void out(const char *s)
 
 int main(int argc, char **argv)
 {
-	char err[256];
+	char err[512];
+	int i;
 	void *initrd = NULL;
 	size_t initrd_len = 0;
 	int rc;
@@ -108,9 +111,9 @@ int main(int argc, char **argv)
 				  cfg.initrd);
 			usage_error(err);
 		}
-	} else if (!cfg.init) {
-		usage_error("no root filesystem: give initrd=<cpio archive> "
-			    "(disk images come with the ubd driver)");
+	} else if (!cfg.init && !cfg.nr_ubd) {
+		usage_error("no root filesystem: give ubda=<disk image> or "
+			    "initrd=<cpio archive>");
 	}
 	strlcpy(boot_cmdline, cfg.line, sizeof(boot_cmdline));
 	{
@@ -118,6 +121,8 @@ int main(int argc, char **argv)
 
 		syscall_trace = cfg.trace_syscalls;
 	}
+	if (!cfg.initrd && !cfg.root && cfg.nr_ubd)
+		cfg.root = "/dev/ubda";
 	if (cfg.loglevel >= 0)
 		console_loglevel = cfg.loglevel;
 	else if (cfg.quiet)
@@ -137,6 +142,10 @@ int main(int argc, char **argv)
 		panic("cannot set up host interrupts: %d", rc);
 	boot_task_init();
 	vfs_init();
+	blk_init();
+	for (i = 0; i < cfg.nr_ubd; i++)
+		if (ubd_setup(cfg.ubd[i], err, sizeof(err)) < 0)
+			usage_error(err);
 	rc = mount_root("rootfs");
 	if (rc < 0)
 		panic("cannot mount the root filesystem: %d", rc);
@@ -148,7 +157,8 @@ int main(int argc, char **argv)
 			panic("initramfs unpacking failed: %d", rc);
 		printk(KERN_INFO "Unpacked initramfs (%zu KiB)\n", initrd_len >> 10);
 	}
-	devtmpfs_mount_dev();
+	if (initrd_len)
+		devtmpfs_mount_dev(); /* a disk root gets its /dev in init */
 	start_init(&cfg);
 	current = NULL;
 	cpu_idle_loop();

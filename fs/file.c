@@ -8,6 +8,7 @@
 #include "printk.h"
 
 void eventpoll_release(struct file *f);
+extern const struct file_ops blkdev_fops;
 struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);
 
 #ifndef O_PATH
@@ -340,6 +341,8 @@ alloc:
 		return f;
 	if (S_ISCHR(i->mode))
 		f->fops = chrdev_fops(i->rdev);
+	else if (S_ISBLK(i->mode))
+		f->fops = &blkdev_fops;
 	else
 		f->fops = i->fops;
 	if (!f->fops && S_ISCHR(i->mode)) {

@@ -4,6 +4,7 @@
 void mem_devices_init(void);
 void tty_devices_init(void);
 void console_start(void);
+void ext2_init(void);
 
 void vfs_init(void)
 {
@@ -11,6 +12,7 @@ void vfs_init(void)
 	devtmpfs_init();
 	procfs_init();
 	sysfs_init();
+	ext2_init();
 	mem_devices_init();
 	tty_devices_init();
 	console_start();

@@ -316,6 +316,7 @@ const struct file_ops *chrdev_fops(u32 rdev);
 /* Creates /dev/name in devtmpfs. */
 int devtmpfs_create(const char *name, u32 mode, u32 rdev);
 void devtmpfs_mount_dev(void);
+void devtmpfs_remove(const char *name);
 
 /* Filesystem inits. */
 void vfs_init(void);

@@ -124,6 +124,39 @@ struct host_stop {
  */
 int host_ptrace_wait(int pid, bool interruptible, struct host_stop *st);
 
+/*
+ * --- block I/O ---
+ * host_blkio_init starts the I/O thread and returns the fd that becomes
+ * readable when batches complete (host_blkio_reap returns their tokens).
+ * A batch is executed in order and stops at the first failing operation
+ * (its result is -errno, the rest -ECANCELED). The ops array and buffers
+ * must stay valid until the batch's token comes back.
+ */
+#define HOST_IO_READ 1
+#define HOST_IO_WRITE 2
+#define HOST_IO_FLUSH 3
+struct host_io {
+	int op;
+	int fd;
+	u64 off;
+	size_t len;
+	void *buf;
+	int result;
+};
+int host_blkio_init(void);
+int host_blkio_submit(struct host_io *ops, int n, u64 token);
+int host_blkio_reap(u64 *tokens, int max);
+/*
+ * Opens a disk image (file or block device); returns the fd and its size
+ * and mtime. With lock_it, takes a whole-file fcntl lock (write lock if
+ * writable) and returns -EBUSY if another process holds one.
+ */
+int host_disk_open(const char *path, bool writable, bool sync, bool lock_it,
+		   u64 *size, u64 *mtime);
+/* Creates a new sparse file of size bytes (fails if it exists). */
+int host_disk_create(const char *path, u64 size);
+int host_realpath(const char *path, char *out, size_t len);
+
 /* --- randomness --- */
 int host_getrandom(void *buf, size_t n);
 

@@ -177,6 +177,17 @@ static int set_trace(struct boot_config *c, const char *v, char *err, size_t len
 	return 0;
 }
 
+/* ubd<N><flags>=...: kept whole; the ubd driver parses it at boot. */
+static int set_ubd(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (c->nr_ubd >= 16) {
+		scnprintf(err, len, "too many ubd devices (at most 16)");
+		return -EINVAL;
+	}
+	c->ubd[c->nr_ubd++] = v;
+	return 0;
+}
+
 static int set_help(struct boot_config *c, const char *v, char *err, size_t len)
 {
 	c->help = true;
@@ -203,6 +214,7 @@ static const struct boot_option options[] = {
 	{ "uml_dir=", set_uml_dir, "directory for umid directories (default ~/.uml)" },
 	{ "con0=", set_con0, "console 0 channel: fd:0,fd:1 (default) or null" },
 	{ "con=", set_con0, "default channel for all consoles" },
+	{ "ubd*", set_ubd, "ubd<N><flags>=<file>[,<backing>]: a disk (N 0-15 or a-p, flags r s d c t)" },
 	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
 	{ "--help", set_help, "print this help and exit" },
 	{ "-h", set_help, "the same as --help" },
@@ -252,14 +264,20 @@ int cmdline_parse(int argc, char **argv, struct boot_config *c, char *err,
 		}
 		for (k = 0; k < ARRAY_SIZE(options); k++) {
 			const char *n = options[k].name;
-			bool takes = n[strlen(n) - 1] == '=';
+			size_t nl = strlen(n);
+			bool takes = n[nl - 1] == '=', family = n[nl - 1] == '*';
 
-			if (takes ? (eq && strlen(n) == klen && !strncmp(a, n, klen)) :
-				    !strcmp(a, n))
+			/* "name*" is a family: the option starts with name and has
+			 * a value; its setter gets the whole word. */
+			if (family ? (eq && !strncmp(a, n, nl - 1)) :
+			    takes ? (eq && nl == klen && !strncmp(a, n, klen)) : !strcmp(a, n))
 				break;
 		}
 		if (k < ARRAY_SIZE(options)) {
-			rc = options[k].set(c, eq ? eq + 1 : "", err, errlen);
+			const char *n = options[k].name;
+
+			rc = options[k].set(c, n[strlen(n) - 1] == '*' ? a : eq ? eq + 1 : "",
+					    err, errlen);
 			if (rc < 0)
 				return rc;
 			continue;

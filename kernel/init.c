@@ -37,13 +37,51 @@ static int try_init(const char *path)
 	return (int)rc;
 }
 
+/*
+ * Mounts the root filesystem from a disk over the initial rootfs and makes
+ * it init's root, as Linux does without an initramfs.
+ */
+static void mount_disk_root(void)
+{
+	static const char *const types[] = { "ext2", "ext3" };
+	struct path_ref root = { root_mount, root_mount->root };
+	struct mount *m;
+	unsigned k;
+	int rc = -ENODEV;
+
+	for (k = 0; k < ARRAY_SIZE(types); k++) {
+		rc = do_mount(boot_cfg->root, &root, types[k],
+			      boot_cfg->rw ? 0 : 1 /* MS_RDONLY */, NULL);
+		if (rc == 0)
+			break;
+	}
+	if (rc < 0)
+		panic("VFS: Unable to mount root fs on %s (error %d)", boot_cfg->root, rc);
+	m = mount_lookup(root_mount, root_mount->root);
+	kfree(m->devname);
+	m->devname = kstrdup("/dev/root");
+	path_put(&current->fs->root);
+	path_put(&current->fs->cwd);
+	current->fs->root.mnt = m;
+	current->fs->root.dentry = m->root;
+	path_get(&current->fs->root);
+	current->fs->cwd = current->fs->root;
+	path_get(&current->fs->cwd);
+	printk(KERN_INFO "VFS: Mounted root (%s filesystem)%s on %s.\n",
+	       m->sb->type->name, (m->flags & 1) ? " readonly" : "", boot_cfg->root);
+	devtmpfs_mount_dev();
+}
+
 static void init_entry(void)
 {
-	struct file *con = file_open_at(AT_FDCWD, "/dev/console", O_RDWR, 0);
 	static const char *const fallbacks[] = { "/sbin/init", "/etc/init",
 						 "/bin/init", "/bin/sh" };
+	struct file *con;
 	unsigned i;
 
+	if (!boot_cfg->initrd && boot_cfg->root)
+		mount_disk_root();
+	con = file_open_at(AT_FDCWD, "/dev/console", O_RDWR, 0);
 	if (!IS_ERR(con)) {
 		fd_install_at(0, con, false);
 		file_get(con);

@@ -43,6 +43,17 @@ int devtmpfs_create(const char *name, u32 mode, u32 rdev)
 	return rc;
 }
 
+void devtmpfs_remove(const char *name)
+{
+	struct dentry *d = dentry_child(dev_root, name, (int)strlen(name));
+
+	if (!d)
+		return;
+	if (d->inode && !S_ISDIR(d->inode->mode))
+		dev_root->inode->iops->unlink(dev_root, d);
+	dentry_put(d);
+}
+
 int devtmpfs_symlink(const char *name, const char *target)
 {
 	struct dentry *d = dentry_alloc(dev_root, name, (int)strlen(name));
@@ -78,7 +89,7 @@ void devtmpfs_mount_dev(void)
 
 	if (path_lookup_at(AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &nd) < 0) {
 		/* An initramfs without /dev still gets a console. */
-		struct path_ref root = { root_mount, root_mount->root };
+		struct path_ref root = current->fs->root;
 		struct dentry *d;
 
 		if (vfs_create(&root, "dev", 3, S_IFDIR | 0755, 0, &d) < 0)

@@ -1,6 +1,7 @@
 /* The contents of procfs files, in the formats tools expect. */
 #include <linux/mman.h>
 
+#include "blkdev.h"
 #include "fs.h"
 #include "kerrno.h"
 #include "kprintf.h"
@@ -105,6 +106,16 @@ static int gen_mounts(char *buf, size_t len)
 
 	while ((m = mount_next(m)) != NULL) {
 		struct path_ref p = { m, m->root };
+		struct mount *a;
+		bool hidden = false;
+
+		/* Mounts below this process's root (rootfs under a disk root)
+		 * are not visible from it. */
+		for (a = current->fs->root.mnt->parent; a; a = a->parent)
+			if (a == m)
+				hidden = true;
+		if (hidden)
+			continue;
 
 		if (path_name(&p, &current->fs->root, path, sizeof(path)) < 0)
 			continue;
@@ -149,7 +160,7 @@ static int gen_devices(char *buf, size_t len)
 	P("Character devices:\n");
 	for (i = 0; (c = chrdev_at(i)) != NULL; i++)
 		P("%3u %s\n", c->major, c->name);
-	P("\nBlock devices:\n");
+	P("\nBlock devices:\n 98 ubd\n");
 	return (int)pos;
 }
 
@@ -309,6 +320,7 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 		P("%s\n", boot_cmdline);
 		return (int)pos;
 	case PROC_DEVICES: return gen_devices(buf, len);
+	case PROC_PARTITIONS: return blk_proc_partitions(buf, len);
 	case PROC_PID_STAT: return gen_pid_stat(t, buf, len);
 	case PROC_PID_STATUS: return gen_pid_status(t, buf, len);
 	case PROC_PID_CMDLINE:

@@ -47,6 +47,58 @@ expect_rc corrupt-initrd 2 ./linux initrd="$tmp/junk"
 printf '\037\213garbage' >"$tmp/badgz"
 expect_rc corrupt-gzip 2 ./linux initrd="$tmp/badgz"
 
+# ubd: bad specifications are clear errors with status 2.
+disk=$B/disk.img
+expect_rc ubd-bad-name 2 ./linux ubdz=/tmp/x
+grep -q "expected ubd" "$tmp/out" || fail ubd-bad-name-text "$(cat "$tmp/out")"
+expect_rc ubd-missing-file 2 ./linux ubda=/nonexistent/disk.img
+grep -q "No such file" "$tmp/out" || fail ubd-missing-file-text "$(cat "$tmp/out")"
+printf 'not a cow file at all' >"$tmp/junk.cow"
+truncate -s 8192 "$tmp/junk.cow"
+cp "$disk" "$tmp/disk.img"
+expect_rc ubd-corrupt-cow 2 ./linux ubda="$tmp/junk.cow,$tmp/disk.img"
+grep -q "not a valid COW file" "$tmp/out" || fail ubd-corrupt-cow-text "$(cat "$tmp/out")"
+
+# A second instance is refused an image the first one has open.
+./linux mem=32M ubda="$tmp/disk.img" init=/bin/sh -- -c 'sleep 4; poweroff -f' \
+	</dev/null >"$tmp/first" 2>&1 &
+first=$!
+sleep 1.5
+expect_rc ubd-locked 2 ./linux mem=32M ubda="$tmp/disk.img"
+grep -q "in use by another instance" "$tmp/out" || fail ubd-locked-text "$(cat "$tmp/out")"
+wait "$first"
+
+# A COW file is created when missing, with the header UML's tools write.
+rm -f "$tmp/new.cow"
+timeout 60 ./linux mem=32M quiet ubda="$tmp/new.cow,$tmp/disk.img" init=/bin/sh -- -c 'poweroff -f' \
+	</dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ -f "$tmp/new.cow" ]; then
+	pass ubd-cow-created
+else
+	fail ubd-cow-created "exit status $rc: $(tail -c 300 "$tmp/out")"
+fi
+if command -v uml_mkcow >/dev/null 2>&1; then
+	rm -f "$tmp/ref.cow"
+	uml_mkcow "$tmp/ref.cow" "$(cd "$tmp" && pwd)/disk.img" >/dev/null 2>&1
+	if cmp -s -n 4128 "$tmp/new.cow" "$tmp/ref.cow" &&
+		[ "$(stat -c %s "$tmp/new.cow")" = "$(stat -c %s "$tmp/ref.cow")" ]; then
+		pass ubd-cow-matches-uml_mkcow
+	else
+		fail ubd-cow-matches-uml_mkcow "header or size differs: $(cmp -n 4128 "$tmp/new.cow" "$tmp/ref.cow" 2>&1) sizes $(stat -c %s "$tmp/new.cow" "$tmp/ref.cow" | tr '\n' ' ')"
+	fi
+	# ... and the kernel boots from Debian's COW file as well.
+	timeout 60 ./linux mem=32M quiet ubda="$tmp/ref.cow" init=/bin/sh -- -c 'echo booted-from-cow; poweroff -f' \
+		</dev/null >"$tmp/out" 2>&1
+	if [ $? -eq 0 ] && grep -q booted-from-cow "$tmp/out"; then
+		pass ubd-boots-uml_mkcow-file
+	else
+		fail ubd-boots-uml_mkcow-file "$(tail -c 300 "$tmp/out")"
+	fi
+else
+	echo "SKIP: e2e/cli/ubd-cow-matches-uml_mkcow: uml-utilities not installed"
+fi
+
 # init exits: the kernel panics and exits non-zero, as Linux panics.
 timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/true </dev/null >"$tmp/out" 2>&1
 rc=$?

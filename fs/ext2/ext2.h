@@ -1,0 +1,82 @@
+/* ext2 on-disk format (little-endian) and in-memory state. */
+#ifndef EXT2_H
+#define EXT2_H
+
+#include "blkdev.h"
+#include "fs.h"
+#include "types.h"
+
+#define EXT2_MAGIC 0xEF53
+#define EXT2_ROOT_INO 2
+
+/* Feature bits we know. */
+#define EXT2_COMPAT_HAS_JOURNAL 0x0004
+#define EXT2_INCOMPAT_FILETYPE 0x0002
+#define EXT2_INCOMPAT_RECOVER 0x0004
+#define EXT2_INCOMPAT_JOURNAL_DEV 0x0008
+#define EXT2_INCOMPAT_META_BG 0x0010
+#define EXT2_INCOMPAT_EXTENTS 0x0040
+#define EXT2_INCOMPAT_64BIT 0x0080
+#define EXT2_INCOMPAT_FLEX_BG 0x0200
+#define EXT2_RO_COMPAT_SPARSE_SUPER 0x0001
+#define EXT2_RO_COMPAT_LARGE_FILE 0x0002
+#define EXT2_RO_COMPAT_BTREE_DIR 0x0004
+
+struct ext2_super {
+	u32 inodes_count, blocks_count, r_blocks_count, free_blocks_count;
+	u32 free_inodes_count, first_data_block, log_block_size, log_frag_size;
+	u32 blocks_per_group, frags_per_group, inodes_per_group, mtime, wtime;
+	u16 mnt_count;
+	s16 max_mnt_count;
+	u16 magic, state, errors, minor_rev_level;
+	u32 lastcheck, checkinterval, creator_os, rev_level;
+	u16 def_resuid, def_resgid;
+	u32 first_ino;
+	u16 inode_size, block_group_nr;
+	u32 feature_compat, feature_incompat, feature_ro_compat;
+	u8 uuid[16];
+	char volume_name[16];
+} __attribute__((packed));
+
+struct ext2_group {
+	u32 block_bitmap, inode_bitmap, inode_table;
+	u16 free_blocks_count, free_inodes_count, used_dirs_count, pad;
+	u32 reserved[3];
+} __attribute__((packed));
+
+struct ext2_inode {
+	u16 mode, uid;
+	u32 size, atime, ctime, mtime, dtime;
+	u16 gid, links_count;
+	u32 blocks, flags, osd1;
+	u32 block[15];
+	u32 generation, file_acl, size_high, faddr;
+	u16 blocks_hi, file_acl_high, uid_high, gid_high;
+	u32 reserved;
+} __attribute__((packed));
+
+struct ext2_dirent {
+	u32 inode;
+	u16 rec_len;
+	u8 name_len, file_type;
+	char name[];
+} __attribute__((packed));
+
+struct ext2_sb {
+	struct block_device *bd;
+	struct ext2_super s;
+	u32 block_size;
+	u32 groups;
+	u32 inode_size;
+	u32 desc_per_block;
+	struct ext2_group *gd;   /* all group descriptors */
+	bool readonly;
+};
+
+/* Per-inode state. */
+struct ext2_inode_info {
+	u32 block[15];
+	u32 flags;
+};
+
+#endif

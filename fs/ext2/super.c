@@ -1,0 +1,191 @@
+/*
+ * ext2: mounting (superblock and group descriptors, feature checks) and
+ * the block reads everything else builds on. Read-only for now: writing
+ * (allocation, bitmaps, fsck-clean metadata) is the next step.
+ */
+#include <linux/magic.h>
+#include <linux/mount.h>
+
+#include "ext2.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+
+int ext2_read_root(struct super_block *sb);
+
+/* Reads block nr (of the filesystem's block size) into buf. */
+int ext2_bread(struct ext2_sb *es, u64 nr, void *buf)
+{
+	u32 spb = es->block_size / SECTOR_SIZE;
+
+	return blk_io(es->bd, BLK_READ, nr * spb, spb, buf);
+}
+
+/* The block device a mount's source names: /dev/<name> or a device node. */
+static struct block_device *source_device(const char *dev)
+{
+	struct nameidata nd;
+	struct block_device *bd = NULL;
+
+	if (!dev)
+		return NULL;
+	if (!strncmp(dev, "/dev/", 5) && (bd = blk_by_name(dev + 5)) != NULL)
+		return bd;
+	if (path_lookup_at(AT_FDCWD, dev, LOOKUP_FOLLOW, &nd) == 0) {
+		struct inode *i = nd.path.dentry->inode;
+
+		if (S_ISBLK(i->mode))
+			bd = blk_by_dev(i->rdev);
+		path_put(&nd.path);
+	}
+	return bd;
+}
+
+static int check_features(struct ext2_sb *es, const char *dev)
+{
+	u32 inc = es->s.feature_incompat;
+	u32 known = EXT2_INCOMPAT_FILETYPE | EXT2_INCOMPAT_FLEX_BG;
+
+	if (es->s.rev_level == 0)
+		return 0;
+	if (inc & EXT2_INCOMPAT_RECOVER) {
+		printk(KERN_ERR "ext2: %s needs journal recovery; refusing to mount\n", dev);
+		return -EINVAL;
+	}
+	if (inc & EXT2_INCOMPAT_JOURNAL_DEV) {
+		printk(KERN_ERR "ext2: %s is an external journal, not a filesystem\n", dev);
+		return -EINVAL;
+	}
+	if (inc & EXT2_INCOMPAT_META_BG) {
+		printk(KERN_ERR "ext2: %s: unsupported feature meta_bg\n", dev);
+		return -EINVAL;
+	}
+	if (inc & EXT2_INCOMPAT_EXTENTS) {
+		printk(KERN_ERR "ext2: %s: unsupported feature extents (ext4)\n", dev);
+		return -EINVAL;
+	}
+	if (inc & EXT2_INCOMPAT_64BIT) {
+		printk(KERN_ERR "ext2: %s: unsupported feature 64bit\n", dev);
+		return -EINVAL;
+	}
+	if (inc & ~known) {
+		printk(KERN_ERR "ext2: %s: unsupported incompatible features 0x%x\n", dev,
+		       inc & ~known);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ext2_mount(struct super_block *sb, const char *dev, const char *opts)
+{
+	struct block_device *bd = source_device(dev);
+	struct ext2_sb *es;
+	u8 *buf;
+	u32 gd_blocks, b;
+	int rc;
+
+	if (!bd)
+		return -ENOTBLK;
+	es = kzalloc(sizeof(*es));
+	buf = kmalloc(4096);
+	if (!es || !buf) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	es->bd = bd;
+	rc = blk_io(bd, BLK_READ, 2, 2, buf);
+	if (rc < 0)
+		goto fail;
+	memcpy(&es->s, buf, sizeof(es->s));
+	if (es->s.magic != EXT2_MAGIC) {
+		printk(KERN_ERR "ext2: %s: no ext2 superblock\n", dev);
+		rc = -EINVAL;
+		goto fail;
+	}
+	rc = check_features(es, dev);
+	if (rc < 0)
+		goto fail;
+	if (es->s.log_block_size > 2 || !es->s.blocks_per_group || !es->s.inodes_per_group) {
+		printk(KERN_ERR "ext2: %s: corrupt superblock\n", dev);
+		rc = -EINVAL;
+		goto fail;
+	}
+	es->block_size = 1024u << es->s.log_block_size;
+	es->inode_size = es->s.rev_level ? es->s.inode_size : 128;
+	if (es->inode_size < 128 || es->inode_size > es->block_size ||
+	    (es->inode_size & (es->inode_size - 1))) {
+		printk(KERN_ERR "ext2: %s: bad inode size %u\n", dev, es->inode_size);
+		rc = -EINVAL;
+		goto fail;
+	}
+	es->groups = (es->s.blocks_count - es->s.first_data_block + es->s.blocks_per_group - 1) /
+		     es->s.blocks_per_group;
+	es->desc_per_block = es->block_size / sizeof(struct ext2_group);
+	gd_blocks = (es->groups + es->desc_per_block - 1) / es->desc_per_block;
+	if (!es->groups || (u64)es->s.blocks_count * (es->block_size / SECTOR_SIZE) >
+				   bd->nr_sectors) {
+		printk(KERN_ERR "ext2: %s: filesystem larger than the device (truncated image?)\n",
+		       dev);
+		rc = -EINVAL;
+		goto fail;
+	}
+	es->gd = kmalloc((size_t)gd_blocks * es->block_size);
+	if (!es->gd) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (b = 0; b < gd_blocks; b++) {
+		rc = ext2_bread(es, es->s.first_data_block + 1 + b,
+				(char *)es->gd + (size_t)b * es->block_size);
+		if (rc < 0)
+			goto fail;
+	}
+	/* Writing comes later: every ext2 mount is read-only for now. */
+	es->readonly = true;
+	sb->flags |= MS_RDONLY;
+	sb->priv = es;
+	sb->magic = EXT2_SUPER_MAGIC;
+	rc = ext2_read_root(sb);
+	if (rc < 0)
+		goto fail;
+	bd->openers++;
+	kfree(buf);
+	if (es->s.feature_compat & EXT2_COMPAT_HAS_JOURNAL)
+		printk(KERN_INFO "ext2: %s: ext3 journal present and clean; mounted as ext2\n", dev);
+	return 0;
+fail:
+	if (es)
+		kfree(es->gd);
+	kfree(es);
+	kfree(buf);
+	return rc;
+}
+
+static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	struct ext2_sb *es = sb->priv;
+
+	st->type = EXT2_SUPER_MAGIC;
+	st->bsize = es->block_size;
+	st->frsize = es->block_size;
+	st->blocks = es->s.blocks_count - es->s.first_data_block;
+	st->bfree = es->s.free_blocks_count;
+	st->bavail = es->s.free_blocks_count > es->s.r_blocks_count ?
+			     es->s.free_blocks_count - es->s.r_blocks_count : 0;
+	st->files = es->s.inodes_count;
+	st->ffree = es->s.free_inodes_count;
+	st->namelen = 255;
+	return 0;
+}
+
+static struct fs_type ext2_type = { .name = "ext2", .mount = ext2_mount,
+				    .statfs = ext2_statfs };
+static struct fs_type ext3_type = { .name = "ext3", .mount = ext2_mount,
+				    .statfs = ext2_statfs };
+
+void ext2_init(void)
+{
+	register_filesystem(&ext2_type);
+	register_filesystem(&ext3_type);
+}

@@ -48,6 +48,8 @@ void inode_put(struct inode *i)
 	BUG_ON(i->refcount <= 0);
 	if (--i->refcount > 0)
 		return;
+	if (i->iops && i->iops->evict)
+		i->iops->evict(i);
 	if (i->pcache)
 		pcache_truncate(i, 0);
 	kfree(i->symlink);

@@ -70,6 +70,15 @@ struct mount *mount_lookup(struct mount *parent, struct dentry *d)
 	return found;
 }
 
+void sync_filesystems(void)
+{
+	struct mount *m;
+
+	list_for_each_entry(m, &mounts, list)
+		if (m->sb->type->sync_fs)
+			m->sb->type->sync_fs(m->sb);
+}
+
 struct mount *mount_next(struct mount *m)
 {
 	struct list_head *n = m ? m->list.next : mounts.next;
@@ -129,6 +138,12 @@ int do_mount(const char *dev, struct path_ref *where, const char *type,
 
 		if (where->dentry != cur->root)
 			return -EINVAL;
+		if (cur->sb->type->remount) {
+			int rc = cur->sb->type->remount(cur->sb, flags);
+
+			if (rc < 0)
+				return rc;
+		}
 		cur->flags = (cur->flags & ~MS_RDONLY) | (flags & MS_RDONLY);
 		cur->sb->flags = cur->flags;
 		return 0;
@@ -183,6 +198,8 @@ int do_umount(struct path_ref *p, int flags)
 	list_del(&m->list);
 	m->mountpoint->mounted--;
 	dentry_put(m->mountpoint);
+	if (m->sb->type->umount)
+		m->sb->type->umount(m->sb);
 	/* The mount itself stays allocated while open files refer to it. */
 	return 0;
 }

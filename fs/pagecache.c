@@ -184,7 +184,14 @@ ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos)
 		if ((size_t)c < n)
 			break;
 	}
-	if (done > 0)
+	if (done > 0) {
 		inode_touch(i, true, true);
+		if (i->iops->write_end) {
+			int rc = i->iops->write_end(i, *pos - (u64)done, (size_t)done);
+
+			if (rc < 0)
+				return rc;
+		}
+	}
 	return done;
 }

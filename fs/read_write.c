@@ -302,10 +302,18 @@ long sys_fdatasync(int fd)
 
 long sys_syncfs(int fd)
 {
-	return fsync_fd(fd);
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	if (f->path.mnt && f->path.mnt->sb->type->sync_fs)
+		f->path.mnt->sb->type->sync_fs(f->path.mnt->sb);
+	file_put(f);
+	return 0;
 }
 
 long sys_sync(void)
 {
+	sync_filesystems();
 	return 0;
 }

@@ -96,6 +96,13 @@ struct inode_ops {
 	 * reference; allocates when create. -EIO beyond EOF. */
 	int (*getpage)(struct inode *inode, u64 index, bool create, u64 *frame);
 	int (*truncate)(struct inode *inode, u64 size);
+	/* After data was copied into the page cache at [pos, pos+len):
+	 * filesystems with a backing store write it out (write-through). */
+	int (*write_end)(struct inode *inode, u64 pos, size_t len);
+	/* The last reference is going: forget (or delete) the inode. */
+	void (*evict)(struct inode *inode);
+	/* Writes data and metadata to the device and flushes it. */
+	int (*sync)(struct inode *inode);
 };
 
 struct path_ref {
@@ -170,6 +177,10 @@ struct fs_type {
 	bool nodev;
 	int (*mount)(struct super_block *sb, const char *dev, const char *opts);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* Optional: write everything out; switch ro/rw; last unmount. */
+	int (*sync_fs)(struct super_block *sb);
+	int (*remount)(struct super_block *sb, unsigned long flags);
+	void (*umount)(struct super_block *sb);
 };
 
 struct kstatfs {
@@ -242,6 +253,8 @@ struct super_block *sb_alloc(const struct fs_type *t);
 /* Iterates the mount list for /proc/mounts. */
 struct mount *mount_next(struct mount *m);
 int mount_root(const char *type);
+/* Writes every filesystem's data and metadata to its device. */
+void sync_filesystems(void);
 int path_name(const struct path_ref *p, const struct path_ref *root,
 	      char *buf, size_t len);
 

@@ -5,6 +5,7 @@
 #include <linux/utsname.h>
 #include <asm/prctl.h>
 
+#include "fs.h"
 #include "host.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -455,6 +456,10 @@ long sys_reboot(int magic1, int magic2, unsigned cmd, u64 arg)
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
 	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))
 		return -EINVAL;
+	/* What was written must reach the disks before the machine stops. */
+	if (cmd == LINUX_REBOOT_CMD_RESTART || cmd == LINUX_REBOOT_CMD_RESTART2 ||
+	    cmd == LINUX_REBOOT_CMD_HALT || cmd == LINUX_REBOOT_CMD_POWER_OFF)
+		sync_filesystems();
 	switch (cmd) {
 	case LINUX_REBOOT_CMD_RESTART:
 	case LINUX_REBOOT_CMD_RESTART2:

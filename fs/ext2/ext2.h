@@ -21,6 +21,8 @@
 #define EXT2_RO_COMPAT_SPARSE_SUPER 0x0001
 #define EXT2_RO_COMPAT_LARGE_FILE 0x0002
 #define EXT2_RO_COMPAT_BTREE_DIR 0x0004
+#define EXT2_RO_COMPAT_KNOWN (EXT2_RO_COMPAT_SPARSE_SUPER | EXT2_RO_COMPAT_LARGE_FILE | \
+			      EXT2_RO_COMPAT_BTREE_DIR)
 
 struct ext2_super {
 	u32 inodes_count, blocks_count, r_blocks_count, free_blocks_count;
@@ -63,6 +65,8 @@ struct ext2_dirent {
 } __attribute__((packed));
 
 struct ext2_sb {
+	struct list_head inodes;  /* in-memory inodes (ext2_inode_info.node) */
+	bool super_dirty;         /* free counts changed since written */
 	struct block_device *bd;
 	struct ext2_super s;
 	u32 block_size;
@@ -77,6 +81,29 @@ struct ext2_sb {
 struct ext2_inode_info {
 	u32 block[15];
 	u32 flags;
+	u32 dtime, generation, file_acl;
+	struct list_head node;    /* in ext2_sb.inodes */
+	struct inode *inode;
 };
+
+int ext2_bread(struct ext2_sb *es, u64 nr, void *buf);
+int ext2_bwrite(struct ext2_sb *es, u64 nr, const void *buf);
+int ext2_write_super(struct ext2_sb *es);
+u32 ext2_alloc_block(struct ext2_sb *es, u32 goal);
+void ext2_free_block(struct ext2_sb *es, u32 block);
+u32 ext2_alloc_inode(struct ext2_sb *es, u32 parent_ino, bool dir);
+void ext2_free_inode(struct ext2_sb *es, u32 ino, bool dir);
+struct inode *ext2_iget(struct super_block *sb, u32 ino);
+struct inode *ext2_new_inode(struct inode *dir, u32 mode, u32 rdev);
+int ext2_write_inode(struct inode *i);
+int ext2_getpage(struct inode *i, u64 index, bool create, u64 *frame);
+int ext2_truncate(struct inode *i, u64 size);
+int ext2_setattr(struct dentry *d, struct iattr_k *a);
+int ext2_write_end(struct inode *i, u64 pos, size_t len);
+int ext2_sync_inode(struct inode *i);
+void ext2_evict(struct inode *i);
+extern const struct inode_ops ext2_dir_iops;
+/* Sets an inode's operations from its mode. */
+void ext2_set_ops(struct inode *i);
 
 #endif

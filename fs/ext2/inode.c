@@ -1,21 +1,22 @@
 /*
- * ext2 inodes, files, directories and symlinks (reading). File data goes
- * through the page cache: a page is filled from the blocks the inode's
- * block map (direct, indirect, double and triple indirect) names; holes
- * read as zeros.
+ * ext2 inodes and file data. Inodes in use are cached per filesystem (so
+ * hard links share one VFS inode). File data lives in the page cache; a
+ * page is filled from the blocks the block map names (direct, single,
+ * double and triple indirect; holes read as zeros), and writes go through
+ * to the disk at once, allocating blocks on the way.
  */
 #include "ext2.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "timer.h"
 
-int ext2_bread(struct ext2_sb *es, u64 nr, void *buf);
 s64 generic_llseek(struct file *f, s64 off, int whence);
 
-static const struct inode_ops ext2_file_iops, ext2_dir_iops, ext2_link_iops,
-	ext2_special_iops;
-static const struct file_ops ext2_file_fops, ext2_dir_fops;
+static const struct inode_ops ext2_file_iops, ext2_link_iops, ext2_special_iops;
+static const struct file_ops ext2_file_fops;
+extern const struct file_ops ext2_dir_fops;
 
 static struct ext2_sb *ESB(struct inode *i)
 {
@@ -27,29 +28,29 @@ static struct ext2_inode_info *EI(struct inode *i)
 	return i->priv;
 }
 
-/* Physical block of logical block lblk of the inode, 0 for a hole. */
-static int bmap(struct inode *i, u64 lblk, u32 *out)
+/*
+ * Looks up (and with alloc, creates) the physical block of logical block
+ * lblk. *out is 0 for a hole when not allocating.
+ */
+static int bmap(struct inode *i, u64 lblk, u32 *out, bool alloc)
 {
 	struct ext2_sb *es = ESB(i);
-	u32 per = es->block_size / 4, *tab, level, idx[4];
+	u32 per = es->block_size / 4, idx[3], *slot, *tab = NULL, blk, tabblk = 0;
 	u64 b = lblk;
-	int depth, rc;
-	u32 blk;
+	int depth, level, rc = 0;
 
 	if (b < 12) {
-		*out = EI(i)->block[b];
-		return 0;
-	}
-	b -= 12;
-	if (b < per) {
+		depth = 0;
+		slot = &EI(i)->block[b];
+	} else if ((b -= 12) < per) {
 		depth = 1;
 		idx[0] = (u32)b;
-		blk = EI(i)->block[12];
+		slot = &EI(i)->block[12];
 	} else if ((b -= per) < (u64)per * per) {
 		depth = 2;
 		idx[0] = (u32)(b / per);
 		idx[1] = (u32)(b % per);
-		blk = EI(i)->block[13];
+		slot = &EI(i)->block[13];
 	} else {
 		b -= (u64)per * per;
 		if (b >= (u64)per * per * per)
@@ -58,26 +59,63 @@ static int bmap(struct inode *i, u64 lblk, u32 *out)
 		idx[0] = (u32)(b / ((u64)per * per));
 		idx[1] = (u32)((b / per) % per);
 		idx[2] = (u32)(b % per);
-		blk = EI(i)->block[14];
+		slot = &EI(i)->block[14];
 	}
-	tab = kmalloc(es->block_size);
-	if (!tab)
-		return -ENOMEM;
-	for (level = 0; level < (u32)depth && blk; level++) {
+	blk = *slot;
+	if (!blk && alloc) {
+		blk = ext2_alloc_block(es, EI(i)->block[0]);
+		if (!blk)
+			return -ENOSPC;
+		*slot = blk;
+		i->blocks += es->block_size / 512;
+		if (depth) {
+			/* A new indirect block starts out empty. */
+			tab = kzalloc(es->block_size);
+			if (!tab)
+				return -ENOMEM;
+			rc = ext2_bwrite(es, blk, tab);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	for (level = 0; level < depth && blk; level++) {
 		if (blk >= es->s.blocks_count) {
-			kfree(tab);
-			return -EIO;
+			rc = -EIO;
+			goto out;
+		}
+		if (!tab) {
+			tab = kmalloc(es->block_size);
+			if (!tab)
+				return -ENOMEM;
 		}
 		rc = ext2_bread(es, blk, tab);
-		if (rc < 0) {
-			kfree(tab);
-			return rc;
-		}
+		if (rc < 0)
+			goto out;
+		tabblk = blk;
 		blk = tab[idx[level]];
+		if (!blk && alloc) {
+			blk = ext2_alloc_block(es, tabblk);
+			if (!blk) {
+				rc = -ENOSPC;
+				goto out;
+			}
+			tab[idx[level]] = blk;
+			i->blocks += es->block_size / 512;
+			rc = ext2_bwrite(es, tabblk, tab);
+			if (rc < 0)
+				goto out;
+			if (level + 1 < depth) {
+				memset(tab, 0, es->block_size);
+				rc = ext2_bwrite(es, blk, tab);
+				if (rc < 0)
+					goto out;
+			}
+		}
 	}
-	kfree(tab);
 	*out = blk;
-	return 0;
+out:
+	kfree(tab);
+	return rc;
 }
 
 /* Fills one page of the file from disk. */
@@ -96,7 +134,7 @@ static int read_page(struct inode *i, u64 index, char *page)
 			memset(dst, 0, es->block_size);
 			continue;
 		}
-		rc = bmap(i, lblk, &pblk);
+		rc = bmap(i, lblk, &pblk, false);
 		if (rc < 0)
 			return rc;
 		if (!pblk) {
@@ -112,7 +150,7 @@ static int read_page(struct inode *i, u64 index, char *page)
 	return 0;
 }
 
-static int ext2_getpage(struct inode *i, u64 index, bool create, u64 *frame)
+int ext2_getpage(struct inode *i, u64 index, bool create, u64 *frame)
 {
 	s64 f = pcache_find(i, index);
 	int rc;
@@ -134,58 +172,107 @@ static int ext2_getpage(struct inode *i, u64 index, bool create, u64 *frame)
 	return 0;
 }
 
-/* Reads inode ino from the inode table into a new VFS inode. */
-struct inode *ext2_iget(struct super_block *sb, u32 ino)
+/* Writes the blocks covering [pos, pos+len) from the page cache. */
+int ext2_write_end(struct inode *i, u64 pos, size_t len)
 {
-	struct ext2_sb *es = sb->priv;
-	struct ext2_inode_info *ei;
-	struct ext2_inode raw;
-	struct inode *i;
-	u32 group, index, per_block;
-	u64 block, off;
-	char *buf;
+	struct ext2_sb *es = ESB(i);
+	u64 b, last = (pos + len - 1) / es->block_size;
+	u32 per_page = (u32)(PAGE_SIZE / es->block_size);
 	int rc;
 
-	if (ino < 1 || ino > es->s.inodes_count)
-		return ERR_PTR(-EIO);
-	group = (ino - 1) / es->s.inodes_per_group;
-	index = (ino - 1) % es->s.inodes_per_group;
-	per_block = es->block_size / es->inode_size;
-	block = es->gd[group].inode_table + index / per_block;
-	off = (u64)(index % per_block) * es->inode_size;
-	buf = kmalloc(es->block_size);
+	if (es->readonly)
+		return -EROFS;
+	for (b = pos / es->block_size; b <= last; b++) {
+		u32 pblk;
+		s64 f = pcache_find(i, b / per_page);
+
+		if (f < 0)
+			return -EIO;
+		rc = bmap(i, b, &pblk, true);
+		if (rc < 0)
+			return rc;
+		rc = ext2_bwrite(es, pblk,
+				 (char *)frame_to_virt((u64)f) + (b % per_page) * es->block_size);
+		if (rc < 0)
+			return rc;
+	}
+	return ext2_write_inode(i);
+}
+
+/* Reads (or writes, with write) inode ino's raw record. */
+static int raw_inode(struct ext2_sb *es, u32 ino, struct ext2_inode *raw, bool write)
+{
+	u32 group = (ino - 1) / es->s.inodes_per_group;
+	u32 index = (ino - 1) % es->s.inodes_per_group;
+	u32 per_block = es->block_size / es->inode_size;
+	u64 block = es->gd[group].inode_table + index / per_block;
+	u64 off = (u64)(index % per_block) * es->inode_size;
+	char *buf = kmalloc(es->block_size);
+	int rc;
+
 	if (!buf)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	rc = ext2_bread(es, block, buf);
-	if (rc < 0) {
-		kfree(buf);
-		return ERR_PTR(rc);
+	if (rc == 0) {
+		if (write) {
+			memcpy(buf + off, raw, sizeof(*raw));
+			rc = ext2_bwrite(es, block, buf);
+		} else {
+			memcpy(raw, buf + off, sizeof(*raw));
+		}
 	}
-	memcpy(&raw, buf + off, sizeof(raw));
 	kfree(buf);
-	i = inode_alloc(sb, raw.mode);
-	ei = kzalloc(sizeof(*ei));
-	if (!i || !ei) {
-		inode_put(i);
-		kfree(ei);
-		return ERR_PTR(-ENOMEM);
+	return rc;
+}
+
+int ext2_write_inode(struct inode *i)
+{
+	struct ext2_sb *es = ESB(i);
+	struct ext2_inode raw;
+	int rc;
+
+	if (es->readonly)
+		return -EROFS;
+	rc = raw_inode(es, (u32)i->ino, &raw, false);
+	if (rc < 0)
+		return rc;
+	raw.mode = (u16)i->mode;
+	raw.uid = (u16)i->uid;
+	raw.uid_high = (u16)((u32)i->uid >> 16);
+	raw.gid = (u16)i->gid;
+	raw.gid_high = (u16)((u32)i->gid >> 16);
+	raw.links_count = (u16)i->nlink;
+	raw.size = (u32)i->size;
+	if (S_ISREG(i->mode)) {
+		raw.size_high = (u32)(i->size >> 32);
+		if (i->size >> 31 && !(es->s.feature_ro_compat & EXT2_RO_COMPAT_LARGE_FILE)) {
+			es->s.feature_ro_compat |= EXT2_RO_COMPAT_LARGE_FILE;
+			es->super_dirty = true;
+		}
 	}
-	i->ino = ino;
-	i->priv = ei;
-	i->free_priv = true;
-	memcpy(ei->block, raw.block, sizeof(ei->block));
-	ei->flags = raw.flags;
-	i->uid = raw.uid | ((u32)raw.uid_high << 16);
-	i->gid = raw.gid | ((u32)raw.gid_high << 16);
-	i->nlink = raw.links_count;
-	i->size = raw.size | (S_ISREG(raw.mode) ? (u64)raw.size_high << 32 : 0);
-	i->blocks = raw.blocks;
-	i->atime.sec = raw.atime;
-	i->mtime.sec = raw.mtime;
-	i->ctime.sec = raw.ctime;
-	i->atime.nsec = i->mtime.nsec = i->ctime.nsec = 0;
-	i->btime = i->ctime;
-	switch (raw.mode & S_IFMT) {
+	raw.blocks = (u32)i->blocks;
+	raw.atime = (u32)i->atime.sec;
+	raw.mtime = (u32)i->mtime.sec;
+	raw.ctime = (u32)i->ctime.sec;
+	raw.dtime = EI(i)->dtime;
+	raw.flags = EI(i)->flags;
+	if (S_ISCHR(i->mode) || S_ISBLK(i->mode)) {
+		u32 ma = DEV_MAJOR(i->rdev), mi = DEV_MINOR(i->rdev);
+
+		memset(raw.block, 0, sizeof(raw.block));
+		if (ma < 256 && mi < 256)
+			raw.block[0] = ma << 8 | mi;
+		else
+			raw.block[1] = (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
+	} else {
+		memcpy(raw.block, EI(i)->block, sizeof(raw.block));
+	}
+	return raw_inode(es, (u32)i->ino, &raw, true);
+}
+
+void ext2_set_ops(struct inode *i)
+{
+	switch (i->mode & S_IFMT) {
 	case S_IFREG:
 		i->iops = &ext2_file_iops;
 		i->fops = &ext2_file_fops;
@@ -197,8 +284,82 @@ struct inode *ext2_iget(struct super_block *sb, u32 ino)
 	case S_IFLNK:
 		i->iops = &ext2_link_iops;
 		break;
-	case S_IFCHR:
-	case S_IFBLK: {
+	default:
+		i->iops = &ext2_special_iops;
+		if (S_ISFIFO(i->mode)) {
+			extern const struct file_ops fifo_fops;
+			i->fops = &fifo_fops;
+		}
+	}
+}
+
+static struct inode *cached(struct ext2_sb *es, u32 ino)
+{
+	struct ext2_inode_info *ei;
+
+	list_for_each_entry(ei, &es->inodes, node) {
+		if (ei->inode->ino == ino) {
+			inode_get(ei->inode);
+			return ei->inode;
+		}
+	}
+	return NULL;
+}
+
+static struct inode *new_vfs_inode(struct super_block *sb, u32 ino, u32 mode)
+{
+	struct ext2_sb *es = sb->priv;
+	struct ext2_inode_info *ei = kzalloc(sizeof(*ei));
+	struct inode *i = inode_alloc(sb, mode);
+
+	if (!i || !ei) {
+		kfree(ei);
+		if (i) {
+			i->priv = NULL;
+			inode_put(i);
+		}
+		return NULL;
+	}
+	i->ino = ino;
+	i->priv = ei;
+	i->free_priv = true;
+	ei->inode = i;
+	list_add(&ei->node, &es->inodes);
+	return i;
+}
+
+struct inode *ext2_iget(struct super_block *sb, u32 ino)
+{
+	struct ext2_sb *es = sb->priv;
+	struct ext2_inode raw;
+	struct inode *i;
+	int rc;
+
+	if (ino < 1 || ino > es->s.inodes_count)
+		return ERR_PTR(-EIO);
+	i = cached(es, ino);
+	if (i)
+		return i;
+	rc = raw_inode(es, ino, &raw, false);
+	if (rc < 0)
+		return ERR_PTR(rc);
+	i = new_vfs_inode(sb, ino, raw.mode);
+	if (!i)
+		return ERR_PTR(-ENOMEM);
+	memcpy(EI(i)->block, raw.block, sizeof(raw.block));
+	EI(i)->flags = raw.flags;
+	EI(i)->dtime = raw.dtime;
+	i->uid = raw.uid | ((u32)raw.uid_high << 16);
+	i->gid = raw.gid | ((u32)raw.gid_high << 16);
+	i->nlink = raw.links_count;
+	i->size = raw.size | (S_ISREG(raw.mode) ? (u64)raw.size_high << 32 : 0);
+	i->blocks = raw.blocks;
+	i->atime.sec = raw.atime;
+	i->mtime.sec = raw.mtime;
+	i->ctime.sec = raw.ctime;
+	i->atime.nsec = i->mtime.nsec = i->ctime.nsec = 0;
+	i->btime = i->ctime;
+	if (S_ISCHR(raw.mode) || S_ISBLK(raw.mode)) {
 		u32 d = raw.block[0] ? raw.block[0] : raw.block[1];
 
 		/* Old encoding in block[0], new one in block[1]. */
@@ -206,119 +367,197 @@ struct inode *ext2_iget(struct super_block *sb, u32 ino)
 			i->rdev = MKDEV((d >> 8) & 0xff, d & 0xff);
 		else
 			i->rdev = MKDEV((d & 0xfff00) >> 8, (d & 0xff) | ((d >> 12) & 0xfff00));
-		i->iops = &ext2_special_iops;
-		break;
 	}
-	default:
-		i->iops = &ext2_special_iops;
-		if (S_ISFIFO(raw.mode)) {
-			extern const struct file_ops fifo_fops;
-			i->fops = &fifo_fops;
-		}
-		break;
+	ext2_set_ops(i);
+	return i;
+}
+
+struct inode *ext2_new_inode(struct inode *dir, u32 mode, u32 rdev)
+{
+	struct ext2_sb *es = ESB(dir);
+	u32 ino = ext2_alloc_inode(es, (u32)dir->ino, S_ISDIR(mode));
+	struct inode *i;
+	struct ext2_inode raw;
+
+	if (!ino)
+		return ERR_PTR(-ENOSPC);
+	es->super_dirty = true;
+	i = new_vfs_inode(dir->sb, ino, mode);
+	if (!i) {
+		ext2_free_inode(es, ino, S_ISDIR(mode));
+		return ERR_PTR(-ENOMEM);
+	}
+	i->uid = current ? current->fsuid : 0;
+	i->gid = current ? current->fsgid : 0;
+	if (dir->mode & S_ISGID) {
+		i->gid = dir->gid;
+		if (S_ISDIR(mode))
+			i->mode |= S_ISGID;
+	}
+	i->rdev = rdev;
+	i->nlink = 1;
+	i->size = 0;
+	i->blocks = 0;
+	ext2_set_ops(i);
+	/* A fresh record: the old one may hold a deleted inode's remains. */
+	memset(&raw, 0, sizeof(raw));
+	if (raw_inode(es, ino, &raw, true) < 0 || ext2_write_inode(i) < 0) {
+		inode_put(i);
+		return ERR_PTR(-EIO);
 	}
 	return i;
 }
 
-/* Walks the directory's entries; fn returns non-zero to stop. */
-static int dir_walk(struct inode *dir, u64 start,
-		    int (*fn)(void *arg, const struct ext2_dirent *d, u64 pos), void *arg)
+/*
+ * Frees the blocks of a (sub)tree of the block map that lie at or beyond
+ * logical block from; base is the first logical block the tree covers.
+ * Returns true when the whole tree was freed (the caller clears its slot).
+ */
+static bool free_tree(struct inode *i, u32 blk, int depth, u64 base, u64 from)
 {
-	u64 pos = start;
+	struct ext2_sb *es = ESB(i);
+	u32 per = es->block_size / 4, *tab, k;
+	u64 span = 1, sub;
+	bool all = true, dirty = false;
 
-	while (pos < dir->size) {
-		u64 frame;
-		char *page;
-		size_t off;
-		int rc = ext2_getpage(dir, pos >> PAGE_SHIFT, false, &frame);
+	if (!blk || blk >= es->s.blocks_count)
+		return true;
+	if (depth == 0) {
+		if (base < from)
+			return false;
+		ext2_free_block(es, blk);
+		i->blocks -= es->block_size / 512;
+		return true;
+	}
+	for (k = 1; k < (u32)depth; k++)
+		span *= per;
+	if (base + span * per <= from)
+		return false;
+	tab = kmalloc(es->block_size);
+	if (!tab || ext2_bread(es, blk, tab) < 0) {
+		kfree(tab);
+		return false;
+	}
+	for (k = 0; k < per; k++) {
+		sub = base + span * k;
+		if (!tab[k])
+			continue;
+		if (free_tree(i, tab[k], depth - 1, sub, from)) {
+			tab[k] = 0;
+			dirty = true;
+		} else {
+			all = false;
+		}
+	}
+	if (all && base >= from) {
+		ext2_free_block(es, blk);
+		i->blocks -= es->block_size / 512;
+	} else {
+		all = false;
+		if (dirty)
+			ext2_bwrite(es, blk, tab);
+	}
+	kfree(tab);
+	return all;
+}
 
+int ext2_truncate(struct inode *i, u64 size)
+{
+	struct ext2_sb *es = ESB(i);
+	u32 per = es->block_size / 4;
+	u64 from = (size + es->block_size - 1) / es->block_size, k;
+	u64 base1 = 12, base2 = base1 + per, base3 = base2 + (u64)per * per;
+
+	if (es->readonly)
+		return -EROFS;
+	if (size < i->size) {
+		s64 f;
+
+		mm_truncate_mappings(i, ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT);
+		pcache_truncate(i, ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT);
+		/* The rest of the last page must read as zeros later. */
+		if ((size & ~PAGE_MASK) && (f = pcache_find(i, size >> PAGE_SHIFT)) >= 0) {
+			memset((char *)frame_to_virt((u64)f) + (size & ~PAGE_MASK), 0,
+			       PAGE_SIZE - (size & ~PAGE_MASK));
+			if (size % es->block_size)
+				ext2_write_end(i, size, es->block_size - size % es->block_size);
+		}
+		for (k = from; k < 12; k++) {
+			if (EI(i)->block[k]) {
+				free_tree(i, EI(i)->block[k], 0, k, from);
+				EI(i)->block[k] = 0;
+			}
+		}
+		if (free_tree(i, EI(i)->block[12], 1, base1, from))
+			EI(i)->block[12] = 0;
+		if (free_tree(i, EI(i)->block[13], 2, base2, from))
+			EI(i)->block[13] = 0;
+		if (free_tree(i, EI(i)->block[14], 3, base3, from))
+			EI(i)->block[14] = 0;
+		es->super_dirty = true;
+	}
+	i->size = size;
+	inode_touch(i, true, true);
+	return ext2_write_inode(i);
+}
+
+int ext2_setattr(struct dentry *d, struct iattr_k *a)
+{
+	struct inode *i = d->inode;
+	int rc;
+
+	if (ESB(i)->readonly)
+		return -EROFS;
+	if (a->valid & ATTR_SIZE) {
+		if (!S_ISREG(i->mode))
+			return -EINVAL;
+		rc = ext2_truncate(i, a->size);
 		if (rc < 0)
 			return rc;
-		page = frame_to_virt(frame);
-		off = pos & ~PAGE_MASK;
-		while (off < PAGE_SIZE && pos < dir->size) {
-			const struct ext2_dirent *d = (const void *)(page + off);
-
-			if (off + 8 > PAGE_SIZE || d->rec_len < 8 || (d->rec_len & 3) ||
-			    off + d->rec_len > PAGE_SIZE || d->name_len + 8u > d->rec_len) {
-				page_put(frame);
-				printk(KERN_ERR "ext2: corrupt directory entry in inode %llu\n",
-				       (unsigned long long)dir->ino);
-				return -EIO;
-			}
-			if (d->inode) {
-				rc = fn(arg, d, pos);
-				if (rc) {
-					page_put(frame);
-					return rc;
-				}
-			}
-			off += d->rec_len;
-			pos += d->rec_len;
-		}
-		page_put(frame);
 	}
-	return 0;
+	if (a->valid & ATTR_MODE)
+		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
+	if (a->valid & ATTR_UID)
+		i->uid = a->uid;
+	if (a->valid & ATTR_GID)
+		i->gid = a->gid;
+	if (a->valid & ATTR_ATIME)
+		i->atime = a->atime;
+	if (a->valid & ATTR_MTIME)
+		i->mtime = a->mtime;
+	inode_touch(i, false, true);
+	return ext2_write_inode(i);
 }
 
-struct find_ctx {
-	const char *name;
-	int len;
-	u32 ino;
-};
-
-static int find_fn(void *arg, const struct ext2_dirent *d, u64 pos)
+int ext2_sync_inode(struct inode *i)
 {
-	struct find_ctx *c = arg;
+	struct ext2_sb *es = ESB(i);
 
-	if (d->name_len == c->len && !memcmp(d->name, c->name, (size_t)c->len)) {
-		c->ino = d->inode;
-		return 1;
+	if (!es->readonly && es->super_dirty) {
+		es->super_dirty = false;
+		ext2_write_super(es);
 	}
-	return 0;
+	return blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);
 }
 
-static int ext2_lookup(struct dentry *dir, struct dentry *child)
+/* The last user is gone: a file with no names left is deleted now. */
+void ext2_evict(struct inode *i)
 {
-	struct find_ctx c = { child->name, child->namelen, 0 };
-	struct inode *i;
-	int rc = dir_walk(dir->inode, 0, find_fn, &c);
+	struct ext2_sb *es = ESB(i);
+	struct ext2_inode_info *ei = EI(i);
 
-	if (rc < 0)
-		return rc;
-	if (!c.ino)
-		return -ENOENT;
-	i = ext2_iget(dir->sb, c.ino);
-	if (IS_ERR(i))
-		return (int)PTR_ERR(i);
-	child->inode = i;
-	dentry_hash(child);
-	return 0;
-}
-
-struct iter_ctx {
-	struct dir_ctx *ctx;
-	u64 next;
-};
-
-static int iter_fn(void *arg, const struct ext2_dirent *d, u64 pos)
-{
-	struct iter_ctx *c = arg;
-	static const u8 types[8] = { 0, 8, 4, 2, 6, 1, 12, 10 };
-
-	if (!c->ctx->emit(c->ctx, d->name, d->name_len, d->inode,
-			  d->file_type < 8 ? types[d->file_type] : 0))
-		return 1;
-	c->ctx->pos = pos + d->rec_len;
-	return 0;
-}
-
-static int ext2_iterate(struct file *f, struct dir_ctx *ctx)
-{
-	struct iter_ctx c = { ctx, 0 };
-	int rc = dir_walk(f->inode, ctx->pos, iter_fn, &c);
-
-	return rc < 0 ? rc : 0;
+	if (!ei)
+		return;
+	if (i->nlink == 0 && !es->readonly && i->ino != EXT2_ROOT_INO) {
+		if (S_ISREG(i->mode) || S_ISDIR(i->mode) ||
+		    (S_ISLNK(i->mode) && i->blocks))
+			ext2_truncate(i, 0);
+		ei->dtime = (u32)(ktime_real_ns() / NSEC_PER_SEC);
+		ext2_write_inode(i);
+		ext2_free_inode(es, (u32)i->ino, S_ISDIR(i->mode));
+		es->super_dirty = true;
+	}
+	list_del(&ei->node);
 }
 
 static int ext2_readlink(struct dentry *d, char *buf, size_t len)
@@ -341,10 +580,34 @@ static int ext2_readlink(struct dentry *d, char *buf, size_t len)
 	return (int)MIN(n, PAGE_SIZE);
 }
 
+/* Stores a symlink target: in the block map if short, else in a block. */
+int ext2_set_link(struct inode *i, const char *target)
+{
+	size_t n = strlen(target);
+
+	if (n < 60) {
+		memcpy(EI(i)->block, target, n);
+		i->size = n;
+		return ext2_write_inode(i);
+	}
+	{
+		u64 pos = 0;
+		struct file tmp = { 0 };
+		struct uio u;
+
+		tmp.inode = i;
+		uio_init_kernel(&u, (void *)target, n);
+		return pcache_write(&tmp, &u, &pos) == (ssize_t)n ? 0 : -EIO;
+	}
+}
+
 int ext2_read_root(struct super_block *sb)
 {
-	struct inode *i = ext2_iget(sb, EXT2_ROOT_INO);
+	struct ext2_sb *es = sb->priv;
+	struct inode *i;
 
+	list_init(&es->inodes);
+	i = ext2_iget(sb, EXT2_ROOT_INO);
 	if (IS_ERR(i))
 		return (int)PTR_ERR(i);
 	if (!S_ISDIR(i->mode)) {
@@ -362,12 +625,27 @@ int ext2_read_root(struct super_block *sb)
 	return 0;
 }
 
-static const struct inode_ops ext2_file_iops = { .getpage = ext2_getpage };
-static const struct inode_ops ext2_dir_iops = { .lookup = ext2_lookup,
-						.getpage = ext2_getpage };
-static const struct inode_ops ext2_link_iops = { .readlink = ext2_readlink };
-static const struct inode_ops ext2_special_iops = { 0 };
+static int ext2_fsync(struct file *f)
+{
+	return ext2_sync_inode(f->inode);
+}
+
+static const struct inode_ops ext2_file_iops = {
+	.getpage = ext2_getpage,
+	.setattr = ext2_setattr,
+	.truncate = ext2_truncate,
+	.write_end = ext2_write_end,
+	.evict = ext2_evict,
+	.sync = ext2_sync_inode,
+};
+static const struct inode_ops ext2_link_iops = { .readlink = ext2_readlink,
+						 .setattr = ext2_setattr,
+						 .getpage = ext2_getpage,
+						 .write_end = ext2_write_end,
+						 .evict = ext2_evict };
+static const struct inode_ops ext2_special_iops = { .setattr = ext2_setattr,
+						    .evict = ext2_evict };
 static const struct file_ops ext2_file_fops = { .read = pcache_read,
-						.llseek = generic_llseek };
-static const struct file_ops ext2_dir_fops = { .iterate = ext2_iterate,
-					       .llseek = generic_llseek };
+						.write = pcache_write,
+						.llseek = generic_llseek,
+						.fsync = ext2_fsync };

@@ -11,8 +11,10 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "timer.h"
 
 int ext2_read_root(struct super_block *sb);
+static void mark_mounted(struct ext2_sb *es);
 
 /* Reads block nr (of the filesystem's block size) into buf. */
 int ext2_bread(struct ext2_sb *es, u64 nr, void *buf)
@@ -141,9 +143,14 @@ static int ext2_mount(struct super_block *sb, const char *dev, const char *opts)
 		if (rc < 0)
 			goto fail;
 	}
-	/* Writing comes later: every ext2 mount is read-only for now. */
-	es->readonly = true;
-	sb->flags |= MS_RDONLY;
+	es->readonly = (sb->flags & MS_RDONLY) || bd->readonly;
+	if (!es->readonly && (es->s.feature_ro_compat & ~EXT2_RO_COMPAT_KNOWN)) {
+		printk(KERN_WARNING "ext2: %s: features 0x%x we cannot write; mounted read-only\n",
+		       dev, es->s.feature_ro_compat & ~EXT2_RO_COMPAT_KNOWN);
+		es->readonly = true;
+	}
+	if (es->readonly)
+		sb->flags |= MS_RDONLY;
 	sb->priv = es;
 	sb->magic = EXT2_SUPER_MAGIC;
 	rc = ext2_read_root(sb);
@@ -151,6 +158,8 @@ static int ext2_mount(struct super_block *sb, const char *dev, const char *opts)
 		goto fail;
 	bd->openers++;
 	kfree(buf);
+	if (!es->readonly)
+		mark_mounted(es);
 	if (es->s.feature_compat & EXT2_COMPAT_HAS_JOURNAL)
 		printk(KERN_INFO "ext2: %s: ext3 journal present and clean; mounted as ext2\n", dev);
 	return 0;
@@ -160,6 +169,64 @@ fail:
 	kfree(es);
 	kfree(buf);
 	return rc;
+}
+
+/* A read-write mount marks the filesystem not clean until unmounted. */
+static void mark_mounted(struct ext2_sb *es)
+{
+	es->s.state &= (u16)~1u; /* EXT2_VALID_FS */
+	es->s.mnt_count++;
+	es->s.mtime = (u32)(ktime_real_ns() / NSEC_PER_SEC);
+	ext2_write_super(es);
+	blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);
+}
+
+static void mark_clean(struct ext2_sb *es)
+{
+	es->s.state |= 1;
+	es->super_dirty = false;
+	ext2_write_super(es);
+	blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);
+}
+
+static int ext2_sync_fs(struct super_block *sb)
+{
+	struct ext2_sb *es = sb->priv;
+
+	if (es->readonly)
+		return 0;
+	if (es->super_dirty) {
+		es->super_dirty = false;
+		ext2_write_super(es);
+	}
+	return blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);
+}
+
+static int ext2_remount(struct super_block *sb, unsigned long flags)
+{
+	struct ext2_sb *es = sb->priv;
+	bool ro = flags & MS_RDONLY;
+
+	if (ro && !es->readonly) {
+		mark_clean(es);
+		es->readonly = true;
+	} else if (!ro && es->readonly) {
+		if (es->bd->readonly || (es->s.feature_ro_compat & ~EXT2_RO_COMPAT_KNOWN))
+			return -EROFS;
+		es->readonly = false;
+		mark_mounted(es);
+	}
+	return 0;
+}
+
+static void ext2_umount(struct super_block *sb)
+{
+	struct ext2_sb *es = sb->priv;
+
+	if (!es->readonly)
+		mark_clean(es);
+	es->readonly = true;
+	es->bd->openers--;
 }
 
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
@@ -180,9 +247,11 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 }
 
 static struct fs_type ext2_type = { .name = "ext2", .mount = ext2_mount,
-				    .statfs = ext2_statfs };
+				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
+				    .remount = ext2_remount, .umount = ext2_umount };
 static struct fs_type ext3_type = { .name = "ext3", .mount = ext2_mount,
-				    .statfs = ext2_statfs };
+				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
+				    .remount = ext2_remount, .umount = ext2_umount };
 
 void ext2_init(void)
 {

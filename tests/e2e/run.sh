@@ -101,5 +101,6 @@ done
 # Without names, the command-line checks run too.
 if [ -z "$only" ]; then
 	sh "$dir/cli.sh" || failed=1
+	sh "$dir/disk.sh" || failed=1
 fi
 exit "$failed"

@@ -1,0 +1,147 @@
+#!/bin/sh
+# Disks: ubd devices, ext2 written by the guest and checked on the host
+# with e2fsck and debugfs, COW files with UML's tools, durability of sync,
+# read-only disks, a tar file as a raw disk. Prints PASS/FAIL lines.
+set -u
+cd "$(dirname "$0")/../.."
+B=build
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+pass() { echo "PASS: e2e/disk/$1"; }
+fail() {
+	echo "FAIL: e2e/disk/$1: $2"
+	failed=1
+}
+
+# boot NAME DISKARGS SCRIPT: runs SCRIPT as init (then poweroff -f).
+boot() {
+	name=$1 disks=$2 script=$3
+	# shellcheck disable=SC2086 # disks is a word list
+	timeout 120 ./linux mem=64M quiet $disks init=/bin/sh -- -c "$script; sync; poweroff -f" \
+		</dev/null >"$tmp/$name.out" 2>&1
+}
+
+fsck_clean() {
+	e2fsck -fn "$1" >"$tmp/fsck.out" 2>&1
+}
+
+# The classic walkthrough: a fresh filesystem on a second disk.
+cp $B/disk.img "$tmp/root.img"
+truncate -s 32M "$tmp/b.img"
+boot walk "ubda=$tmp/root.img ubdb=$tmp/b.img rw" \
+	'ls -l /dev/ubdb; mke2fs -q /dev/ubdb; mkdir -p /mnt/b; mount -t ext2 /dev/ubdb /mnt/b;
+	 ls /mnt/b; echo walkthrough-data > /mnt/b/x; umount /mnt/b; echo umount-$?'
+if grep -q "98,  16" "$tmp/walk.out" && grep -q "lost+found" "$tmp/walk.out" &&
+	grep -q "umount-0" "$tmp/walk.out" && fsck_clean "$tmp/b.img" &&
+	[ "$(debugfs -R 'cat /x' "$tmp/b.img" 2>/dev/null)" = walkthrough-data ]; then
+	pass mkfs-mount-write-umount
+else
+	fail mkfs-mount-write-umount "$(tail -c 400 "$tmp/walk.out") $(tail -n 3 "$tmp/fsck.out")"
+fi
+
+# A write-heavy workload on the root filesystem, then e2fsck.
+cat >"$tmp/work.sh" <<'WORK'
+cd /root && mkdir t && cd t
+i=0; while [ $i -lt 400 ]; do echo "file $i" > f$i; i=$((i+1)); done
+mkdir sub; i=0; while [ $i -lt 400 ]; do mv f$i sub/g$i; i=$((i+2)); done
+i=1; while [ $i -lt 400 ]; do rm f$i; i=$((i+4)); done
+tar -cf /root/bin.tar /bin /sbin /etc 2>/dev/null; mkdir x && cd x && tar -xf /root/bin.tar && cd ..
+rm -rf x/etc; rm /root/bin.tar
+dd if=/dev/zero of=sparse bs=1k seek=5000000 count=1 2>/dev/null
+dd if=/dev/urandom of=rnd bs=1k count=2000 2>/dev/null; truncate -s 100000 rnd
+echo "$(md5sum rnd | cut -d' ' -f1) $(ls | wc -l) $(ls sub | wc -l)" > /root/summary
+echo appended >> /root/summary
+WORK
+cp $B/disk.img "$tmp/work.img"
+debugfs -w -R "write $tmp/work.sh work.sh" "$tmp/work.img" >/dev/null 2>&1
+boot work "ubda=$tmp/work.img rw" 'sh /work.sh; cat /root/summary'
+got=$(debugfs -R "cat /root/summary" "$tmp/work.img" 2>/dev/null | head -n 1)
+md5=$(debugfs -R "cat /root/t/rnd" "$tmp/work.img" 2>/dev/null | md5sum | cut -d' ' -f1)
+size=$(debugfs -R "stat /root/t/sparse" "$tmp/work.img" 2>/dev/null | sed -n 's/.*Size: \([0-9]*\).*/\1/p' | head -n 1)
+if fsck_clean "$tmp/work.img" && [ "$got" = "$md5 104 200" ] && [ "$size" = 5120001024 ] &&
+	debugfs -R "cat /root/summary" "$tmp/work.img" 2>/dev/null | grep -q appended; then
+	pass workload-fsck-clean
+else
+	fail workload-fsck-clean "summary [$got] md5 [$md5] sparse size [$size]: $(tail -n 4 "$tmp/fsck.out")"
+fi
+
+# The image is marked clean again after a clean shutdown.
+if dumpe2fs -h "$tmp/work.img" 2>/dev/null | grep -q "state:.*clean$"; then
+	pass clean-after-shutdown
+else
+	fail clean-after-shutdown "$(dumpe2fs -h "$tmp/work.img" 2>/dev/null | grep state)"
+fi
+
+# kill -9 right after a guest sync loses nothing that was synced.
+cp $B/disk.img "$tmp/kill.img"
+./linux mem=64M quiet ubda="$tmp/kill.img" rw init=/bin/sh -- -c \
+	'echo durable-data > /root/synced; sync; echo synced-now; sleep 100' \
+	</dev/null >"$tmp/kill.out" 2>&1 &
+pid=$!
+i=0
+while ! grep -q synced-now "$tmp/kill.out" && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+if [ "$(debugfs -R 'cat /root/synced' "$tmp/kill.img" 2>/dev/null)" = durable-data ]; then
+	pass kill9-after-sync
+else
+	fail kill9-after-sync "synced file missing after kill -9: $(tail -c 300 "$tmp/kill.out")"
+fi
+
+# COW: writes land in the COW file; the backing file is untouched; UML's
+# uml_moo merges our COW file into an image e2fsck finds clean.
+cp $B/disk.img "$tmp/backing.img"
+before=$(md5sum <"$tmp/backing.img")
+boot cow "ubda=$tmp/root.cow,$tmp/backing.img rw" 'echo via-cow > /root/cowfile'
+after=$(md5sum <"$tmp/backing.img")
+if [ "$before" = "$after" ] && [ -s "$tmp/root.cow" ]; then
+	pass cow-backing-untouched
+else
+	fail cow-backing-untouched "backing changed or no COW file"
+fi
+if command -v uml_moo >/dev/null 2>&1; then
+	uml_moo "$tmp/root.cow" "$tmp/merged.img" >/dev/null 2>&1
+	if fsck_clean "$tmp/merged.img" &&
+		[ "$(debugfs -R 'cat /root/cowfile' "$tmp/merged.img" 2>/dev/null)" = via-cow ]; then
+		pass cow-merged-by-uml_moo
+	else
+		fail cow-merged-by-uml_moo "$(tail -n 3 "$tmp/fsck.out")"
+	fi
+else
+	echo "SKIP: e2e/disk/cow-merged-by-uml_moo: uml-utilities not installed"
+fi
+# Booting the same COW file again sees what was written.
+boot cow2 "ubda=$tmp/root.cow" 'cat /root/cowfile'
+if grep -q via-cow "$tmp/cow2.out"; then
+	pass cow-reopened
+else
+	fail cow-reopened "$(tail -c 300 "$tmp/cow2.out")"
+fi
+
+# A disk given with the r flag cannot be written.
+cp $B/disk.img "$tmp/ro.img"
+before=$(md5sum <"$tmp/ro.img")
+boot ro "ubdar=$tmp/ro.img" 'mount -o remount,rw /; echo remount-$?; echo x > /root/y; echo write-$?'
+if grep -q "remount-1" "$tmp/ro.out" && grep -q "write-1" "$tmp/ro.out" &&
+	[ "$before" = "$(md5sum <"$tmp/ro.img")" ]; then
+	pass readonly-disk
+else
+	fail readonly-disk "$(tail -c 300 "$tmp/ro.out")"
+fi
+
+# A tar file is a raw disk: tar -xf /dev/ubdb in the guest.
+mkdir -p "$tmp/tarsrc"
+echo "hello from tar" >"$tmp/tarsrc/hello.txt"
+(cd "$tmp" && tar -cf hello.tar tarsrc)
+boot tar "ubda=$B/disk.img ubdbr=$tmp/hello.tar" \
+	'mount -t tmpfs none /tmp; cd /tmp && tar -xf /dev/ubdb && cat tarsrc/hello.txt'
+if grep -q "hello from tar" "$tmp/tar.out"; then
+	pass tar-as-disk
+else
+	fail tar-as-disk "$(tail -c 300 "$tmp/tar.out")"
+fi
+exit "$failed"

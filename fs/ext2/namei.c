@@ -134,6 +134,22 @@ static int ext2_iterate(struct file *f, struct dir_ctx *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+#define EXT2_INDEX_FL 0x1000
+
+/*
+ * We keep directories linear: a hashed (htree) directory loses its index
+ * when we change it, as Linux's ext2 does, so the index never goes stale.
+ */
+static void drop_index(struct inode *dir)
+{
+	struct ext2_inode_info *ei = dir->priv;
+
+	if (ei->flags & EXT2_INDEX_FL) {
+		ei->flags &= ~(u32)EXT2_INDEX_FL;
+		ext2_write_inode(dir);
+	}
+}
+
 /* Adds name -> ino to dir, reusing slack in an entry or a new block. */
 static int add_entry(struct inode *dir, const char *name, int len, u32 ino, u32 mode)
 {
@@ -142,6 +158,7 @@ static int add_entry(struct inode *dir, const char *name, int len, u32 ino, u32 
 	u64 pos;
 	int rc;
 
+	drop_index(dir);
 	for (pos = 0; pos < dir->size; pos += bs) {
 		u64 frame;
 		char *page, *blk;
@@ -214,6 +231,7 @@ static int remove_entry(struct inode *dir, const char *name, int len)
 	u64 pos;
 	int rc;
 
+	drop_index(dir);
 	for (pos = 0; pos < dir->size; pos += bs) {
 		u64 frame;
 		char *blk;

@@ -52,6 +52,11 @@ static void mount_disk_root(void)
 	for (k = 0; k < ARRAY_SIZE(types); k++) {
 		rc = do_mount(boot_cfg->root, &root, types[k],
 			      boot_cfg->rw ? 0 : 1 /* MS_RDONLY */, NULL);
+		if (rc == -EROFS) {
+			printk(KERN_WARNING "VFS: %s is read-only; mounting root read-only\n",
+			       boot_cfg->root);
+			rc = do_mount(boot_cfg->root, &root, types[k], 1, NULL);
+		}
 		if (rc == 0)
 			break;
 	}

@@ -78,7 +78,7 @@ u32 ext2_alloc_block(struct ext2_sb *es, u32 goal)
 		g0 = 0;
 	for (k = 0; k < ng; k++) {
 		u32 g = (g0 + k) % ng, limit = es->s.blocks_per_group, first;
-		struct ext2_group *gd = &es->gd[g];
+		struct ext2_group *gd = GD(es, g);
 		int bit;
 
 		if (!gd->free_blocks_count)
@@ -116,11 +116,11 @@ void ext2_free_block(struct ext2_sb *es, u32 block)
 	map = kmalloc(es->block_size);
 	if (!map)
 		return;
-	if (ext2_bread(es, es->gd[g].block_bitmap, map) == 0 &&
+	if (ext2_bread(es, GD(es, g)->block_bitmap, map) == 0 &&
 	    (map[bit / 8] & (1u << (bit % 8)))) {
 		map[bit / 8] &= (u8)~(1u << (bit % 8));
-		if (ext2_bwrite(es, es->gd[g].block_bitmap, map) == 0) {
-			es->gd[g].free_blocks_count++;
+		if (ext2_bwrite(es, GD(es, g)->block_bitmap, map) == 0) {
+			GD(es, g)->free_blocks_count++;
 			es->s.free_blocks_count++;
 			write_gd(es, g);
 		}
@@ -140,7 +140,7 @@ u32 ext2_alloc_inode(struct ext2_sb *es, u32 parent_ino, bool dir)
 		return 0;
 	for (k = 0; k < ng; k++) {
 		u32 g = (g0 + k) % ng;
-		struct ext2_group *gd = &es->gd[g];
+		struct ext2_group *gd = GD(es, g);
 		int bit;
 
 		if (!gd->free_inodes_count)
@@ -176,13 +176,13 @@ void ext2_free_inode(struct ext2_sb *es, u32 ino, bool dir)
 
 	if (!map)
 		return;
-	if (ext2_bread(es, es->gd[g].inode_bitmap, map) == 0 &&
+	if (ext2_bread(es, GD(es, g)->inode_bitmap, map) == 0 &&
 	    (map[bit / 8] & (1u << (bit % 8)))) {
 		map[bit / 8] &= (u8)~(1u << (bit % 8));
-		if (ext2_bwrite(es, es->gd[g].inode_bitmap, map) == 0) {
-			es->gd[g].free_inodes_count++;
-			if (dir && es->gd[g].used_dirs_count)
-				es->gd[g].used_dirs_count--;
+		if (ext2_bwrite(es, GD(es, g)->inode_bitmap, map) == 0) {
+			GD(es, g)->free_inodes_count++;
+			if (dir && GD(es, g)->used_dirs_count)
+				GD(es, g)->used_dirs_count--;
 			es->s.free_inodes_count++;
 			write_gd(es, g);
 		}

@@ -38,7 +38,18 @@ struct ext2_super {
 	u32 feature_compat, feature_incompat, feature_ro_compat;
 	u8 uuid[16];
 	char volume_name[16];
+	char last_mounted[64];
+	u32 algorithm_usage_bitmap;
+	u8 prealloc_blocks, prealloc_dir_blocks;
+	u16 reserved_gdt_blocks;
+	u8 journal_uuid[16];
+	u32 journal_inum, journal_dev, last_orphan;
+	u32 hash_seed[4];
+	u8 def_hash_version, jnl_backup_type;
+	u16 desc_size;
 } __attribute__((packed));
+
+#define EXT4_EXTENTS_FL 0x80000
 
 struct ext2_group {
 	u32 block_bitmap, inode_bitmap, inode_table;
@@ -64,7 +75,12 @@ struct ext2_dirent {
 	char name[];
 } __attribute__((packed));
 
+/* Group descriptors are desc_size apart (64 bytes with the 64bit feature;
+ * our images are small enough that the high halves are zero). */
+#define GD(es, g) ((struct ext2_group *)((char *)(es)->gd + (size_t)(g) * (es)->desc_size))
+
 struct ext2_sb {
+	u32 desc_size;
 	struct list_head inodes;  /* in-memory inodes (ext2_inode_info.node) */
 	bool super_dirty;         /* free counts changed since written */
 	struct block_device *bd;

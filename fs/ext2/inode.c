@@ -28,6 +28,81 @@ static struct ext2_inode_info *EI(struct inode *i)
 	return i->priv;
 }
 
+/* ext4 extent trees (read-only): header, then index or leaf entries. */
+struct ext4_extent_header {
+	u16 magic, entries, max, depth;
+	u32 generation;
+} __attribute__((packed));
+
+struct ext4_extent {
+	u32 block;
+	u16 len, start_hi;
+	u32 start_lo;
+} __attribute__((packed));
+
+struct ext4_extent_idx {
+	u32 block, leaf_lo;
+	u16 leaf_hi, unused;
+} __attribute__((packed));
+
+static int extent_map(struct inode *i, u64 lblk, u32 *out)
+{
+	struct ext2_sb *es = ESB(i);
+	const struct ext4_extent_header *h = (const void *)EI(i)->block;
+	char *buf = NULL;
+	int depth, rc = 0;
+
+	*out = 0;
+	for (depth = 0; depth < 6; depth++) {
+		u32 k, n;
+
+		if (h->magic != 0xF30A || h->entries > h->max) {
+			rc = -EIO;
+			break;
+		}
+		n = h->entries;
+		if (h->depth == 0) {
+			const struct ext4_extent *e = (const void *)(h + 1);
+
+			for (k = 0; k < n; k++) {
+				u32 len = e[k].len > 32768 ? e[k].len - 32768u : e[k].len;
+
+				if (lblk >= e[k].block && lblk < (u64)e[k].block + len) {
+					/* Unwritten extents read as zeros (a hole). */
+					if (e[k].len <= 32768)
+						*out = e[k].start_lo + (u32)(lblk - e[k].block);
+					break;
+				}
+			}
+			break;
+		} else {
+			const struct ext4_extent_idx *x = (const void *)(h + 1);
+			u32 pick = n;
+
+			for (k = 0; k < n; k++)
+				if (x[k].block <= lblk)
+					pick = k;
+			if (pick == n)
+				break; /* before the first extent: a hole */
+			if (!buf) {
+				buf = kmalloc(es->block_size);
+				if (!buf)
+					return -ENOMEM;
+			}
+			if (x[pick].leaf_lo >= es->s.blocks_count) {
+				rc = -EIO;
+				break;
+			}
+			rc = ext2_bread(es, x[pick].leaf_lo, buf);
+			if (rc < 0)
+				break;
+			h = (const void *)buf;
+		}
+	}
+	kfree(buf);
+	return rc;
+}
+
 /*
  * Looks up (and with alloc, creates) the physical block of logical block
  * lblk. *out is 0 for a hole when not allocating.
@@ -39,6 +114,11 @@ static int bmap(struct inode *i, u64 lblk, u32 *out, bool alloc)
 	u64 b = lblk;
 	int depth, level, rc = 0;
 
+	if (EI(i)->flags & EXT4_EXTENTS_FL) {
+		if (alloc)
+			return -EROFS;
+		return extent_map(i, lblk, out);
+	}
 	if (b < 12) {
 		depth = 0;
 		slot = &EI(i)->block[b];
@@ -205,7 +285,7 @@ static int raw_inode(struct ext2_sb *es, u32 ino, struct ext2_inode *raw, bool w
 	u32 group = (ino - 1) / es->s.inodes_per_group;
 	u32 index = (ino - 1) % es->s.inodes_per_group;
 	u32 per_block = es->block_size / es->inode_size;
-	u64 block = es->gd[group].inode_table + index / per_block;
+	u64 block = GD(es, group)->inode_table + index / per_block;
 	u64 off = (u64)(index % per_block) * es->inode_size;
 	char *buf = kmalloc(es->block_size);
 	int rc;

@@ -47,7 +47,8 @@ static struct block_device *source_device(const char *dev)
 static int check_features(struct ext2_sb *es, const char *dev)
 {
 	u32 inc = es->s.feature_incompat;
-	u32 known = EXT2_INCOMPAT_FILETYPE | EXT2_INCOMPAT_FLEX_BG;
+	u32 known = EXT2_INCOMPAT_FILETYPE | EXT2_INCOMPAT_FLEX_BG | EXT2_INCOMPAT_EXTENTS |
+		    EXT2_INCOMPAT_64BIT;
 
 	if (es->s.rev_level == 0)
 		return 0;
@@ -61,14 +62,6 @@ static int check_features(struct ext2_sb *es, const char *dev)
 	}
 	if (inc & EXT2_INCOMPAT_META_BG) {
 		printk(KERN_ERR "ext2: %s: unsupported feature meta_bg\n", dev);
-		return -EINVAL;
-	}
-	if (inc & EXT2_INCOMPAT_EXTENTS) {
-		printk(KERN_ERR "ext2: %s: unsupported feature extents (ext4)\n", dev);
-		return -EINVAL;
-	}
-	if (inc & EXT2_INCOMPAT_64BIT) {
-		printk(KERN_ERR "ext2: %s: unsupported feature 64bit\n", dev);
 		return -EINVAL;
 	}
 	if (inc & ~known) {
@@ -121,9 +114,16 @@ static int ext2_mount(struct super_block *sb, const char *dev, const char *opts)
 		rc = -EINVAL;
 		goto fail;
 	}
+	es->desc_size = (es->s.feature_incompat & EXT2_INCOMPAT_64BIT) && es->s.desc_size >= 32 ?
+				es->s.desc_size : 32;
+	if (es->desc_size > 1024 || (es->desc_size & (es->desc_size - 1))) {
+		printk(KERN_ERR "ext2: %s: bad group descriptor size %u\n", dev, es->desc_size);
+		rc = -EINVAL;
+		goto fail;
+	}
 	es->groups = (es->s.blocks_count - es->s.first_data_block + es->s.blocks_per_group - 1) /
 		     es->s.blocks_per_group;
-	es->desc_per_block = es->block_size / sizeof(struct ext2_group);
+	es->desc_per_block = es->block_size / es->desc_size;
 	gd_blocks = (es->groups + es->desc_per_block - 1) / es->desc_per_block;
 	if (!es->groups || (u64)es->s.blocks_count * (es->block_size / SECTOR_SIZE) >
 				   bd->nr_sectors) {
@@ -144,10 +144,16 @@ static int ext2_mount(struct super_block *sb, const char *dev, const char *opts)
 			goto fail;
 	}
 	es->readonly = (sb->flags & MS_RDONLY) || bd->readonly;
-	if (!es->readonly && (es->s.feature_ro_compat & ~EXT2_RO_COMPAT_KNOWN)) {
-		printk(KERN_WARNING "ext2: %s: features 0x%x we cannot write; mounted read-only\n",
-		       dev, es->s.feature_ro_compat & ~EXT2_RO_COMPAT_KNOWN);
-		es->readonly = true;
+	if (!es->readonly && ((es->s.feature_ro_compat & ~EXT2_RO_COMPAT_KNOWN) ||
+			      (es->s.feature_incompat & (EXT2_INCOMPAT_EXTENTS |
+							 EXT2_INCOMPAT_64BIT)))) {
+		/* ext4 images are readable, not writable: refuse rw so that
+		 * mount(8) retries read-only, as it does for such devices. */
+		printk(KERN_WARNING "ext2: %s: ext4 features (incompat 0x%x, ro_compat 0x%x) "
+		       "can only be mounted read-only\n", dev, es->s.feature_incompat,
+		       es->s.feature_ro_compat);
+		rc = -EROFS;
+		goto fail;
 	}
 	if (es->readonly)
 		sb->flags |= MS_RDONLY;
@@ -253,8 +259,13 @@ static struct fs_type ext3_type = { .name = "ext3", .mount = ext2_mount,
 				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
 				    .remount = ext2_remount, .umount = ext2_umount };
 
+static struct fs_type ext4_type = { .name = "ext4", .mount = ext2_mount,
+				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
+				    .remount = ext2_remount, .umount = ext2_umount };
+
 void ext2_init(void)
 {
 	register_filesystem(&ext2_type);
 	register_filesystem(&ext3_type);
+	register_filesystem(&ext4_type);
 }

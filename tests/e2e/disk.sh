@@ -144,4 +144,40 @@ if grep -q "hello from tar" "$tmp/tar.out"; then
 else
 	fail tar-as-disk "$(tail -c 300 "$tmp/tar.out")"
 fi
+# ext4 images mount read-only (extents, 64bit descriptors) and read right.
+mkdir -p "$tmp/e4/sub"
+seq 1 50000 >"$tmp/e4/sub/seq.txt"
+dd if=/dev/urandom of="$tmp/e4/rnd" bs=1M count=3 2>/dev/null
+truncate -s 64M "$tmp/e4.img"
+mkfs.ext4 -q -F -d "$tmp/e4" "$tmp/e4.img"
+want=$(md5sum <"$tmp/e4/rnd" | cut -d' ' -f1)
+boot ext4 "ubda=$B/disk.img ubdb=$tmp/e4.img" \
+	'mount -t proc proc /proc; mount -t tmpfs none /tmp; mkdir /tmp/e; mount -t ext4 /dev/ubdb /tmp/e;
+	 wc -l /tmp/e/sub/seq.txt; md5sum /tmp/e/rnd; touch /tmp/e/x; echo touch-$?'
+if grep -q "50000 /tmp/e/sub/seq.txt" "$tmp/ext4.out" && grep -q "$want" "$tmp/ext4.out" &&
+	grep -q "touch-1" "$tmp/ext4.out"; then
+	pass ext4-read-only
+else
+	fail ext4-read-only "$(tail -c 400 "$tmp/ext4.out")"
+fi
+
+# Images we must not mount are refused, with the reason.
+cp $B/disk.img "$tmp/recover.img"
+debugfs -w -R "feature needs_recovery" "$tmp/recover.img" >/dev/null 2>&1
+boot recover "ubda=$B/disk.img ubdb=$tmp/recover.img" \
+	'mount -t tmpfs none /tmp; mkdir /tmp/r; mount -t ext2 /dev/ubdb /tmp/r; echo mount-$?'
+if grep -q "needs journal recovery" "$tmp/recover.out" && ! grep -q "mount-0" "$tmp/recover.out"; then
+	pass needs-recovery-refused
+else
+	fail needs-recovery-refused "$(tail -c 300 "$tmp/recover.out")"
+fi
+cp $B/disk.img "$tmp/short.img"
+truncate -s 20M "$tmp/short.img"
+boot short "ubda=$B/disk.img ubdb=$tmp/short.img" \
+	'mount -t tmpfs none /tmp; mkdir /tmp/s; mount -t ext2 /dev/ubdb /tmp/s; echo mount-$?'
+if grep -q "truncated image" "$tmp/short.out" && ! grep -q "mount-0" "$tmp/short.out"; then
+	pass truncated-image-refused
+else
+	fail truncated-image-refused "$(tail -c 300 "$tmp/short.out")"
+fi
 exit "$failed"

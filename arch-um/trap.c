@@ -69,6 +69,7 @@ static void handle_fault(struct task *t)
 
 	switch (rc) {
 	case 0:
+	case -EAGAIN: /* memory was made free meanwhile: fault again */
 		return;
 	case -ENOMEM:
 		/* Another process may be the one to go; let it run and exit,

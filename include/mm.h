@@ -117,6 +117,16 @@ struct mm {
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2  /* may be mapped writable (exclusive or shared) */
 #define PTE_MAPPED 0x4 /* currently mapped in the host process */
+#define PTE_SWAP 0x8   /* not present: the slot number is in bits 12+ */
+
+/* Swap (mm/swap.c). */
+int swap_out(int want);
+int swap_in(struct mm *mm, u64 *pte);
+void swap_slot_get(u64 slot);
+void swap_slot_put(u64 slot);
+u64 swap_total_pages(void);
+u64 swap_free_pages(void);
+int swap_proc(char *buf, size_t len);
 
 struct mm *mm_create(void);
 struct mm *mm_fork(struct mm *old);

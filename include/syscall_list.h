@@ -99,6 +99,9 @@ X(mprotect, 3, FULL)
 X(mremap, 5, FULL)
 X(madvise, 3, PARTIAL)
 X(msync, 3, STUB)
+/* mm/swap.c */
+X(swapon, 2, PARTIAL)
+X(swapoff, 1, FULL)
 X(mlock, 2, STUB)
 X(munlock, 2, STUB)
 /* kernel/fork.c, kernel/exit.c */

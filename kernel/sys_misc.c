@@ -179,6 +179,8 @@ long sys_sysinfo(u64 ubuf)
 	si.totalram = mem_total_pages() * PAGE_SIZE;
 	si.freeram = mem_free_pages() * PAGE_SIZE;
 	si.bufferram = 0;
+	si.totalswap = swap_total_pages() * PAGE_SIZE;
+	si.freeswap = swap_free_pages() * PAGE_SIZE;
 	si.sharedram = 0;
 	list_for_each_entry(t, &all_tasks, all_node)
 		n++;

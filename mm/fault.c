@@ -29,6 +29,12 @@ static u32 host_prot(struct vma *v, u64 pte)
 	return p;
 }
 
+/* Out of pages: try to make room by swapping; -EAGAIN means retry. */
+static int no_memory(void)
+{
+	return swap_out(32) > 0 ? -EAGAIN : -ENOMEM;
+}
+
 static s64 new_anon_page(bool zero)
 {
 	s64 f = page_alloc(zero);
@@ -153,7 +159,7 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	pte = pte_lookup(mm, addr, true);
 	if (!pte)
-		return -ENOMEM;
+		return no_memory();
 	host_fault = access == FAULT_HOST;
 	if (access == FAULT_HOST) {
 		/* Mapped but the host refused: a write to a read-only page,
@@ -171,14 +177,25 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 	if (access == FAULT_WRITE && !(v->prot & PROT_WRITE))
 		return -EACCES;
 
+	if (*pte & PTE_SWAP) {
+		rc = swap_in(mm, pte);
+		if (rc == -ENOMEM)
+			return no_memory();
+		if (rc < 0)
+			return rc == -EAGAIN ? -EAGAIN : -EIO;
+		if (current)
+			current->maj_flt++;
+	}
 	if (!(*pte & PTE_PRESENT)) {
 		if (!v->file) {
 			f = new_anon_page(true);
 			if (f < 0)
-				return -ENOMEM;
+				return no_memory();
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 		} else {
 			rc = file_page(v, addr, &frame);
+			if (rc == -ENOMEM)
+				return no_memory();
 			if (rc < 0)
 				return rc;
 			if (v->flags & VM_SHARED) {
@@ -187,7 +204,7 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 				f = new_anon_page(false);
 				if (f < 0) {
 					page_put(frame);
-					return -ENOMEM;
+					return no_memory();
 				}
 				memcpy(frame_to_virt((u64)f), frame_to_virt(frame),
 				       PAGE_SIZE);
@@ -210,7 +227,7 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 		} else {
 			f = new_anon_page(false);
 			if (f < 0)
-				return -ENOMEM;
+				return no_memory();
 			memcpy(frame_to_virt((u64)f), frame_to_virt(frame), PAGE_SIZE);
 			page_put(frame);
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;

@@ -37,7 +37,7 @@ long sys_brk(u64 addr)
 		if (new - mm->brk_start > current->signal->rlim[RLIMIT_DATA].rlim_cur)
 			return (long)mm->brk;
 		/* Linux's heuristic overcommit: no single growth beyond RAM. */
-		if (new - old > mem_total_pages() * PAGE_SIZE)
+		if (new - old > (mem_total_pages() + swap_total_pages()) * PAGE_SIZE)
 			return (long)mm->brk;
 		v = vma_find(mm, old - 1);
 		if (v && v->end == old && (v->flags & VM_HEAP)) {
@@ -117,7 +117,8 @@ long sys_mmap(u64 addr, u64 len, u32 prot, u32 flags, int fd, u64 off)
 	/* Heuristic overcommit: an anonymous private writable mapping larger
 	 * than all of memory can never be backed. */
 	if ((flags & MAP_ANONYMOUS) && !(vmflags & VM_SHARED) && (prot & PROT_WRITE) &&
-	    !(flags & MAP_NORESERVE) && len > mem_total_pages() * PAGE_SIZE) {
+	    !(flags & MAP_NORESERVE) &&
+	    len > (mem_total_pages() + swap_total_pages()) * PAGE_SIZE) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -188,9 +189,13 @@ long sys_mremap(u64 old, u64 old_len, u64 new_len, u32 flags, u64 new_addr)
 
 static void dontneed_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 {
-	page_put(pte_frame(*pte));
+	if (*pte & PTE_SWAP) {
+		swap_slot_put(*pte >> PAGE_SHIFT);
+	} else {
+		page_put(pte_frame(*pte));
+		mm->rss--;
+	}
 	*pte = 0;
-	mm->rss--;
 }
 
 long sys_madvise(u64 addr, u64 len, int advice)

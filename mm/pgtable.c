@@ -58,7 +58,7 @@ u64 *pte_lookup(struct mm *mm, u64 addr, bool create)
 }
 
 /*
- * Calls fn for every present leaf in [start, end). Skips missing tables
+ * Calls fn for every present or swapped-out leaf in [start, end). Skips missing tables
  * quickly so sparse address spaces are cheap to walk.
  */
 void pte_range(struct mm *mm, u64 start, u64 end,
@@ -88,7 +88,7 @@ void pte_range(struct mm *mm, u64 start, u64 end,
 		{
 			u64 *pte = &t[idx(addr, 0)];
 
-			if (*pte & PTE_PRESENT)
+			if (*pte & (PTE_PRESENT | PTE_SWAP))
 				fn(mm, addr, pte, arg);
 		}
 		addr += PAGE_SIZE;

@@ -19,12 +19,15 @@ static void *user_ptr(u64 addr, bool write)
 	u64 *pte;
 	int tries;
 
-	for (tries = 0; tries < 2; tries++) {
+	for (tries = 0; tries < 16; tries++) {
+		int rc;
+
 		pte = pte_lookup(mm, addr, false);
 		if (pte && (*pte & PTE_PRESENT) && (!write || (*pte & PTE_WRITE)))
 			return (char *)frame_to_virt(pte_frame(*pte)) +
 			       (addr & ~PAGE_MASK);
-		if (mm_fault(mm, addr, write ? FAULT_WRITE : FAULT_READ) < 0)
+		rc = mm_fault(mm, addr, write ? FAULT_WRITE : FAULT_READ);
+		if (rc < 0 && rc != -EAGAIN)
 			return NULL;
 	}
 	return NULL;

@@ -88,9 +88,13 @@ struct mm *mm_create(void)
 /* Drops the pages of a range from the page tables (not the host). */
 static void drop_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 {
-	page_put(pte_frame(*pte));
+	if (*pte & PTE_SWAP) {
+		swap_slot_put(*pte >> PAGE_SHIFT);
+	} else {
+		page_put(pte_frame(*pte));
+		mm->rss--;
+	}
 	*pte = 0;
-	mm->rss--;
 }
 
 static void zap_range(struct mm *mm, u64 start, u64 end)
@@ -307,6 +311,12 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 	cpte = pte_lookup(c->child, addr, true);
 	if (!cpte) {
 		c->err = -ENOMEM;
+		return;
+	}
+	if (*pte & PTE_SWAP) {
+		/* Both share the slot; whoever faults first reads it back. */
+		swap_slot_get(*pte >> PAGE_SHIFT);
+		*cpte = *pte;
 		return;
 	}
 	page_get(pte_frame(*pte));

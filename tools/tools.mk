@@ -14,7 +14,24 @@ $(B)/rootfs.cpio.gz: $(MKINITRAMFS) $(INITRAMFS_BUSYBOX)
 	@mkdir -p $(dir $@)
 	sh $(MKINITRAMFS) $@
 
-# Host helper programs (tools/uml_mkcow and the like) will be listed here.
-tools:
+# Host helper programs. The COW tools compile in the kernel's pure COW
+# module (drivers/block/cow.c) with the host's libc, as the unit tests do
+# (tests/unit/krename.h keeps our memcpy... apart from the library's).
+TOOLS_B := $(B)/tools
+TOOL_CFLAGS := $(HCFLAGS) -Wall -Wextra -Werror -iquote include -include tests/unit/krename.h
+TOOL_PROGS := $(TOOLS_B)/uml_mkcow $(TOOLS_B)/uml_moo
+
+tools: $(TOOL_PROGS)
+
+$(TOOLS_B)/obj/%.o: %.c tests/unit/krename.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(CC) $(TOOL_CFLAGS) -c -o $@ $<
+
+$(TOOLS_B)/%: $(TOOLS_B)/obj/tools/%.o $(TOOLS_B)/obj/drivers/block/cow.o $(TOOLS_B)/obj/kernel/string.o
+	@echo "  LD      $@"
+	@$(CC) -o $@ $^
+
+-include $(wildcard $(TOOLS_B)/obj/*/*.d $(TOOLS_B)/obj/*/*/*.d)
 
 .PHONY: initramfs tools

@@ -34,8 +34,8 @@ static int gen_meminfo(char *buf, size_t len)
 	P("SwapCached:     %8llu kB\n", 0ULL);
 	P("Active:         %8llu kB\n", (unsigned long long)(mem_anon_pages * 4));
 	P("Inactive:       %8llu kB\n", (unsigned long long)cached);
-	P("SwapTotal:      %8llu kB\n", 0ULL);
-	P("SwapFree:       %8llu kB\n", 0ULL);
+	P("SwapTotal:      %8llu kB\n", (unsigned long long)swap_total_pages() * 4);
+	P("SwapFree:       %8llu kB\n", (unsigned long long)swap_free_pages() * 4);
 	P("AnonPages:      %8llu kB\n", (unsigned long long)(mem_anon_pages * 4));
 	P("Shmem:          %8llu kB\n", 0ULL);
 	P("Slab:           %8llu kB\n", (unsigned long long)(mem_kernel_pages * 4));
@@ -321,6 +321,7 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 		return (int)pos;
 	case PROC_DEVICES: return gen_devices(buf, len);
 	case PROC_PARTITIONS: return blk_proc_partitions(buf, len);
+	case PROC_SWAPS: return swap_proc(buf, len);
 	case PROC_PID_STAT: return gen_pid_stat(t, buf, len);
 	case PROC_PID_STATUS: return gen_pid_status(t, buf, len);
 	case PROC_PID_CMDLINE:

@@ -144,6 +144,21 @@ if grep -q "hello from tar" "$tmp/tar.out"; then
 else
 	fail tar-as-disk "$(tail -c 300 "$tmp/tar.out")"
 fi
+# Swap on a ubd disk: a working set beyond mem= survives by swapping.
+truncate -s 96M "$tmp/swap.img"
+# shellcheck disable=SC2016 # expanded in the guest
+timeout 180 ./linux mem=32M quiet ubda=$B/disk.img ubdb="$tmp/swap.img" init=/bin/sh -- -c \
+	'mount -t proc proc /proc; mkswap /dev/ubdb >/dev/null; swapon /dev/ubdb; echo swapon-$?;
+	 cat /proc/swaps; /bin/memhog 48; grep SwapTotal /proc/meminfo; swapoff /dev/ubdb;
+	 echo swapoff-$?; cat /proc/swaps | wc -l; poweroff -f' </dev/null >"$tmp/swap.out" 2>&1
+if grep -q "swapon-0" "$tmp/swap.out" && grep -q "/dev/ubdb *partition" "$tmp/swap.out" &&
+	grep -q "memhog: ok" "$tmp/swap.out" && grep -q "SwapTotal: *98300 kB" "$tmp/swap.out" &&
+	grep -q "swapoff-0" "$tmp/swap.out" && ! grep -q "Out of memory" "$tmp/swap.out"; then
+	pass swap-on-ubd
+else
+	fail swap-on-ubd "$(tail -c 500 "$tmp/swap.out")"
+fi
+
 # ext4 images mount read-only (extents, 64bit descriptors) and read right.
 mkdir -p "$tmp/e4/sub"
 seq 1 50000 >"$tmp/e4/sub/seq.txt"

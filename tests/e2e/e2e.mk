@@ -13,7 +13,7 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(B)/e2e.cpio.gz $(B)/disk.img
+e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(B)/e2e.cpio.gz $(B)/disk.img
 
 check-build: e2e-build
 
@@ -29,13 +29,17 @@ $(E2E_B)/sysfuzz: tests/e2e/sysfuzz.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+$(E2E_B)/memhog: tests/e2e/memhog.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 $(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(MKINITRAMFS) $(wildcard /bin/busybox)
 	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/sysfuzz:/bin/sysfuzz
 
 # An ext2 image of the same userland, for booting from a ubd disk. Tests
 # copy it before writing to it.
-$(B)/disk.img: tools/mkdiskimage.sh $(MKINITRAMFS) $(E2E_B)/segv $(wildcard /bin/busybox)
-	sh tools/mkdiskimage.sh $@ 64 --add $(E2E_B)/segv:/bin/segv
+$(B)/disk.img: tools/mkdiskimage.sh $(MKINITRAMFS) $(E2E_B)/segv $(E2E_B)/memhog $(wildcard /bin/busybox)
+	sh tools/mkdiskimage.sh $@ 64 --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/memhog:/bin/memhog
 
 .PHONY: e2e-build
 

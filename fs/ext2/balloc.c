@@ -13,13 +13,6 @@
 
 int ext2_bread(struct ext2_sb *es, u64 nr, void *buf);
 
-int ext2_bwrite(struct ext2_sb *es, u64 nr, const void *buf)
-{
-	u32 spb = es->block_size / SECTOR_SIZE;
-
-	return blk_io(es->bd, BLK_WRITE, nr * spb, spb, (void *)buf);
-}
-
 /* Writes the superblock (primary copy) and group descriptor block g. */
 int ext2_write_super(struct ext2_sb *es)
 {

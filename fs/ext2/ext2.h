@@ -80,6 +80,7 @@ struct ext2_dirent {
 #define GD(es, g) ((struct ext2_group *)((char *)(es)->gd + (size_t)(g) * (es)->desc_size))
 
 struct ext2_sb {
+	void *bcache;             /* fs/ext2/bcache.c */
 	u32 desc_size;
 	struct list_head inodes;  /* in-memory inodes (ext2_inode_info.node) */
 	bool super_dirty;         /* free counts changed since written */
@@ -105,6 +106,9 @@ struct ext2_inode_info {
 int ext2_bread(struct ext2_sb *es, u64 nr, void *buf);
 int ext2_bwrite(struct ext2_sb *es, u64 nr, const void *buf);
 int ext2_write_super(struct ext2_sb *es);
+int ext2_bflush(struct ext2_sb *es, bool flush);
+void ext2_bflush_old(struct ext2_sb *es);
+void ext2_bcache_free(struct ext2_sb *es);
 u32 ext2_alloc_block(struct ext2_sb *es, u32 goal);
 void ext2_free_block(struct ext2_sb *es, u32 block);
 u32 ext2_alloc_inode(struct ext2_sb *es, u32 parent_ino, bool dir);

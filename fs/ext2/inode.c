@@ -276,7 +276,9 @@ int ext2_write_end(struct inode *i, u64 pos, size_t len)
 		if (rc < 0)
 			return rc;
 	}
-	return ext2_write_inode(i);
+	rc = ext2_write_inode(i);
+	ext2_bflush_old(es);
+	return rc;
 }
 
 /* Reads (or writes, with write) inode ino's raw record. */
@@ -617,7 +619,7 @@ int ext2_sync_inode(struct inode *i)
 		es->super_dirty = false;
 		ext2_write_super(es);
 	}
-	return blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);
+	return ext2_bflush(es, true);
 }
 
 /* The last user is gone: a file with no names left is deleted now. */

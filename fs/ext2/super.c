@@ -16,14 +16,6 @@
 int ext2_read_root(struct super_block *sb);
 static void mark_mounted(struct ext2_sb *es);
 
-/* Reads block nr (of the filesystem's block size) into buf. */
-int ext2_bread(struct ext2_sb *es, u64 nr, void *buf)
-{
-	u32 spb = es->block_size / SECTOR_SIZE;
-
-	return blk_io(es->bd, BLK_READ, nr * spb, spb, buf);
-}
-
 /* The block device a mount's source names: /dev/<name> or a device node. */
 static struct block_device *source_device(const char *dev)
 {
@@ -189,6 +181,7 @@ static void mark_mounted(struct ext2_sb *es)
 
 static void mark_clean(struct ext2_sb *es)
 {
+	ext2_bflush(es, false);
 	es->s.state |= 1;
 	es->super_dirty = false;
 	ext2_write_super(es);
@@ -205,7 +198,7 @@ static int ext2_sync_fs(struct super_block *sb)
 		es->super_dirty = false;
 		ext2_write_super(es);
 	}
-	return blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);
+	return ext2_bflush(es, true);
 }
 
 static int ext2_remount(struct super_block *sb, unsigned long flags)
@@ -232,6 +225,7 @@ static void ext2_umount(struct super_block *sb)
 	if (!es->readonly)
 		mark_clean(es);
 	es->readonly = true;
+	ext2_bcache_free(es);
 	es->bd->openers--;
 }
 

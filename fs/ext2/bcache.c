@@ -118,10 +118,7 @@ static int make_room(struct ext2_sb *es, struct bcache *c)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		list_for_each_entry(b, &c->lru, lru) {
-			/* The LRU's tail end is the least recently used. */
-			(void)b;
-		}
+		/* From the tail: the least recently used first. */
 		for (b = list_entry(c->lru.prev, struct bbuf, lru); &b->lru != &c->lru;
 		     b = list_entry(b->lru.prev, struct bbuf, lru)) {
 			if (b->dirty || b->busy)

@@ -207,6 +207,12 @@ static int setup_cow(struct ubd *u, const char *cow_path, const char *backing,
 			rc = -EINVAL;
 			goto out;
 		}
+		if (u->cow.sectorsize != SECTOR_SIZE) {
+			scnprintf(err, elen, "COW file %s has %u-byte sectors; only 512 is supported",
+				  cow_path, u->cow.sectorsize);
+			rc = -EINVAL;
+			goto out;
+		}
 		if (u->cow.backing_size != bsize) {
 			scnprintf(err, elen, "size mismatch (%llu vs %llu) of COW file %s and backing file %s",
 				  (unsigned long long)u->cow.backing_size,
@@ -293,14 +299,15 @@ int ubd_setup(const char *arg, char *err, size_t elen)
 				  "%s is in use by another instance (locked)" :
 				  "cannot open %s: %s", path, errtext(rc));
 		} else {
-			u8 *hdr = kmalloc(4128);
+			size_t hlen = (size_t)MIN(size, (u64)COW_HEADER_MAX);
+			u8 *hdr = kmalloc(COW_HEADER_MAX);
 
 			rc = 0;
 			u->bd.nr_sectors = size / SECTOR_SIZE;
 			/* A COW file given alone names its backing file. */
-			if (hdr && !strchr(flags, 'd') && size >= 4128 &&
-			    read_at(u->fd, 0, hdr, 4128) == 0 &&
-			    cow_header_decode(hdr, 4128, &u->cow) == 0) {
+			if (hdr && !strchr(flags, 'd') && hlen >= 8 &&
+			    read_at(u->fd, 0, hdr, hlen) == 0 &&
+			    cow_header_decode(hdr, hlen, &u->cow) == 0) {
 				char backing[4096];
 
 				strlcpy(backing, u->cow.backing, sizeof(backing));

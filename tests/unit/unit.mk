@@ -16,6 +16,7 @@ UNIT_MODS_test_string := kernel/string.c
 UNIT_MODS_test_vsprintf := kernel/vsprintf.c kernel/string.c
 UNIT_MODS_test_cpio := fs/cpio.c kernel/string.c
 UNIT_MODS_test_cmdline := kernel/cmdline.c kernel/vsprintf.c kernel/string.c
+UNIT_MODS_test_cow := drivers/block/cow.c kernel/string.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(addprefix $(UNIT_B)/,$(UNIT_TESTS))

@@ -159,6 +159,59 @@ else
 	fail swap-on-ubd "$(tail -c 500 "$tmp/swap.out")"
 fi
 
+# MBR partitions appear as ubdb1, ubdb2 (98:17, 98:18) and are usable.
+le32() {
+	printf "\\$(printf %03o $(($1 & 255)))\\$(printf %03o $((($1 >> 8) & 255)))"
+	printf "\\$(printf %03o $((($1 >> 16) & 255)))\\$(printf %03o $((($1 >> 24) & 255)))"
+}
+truncate -s 64M "$tmp/part.img"
+{
+	printf '\000\000\000\000\203\000\000\000'
+	le32 2048
+	le32 30000
+	printf '\000\000\000\000\203\000\000\000'
+	le32 40960
+	le32 40000
+} >"$tmp/ptab.bin"
+dd if="$tmp/ptab.bin" of="$tmp/part.img" bs=1 seek=446 conv=notrunc 2>/dev/null
+printf '\125\252' | dd of="$tmp/part.img" bs=1 seek=510 conv=notrunc 2>/dev/null
+boot part "ubda=$B/disk.img ubdb=$tmp/part.img" \
+	'mount -t proc proc /proc; cat /proc/partitions; mke2fs -q /dev/ubdb2 >/dev/null;
+	 mount -t tmpfs none /tmp; mkdir /tmp/p; mount -t ext2 /dev/ubdb2 /tmp/p;
+	 echo in-partition > /tmp/p/f; umount /tmp/p'
+dd if="$tmp/part.img" of="$tmp/p2.img" bs=512 skip=40960 count=40000 2>/dev/null
+if grep -q "98 *17 *15000 ubdb1" "$tmp/part.out" && grep -q "98 *18 *20000 ubdb2" "$tmp/part.out" &&
+	fsck_clean "$tmp/p2.img" &&
+	[ "$(debugfs -R 'cat /f' "$tmp/p2.img" 2>/dev/null)" = in-partition ]; then
+	pass mbr-partitions
+else
+	fail mbr-partitions "$(tail -c 400 "$tmp/part.out")"
+fi
+
+# Hashed (htree) directories are read, and lose their index when changed.
+mkdir -p "$tmp/ht/d"
+i=0
+while [ $i -lt 500 ]; do
+	: >"$tmp/ht/d/a-rather-long-file-name-number-$i"
+	i=$((i + 1))
+done
+truncate -s 16M "$tmp/ht.img"
+mke2fs -q -t ext2 -F -b 1024 -d "$tmp/ht" "$tmp/ht.img"
+e2fsck -fyD "$tmp/ht.img" >/dev/null 2>&1
+indexed=$(debugfs -R "stat /d" "$tmp/ht.img" 2>/dev/null | grep -c "Flags: 0x1000")
+boot htree "ubda=$B/disk.img ubdb=$tmp/ht.img" \
+	'mount -t tmpfs none /tmp; mkdir /tmp/h; mount -t ext2 /dev/ubdb /tmp/h;
+	 ls /tmp/h/d | wc -l; ls /tmp/h/d/a-rather-long-file-name-number-377;
+	 rm /tmp/h/d/a-rather-long-file-name-number-1*; touch /tmp/h/d/new; ls /tmp/h/d | wc -l;
+	 umount /tmp/h'
+if [ "$indexed" = 1 ] && grep -q "^500" "$tmp/htree.out" &&
+	grep -q "number-377" "$tmp/htree.out" && grep -q "^390" "$tmp/htree.out" &&
+	fsck_clean "$tmp/ht.img"; then
+	pass htree-directories
+else
+	fail htree-directories "indexed [$indexed] $(tail -c 300 "$tmp/htree.out") $(tail -n 2 "$tmp/fsck.out")"
+fi
+
 # ext4 images mount read-only (extents, 64bit descriptors) and read right.
 mkdir -p "$tmp/e4/sub"
 seq 1 50000 >"$tmp/e4/sub/seq.txt"

@@ -182,6 +182,51 @@ static struct bbuf *get(struct ext2_sb *es, u64 nr, bool read)
 	return b;
 }
 
+/*
+ * Readahead: reads blocks [first, first + count) with one I/O and caches
+ * those not cached yet (as clean blocks). Best effort: errors are ignored,
+ * the normal read path will report them.
+ */
+void ext2_readahead(struct ext2_sb *es, u64 first, u32 count)
+{
+	struct bcache *c = bc(es);
+	u32 spb = es->block_size / SECTOR_SIZE, k;
+	char *buf;
+
+	if (!c || count < 2 || count > 64 || first + count > es->s.blocks_count)
+		return;
+	if (find(c, first))
+		return; /* already read (or read ahead) */
+	buf = kmalloc((size_t)count * es->block_size);
+	if (!buf)
+		return;
+	if (blk_io(es->bd, BLK_READ, first * spb, count * spb, buf) == 0) {
+		for (k = 0; k < count; k++) {
+			struct bbuf *b;
+
+			if (find(c, first + k))
+				continue;
+			if (c->count >= BC_MAX && make_room(es, c) < 0)
+				break;
+			b = kzalloc(sizeof(*b));
+			if (!b)
+				break;
+			b->data = kmalloc(es->block_size);
+			if (!b->data) {
+				kfree(b);
+				break;
+			}
+			memcpy(b->data, buf + (size_t)k * es->block_size, es->block_size);
+			b->nr = first + k;
+			/* At the LRU's cold end: read-ahead data goes first. */
+			list_add_tail(&b->lru, &c->lru);
+			list_add(&b->hash, &c->hash[b->nr % BC_HASH]);
+			c->count++;
+		}
+	}
+	kfree(buf);
+}
+
 int ext2_bread(struct ext2_sb *es, u64 nr, void *buf)
 {
 	struct bbuf *b = get(es, nr, true);

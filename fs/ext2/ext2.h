@@ -107,6 +107,7 @@ int ext2_bread(struct ext2_sb *es, u64 nr, void *buf);
 int ext2_bwrite(struct ext2_sb *es, u64 nr, const void *buf);
 int ext2_write_super(struct ext2_sb *es);
 int ext2_bflush(struct ext2_sb *es, bool flush);
+void ext2_readahead(struct ext2_sb *es, u64 first, u32 count);
 void ext2_bflush_old(struct ext2_sb *es);
 void ext2_bcache_free(struct ext2_sb *es);
 u32 ext2_alloc_block(struct ext2_sb *es, u32 goal);

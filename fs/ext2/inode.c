@@ -198,6 +198,26 @@ out:
 	return rc;
 }
 
+#define READAHEAD_BLOCKS 32
+
+/*
+ * Sequential reads: when a read reaches a readahead window boundary, the
+ * physically contiguous run of the next blocks is read in one I/O.
+ */
+static void file_readahead(struct inode *i, u64 lblk)
+{
+	struct ext2_sb *es = ESB(i);
+	u64 last = (i->size + es->block_size - 1) / es->block_size;
+	u32 first, n = 1, p;
+
+	if (lblk % READAHEAD_BLOCKS || bmap(i, lblk, &first, false) < 0 || !first)
+		return;
+	while (n < READAHEAD_BLOCKS && lblk + n < last &&
+	       bmap(i, lblk + n, &p, false) == 0 && p == first + n)
+		n++;
+	ext2_readahead(es, first, n);
+}
+
 /* Fills one page of the file from disk. */
 static int read_page(struct inode *i, u64 index, char *page)
 {
@@ -214,6 +234,7 @@ static int read_page(struct inode *i, u64 index, char *page)
 			memset(dst, 0, es->block_size);
 			continue;
 		}
+		file_readahead(i, lblk);
 		rc = bmap(i, lblk, &pblk, false);
 		if (rc < 0)
 			return rc;

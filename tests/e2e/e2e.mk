@@ -13,7 +13,8 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(B)/e2e.cpio.gz $(B)/disk.img
+e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(B)/e2e.cpio.gz $(B)/disk.img \
+	$(B)/askfirst.img
 
 check-build: e2e-build
 
@@ -40,6 +41,10 @@ $(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(MKINITRAMFS) $(wildcard /bin/
 # copy it before writing to it.
 $(B)/disk.img: tools/mkdiskimage.sh $(MKINITRAMFS) $(E2E_B)/segv $(E2E_B)/memhog $(wildcard /bin/busybox)
 	sh tools/mkdiskimage.sh $@ 64 --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/memhog:/bin/memhog
+
+# A disk whose inittab uses askfirst and shutdown actions.
+$(B)/askfirst.img: tools/mkdiskimage.sh $(MKINITRAMFS) tests/e2e/askfirst.inittab $(wildcard /bin/busybox)
+	sh tools/mkdiskimage.sh $@ 32 --inittab tests/e2e/askfirst.inittab
 
 .PHONY: e2e-build
 

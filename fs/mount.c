@@ -70,6 +70,20 @@ struct mount *mount_lookup(struct mount *parent, struct dentry *d)
 	return found;
 }
 
+u64 reclaim_page_cache(u64 want)
+{
+	struct mount *m;
+	u64 freed = 0;
+
+	list_for_each_entry(m, &mounts, list) {
+		if (freed >= want)
+			break;
+		if (m->sb->type->reclaim)
+			freed += m->sb->type->reclaim(m->sb, want - freed);
+	}
+	return freed;
+}
+
 void sync_filesystems(void)
 {
 	struct mount *m;

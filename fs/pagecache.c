@@ -97,6 +97,37 @@ static bool trunc_level(struct inode *i, void **t, int level, u64 base, u64 from
 	return empty;
 }
 
+/* Drops cached pages nobody else uses (only the cache holds them). */
+static u64 reclaim_level(struct inode *i, void **t, int level, u64 want)
+{
+	u64 freed = 0;
+	int k;
+
+	for (k = 0; k < 512 && freed < want; k++) {
+		if (level == 0) {
+			u64 *e = &((u64 *)t)[k];
+
+			if (*e && page_map[*e - 1].refcount == 1) {
+				page_put(*e - 1);
+				*e = 0;
+				i->npages--;
+				freed++;
+			}
+			continue;
+		}
+		if (t[k])
+			freed += reclaim_level(i, t[k], level - 1, want - freed);
+	}
+	return freed;
+}
+
+u64 pcache_reclaim(struct inode *i, u64 want)
+{
+	if (!i->pcache)
+		return 0;
+	return reclaim_level(i, i->pcache, LEVELS - 1, want);
+}
+
 void pcache_truncate(struct inode *i, u64 from)
 {
 	if (!i->pcache)
@@ -121,11 +152,17 @@ ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos)
 
 		if (frame < 0 && i->iops && i->iops->getpage) {
 			u64 fr;
+			int rc;
 
-			/* A backing store may fill the cache on demand. */
-			if (i->iops->getpage(i, index, false, &fr) == 0) {
-				page_put(fr);
+			/* A backing store may fill the cache on demand (the
+			 * copy below holds its own reference). Only -ENOENT
+			 * means a hole; other errors are errors, not zeros. */
+			rc = i->iops->getpage(i, index, false, &fr);
+			if (rc == 0) {
 				frame = (s64)fr;
+				page_put(fr);
+			} else if (rc != -ENOENT) {
+				return done ? done : rc;
 			}
 		}
 		if (frame < 0) {
@@ -134,7 +171,10 @@ ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos)
 
 			c = uio_copy_to(u, zeros, z);
 		} else {
+			/* Hold the page: copying may fault and reclaim memory. */
+			page_get((u64)frame);
 			c = uio_copy_to(u, (char *)frame_to_virt((u64)frame) + off, n);
+			page_put((u64)frame);
 		}
 		if (c < 0)
 			return done ? done : c;

@@ -181,6 +181,8 @@ struct fs_type {
 	int (*sync_fs)(struct super_block *sb);
 	int (*remount)(struct super_block *sb, unsigned long flags);
 	void (*umount)(struct super_block *sb);
+	/* Frees up to want clean cached pages (no I/O); returns the count. */
+	u64 (*reclaim)(struct super_block *sb, u64 want);
 };
 
 struct kstatfs {
@@ -308,6 +310,10 @@ int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 /* The frame for index, or -1. No new reference. */
 s64 pcache_find(struct inode *i, u64 index);
 int pcache_insert(struct inode *i, u64 index, u64 frame);
+/* Drops up to want cached pages only the cache uses; returns how many. */
+u64 pcache_reclaim(struct inode *i, u64 want);
+/* Reclaims clean page cache of filesystems with a backing store. */
+u64 reclaim_page_cache(u64 want);
 /* Drops cached pages at index >= from. */
 void pcache_truncate(struct inode *i, u64 from);
 /* Generic read/write through the page cache using iops->getpage. */

@@ -32,6 +32,8 @@ static u32 host_prot(struct vma *v, u64 pte)
 /* Out of pages: try to make room by swapping; -EAGAIN means retry. */
 static int no_memory(void)
 {
+	if (reclaim_page_cache(256) > 0)
+		return -EAGAIN;
 	return swap_out(32) > 0 ? -EAGAIN : -ENOMEM;
 }
 
@@ -127,10 +129,13 @@ static void fault_around(struct mm *mm, struct vma *v, u64 addr)
 			f = pcache_find(inode, index);
 			if (f < 0)
 				continue;
-			pte = pte_lookup(mm, a, true);
-			if (!pte)
-				return;
+			/* Referenced before allocating: allocation may reclaim. */
 			page_get((u64)f);
+			pte = pte_lookup(mm, a, true);
+			if (!pte) {
+				page_put((u64)f);
+				return;
+			}
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT |
 			       ((v->flags & VM_SHARED) ? PTE_WRITE : 0);
 			mm->rss++;

@@ -66,7 +66,30 @@ void frames_free(u64 frame, unsigned order)
 	list_push(order, (u32)frame);
 }
 
+u64 reclaim_page_cache(u64 want);
+
+static s64 buddy_alloc(unsigned order);
+
+/*
+ * Allocates 2^order frames. When memory is short, clean page cache of
+ * disk filesystems is dropped first (it can be read again); that frees
+ * no page anybody holds a reference to, so callers must hold references
+ * to the cache pages they use.
+ */
 s64 frames_alloc(unsigned order)
+{
+	s64 f = buddy_alloc(order);
+	int tries;
+
+	for (tries = 0; f < 0 && tries < 4; tries++) {
+		if (!reclaim_page_cache(64u << order))
+			break;
+		f = buddy_alloc(order);
+	}
+	return f;
+}
+
+static s64 buddy_alloc(unsigned order)
 {
 	unsigned o = order;
 	u32 f;

@@ -258,6 +258,8 @@ int ext2_getpage(struct inode *i, u64 index, bool create, u64 *frame)
 
 	if (f < 0) {
 		f = page_alloc(false);
+		if (f < 0 && reclaim_page_cache(256) > 0)
+			f = page_alloc(false);
 		if (f < 0)
 			return -ENOMEM;
 		rc = read_page(i, index, frame_to_virt((u64)f));
@@ -289,11 +291,13 @@ int ext2_write_end(struct inode *i, u64 pos, size_t len)
 
 		if (f < 0)
 			return -EIO;
+		/* Hold the page: allocating blocks may reclaim memory. */
+		page_get((u64)f);
 		rc = bmap(i, b, &pblk, true);
-		if (rc < 0)
-			return rc;
-		rc = ext2_bwrite(es, pblk,
-				 (char *)frame_to_virt((u64)f) + (b % per_page) * es->block_size);
+		if (rc == 0)
+			rc = ext2_bwrite(es, pblk, (char *)frame_to_virt((u64)f) +
+							   (b % per_page) * es->block_size);
+		page_put((u64)f);
 		if (rc < 0)
 			return rc;
 	}

@@ -229,6 +229,20 @@ static void ext2_umount(struct super_block *sb)
 	es->bd->openers--;
 }
 
+static u64 ext2_reclaim(struct super_block *sb, u64 want)
+{
+	struct ext2_sb *es = sb->priv;
+	struct ext2_inode_info *ei;
+	u64 freed = 0;
+
+	list_for_each_entry(ei, &es->inodes, node) {
+		if (freed >= want)
+			break;
+		freed += pcache_reclaim(ei->inode, want - freed);
+	}
+	return freed;
+}
+
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ext2_sb *es = sb->priv;
@@ -248,14 +262,17 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 
 static struct fs_type ext2_type = { .name = "ext2", .mount = ext2_mount,
 				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
-				    .remount = ext2_remount, .umount = ext2_umount };
+				    .remount = ext2_remount, .umount = ext2_umount,
+				    .reclaim = ext2_reclaim };
 static struct fs_type ext3_type = { .name = "ext3", .mount = ext2_mount,
 				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
-				    .remount = ext2_remount, .umount = ext2_umount };
+				    .remount = ext2_remount, .umount = ext2_umount,
+				    .reclaim = ext2_reclaim };
 
 static struct fs_type ext4_type = { .name = "ext4", .mount = ext2_mount,
 				    .statfs = ext2_statfs, .sync_fs = ext2_sync_fs,
-				    .remount = ext2_remount, .umount = ext2_umount };
+				    .remount = ext2_remount, .umount = ext2_umount,
+				    .reclaim = ext2_reclaim };
 
 void ext2_init(void)
 {

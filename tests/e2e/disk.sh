@@ -159,6 +159,19 @@ else
 	fail swap-on-ubd "$(tail -c 500 "$tmp/swap.out")"
 fi
 
+# The page cache honours mem=: a file larger than memory reads right,
+# twice, with clean cache pages dropped to make room.
+cp $B/disk.img "$tmp/big.img"
+dd if=/dev/urandom of="$tmp/r40" bs=1M count=40 2>/dev/null
+debugfs -w -R "write $tmp/r40 r40" "$tmp/big.img" >/dev/null 2>&1
+want=$(md5sum <"$tmp/r40" | cut -d' ' -f1)
+boot big "mem=32M ubda=$tmp/big.img" 'md5sum /r40; cat /r40 /r40 >/dev/null; md5sum /r40'
+if [ "$(grep -c "$want" "$tmp/big.out")" = 2 ] && ! grep -q "Out of memory" "$tmp/big.out"; then
+	pass file-larger-than-memory
+else
+	fail file-larger-than-memory "$(tail -c 300 "$tmp/big.out")"
+fi
+
 # MBR partitions appear as ubdb1, ubdb2 (98:17, 98:18) and are usable.
 le32() {
 	printf "\\$(printf %03o $(($1 & 255)))\\$(printf %03o $((($1 >> 8) & 255)))"

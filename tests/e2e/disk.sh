@@ -172,6 +172,22 @@ else
 	fail file-larger-than-memory "$(tail -c 300 "$tmp/big.out")"
 fi
 
+# A host block device as backing (a loop device, when we may make one).
+cp $B/disk.img "$tmp/loop.img"
+loopdev=$(losetup -f --show "$tmp/loop.img" 2>/dev/null)
+if [ -n "$loopdev" ] && [ -b "$loopdev" ]; then
+	boot loop "ubda=$loopdev rw" 'echo on-a-block-device > /root/bd'
+	losetup -d "$loopdev"
+	if [ "$(debugfs -R 'cat /root/bd' "$tmp/loop.img" 2>/dev/null)" = on-a-block-device ] &&
+		fsck_clean "$tmp/loop.img"; then
+		pass host-block-device
+	else
+		fail host-block-device "$(tail -c 300 "$tmp/loop.out")"
+	fi
+else
+	echo "SKIP: e2e/disk/host-block-device: cannot set up a loop device (needs root)"
+fi
+
 # MBR partitions appear as ubdb1, ubdb2 (98:17, 98:18) and are usable.
 le32() {
 	printf "\\$(printf %03o $(($1 & 255)))\\$(printf %03o $((($1 >> 8) & 255)))"

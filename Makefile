@@ -5,6 +5,7 @@
 #   make check      build and run every test; last line "N passed, M failed"
 #   make check-quick  unit and guest tests only (the inner loop)
 #   make DEBUG=1    -O0 -g3 build
+#   make bench      disk benchmarks: native, ./linux and linux.uml side by side
 #
 # Kernel code (everything outside host/, tools/, tests/, bench/) is compiled
 # with -nostdinc against a directory that exposes only the Linux UAPI
@@ -101,12 +102,16 @@ check-quick:
 	@$(MAKE) --no-print-directory all check-build
 	@sh tests/run-all.sh quick
 
+# Benchmarks are not tests: they print numbers and never fail the build.
+bench: all
+	@sh bench/run-disk.sh
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(B) linux
 
-.PHONY: all deps run check check-quick check-build check-boundary format clean tools initramfs
+.PHONY: all deps run check check-quick check-build check-boundary format clean tools initramfs bench
 
 -include $(KOBJ:.o=.d) $(HOBJ:.o=.d)

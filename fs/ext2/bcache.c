@@ -64,6 +64,38 @@ static struct bbuf *find(struct bcache *c, u64 nr)
 	return NULL;
 }
 
+/*
+ * Writes a batch of blocks: sorted by number, consecutive blocks go out
+ * as one request through a bounce buffer (one I/O instead of many).
+ */
+static int write_runs(struct ext2_sb *es, struct bbuf **bufs, int n, u32 spb)
+{
+	char *run = kmalloc((size_t)BC_BATCH * es->block_size);
+	int i, j, k, rc = 0;
+
+	for (i = 1; i < n; i++) {
+		struct bbuf *b = bufs[i];
+
+		for (j = i; j > 0 && bufs[j - 1]->nr > b->nr; j--)
+			bufs[j] = bufs[j - 1];
+		bufs[j] = b;
+	}
+	for (i = 0; i < n && rc == 0; i = j) {
+		for (j = i + 1; j < n && bufs[j]->nr == bufs[j - 1]->nr + 1; j++)
+			;
+		if (!run || j - i == 1) {
+			for (k = i; k < j && rc == 0; k++)
+				rc = blk_io(es->bd, BLK_WRITE, bufs[k]->nr * spb, spb, bufs[k]->data);
+			continue;
+		}
+		for (k = i; k < j; k++)
+			memcpy(run + (size_t)(k - i) * es->block_size, bufs[k]->data, es->block_size);
+		rc = blk_io(es->bd, BLK_WRITE, bufs[i]->nr * spb, (u32)(j - i) * spb, run);
+	}
+	kfree(run);
+	return rc;
+}
+
 /* Writes every dirty block (and flushes the device when flush is set). */
 int ext2_bflush(struct ext2_sb *es, bool flush)
 {
@@ -97,9 +129,7 @@ int ext2_bflush(struct ext2_sb *es, bool flush)
 		}
 		if (!n)
 			break;
-		/* Through the block layer, one sector run per block. */
-		for (k = 0; k < n && rc == 0; k++)
-			rc = blk_io(es->bd, BLK_WRITE, bufs[k]->nr * spb, spb, bufs[k]->data);
+		rc = write_runs(es, bufs, n, spb);
 		for (k = 0; k < n; k++)
 			bufs[k]->busy = false;
 	}

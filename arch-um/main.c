@@ -21,6 +21,8 @@
 
 void start_init(struct boot_config *cfg);
 int ubd_setup(const char *arg, char *err, size_t elen);
+int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen);
+void mconsole_start(void);
 void console_init(const char *spec);
 void chrdevs_init(void);
 extern char **boot_argv;
@@ -137,6 +139,23 @@ int main(int argc, char **argv)
 	       (unsigned long long)(cfg.mem >> 10));
 	engine_init();
 	printk(KERN_INFO "Process engine: ptrace (PTRACE_SYSEMU)\n");
+	{
+		static char umid[16];
+
+		if (!cfg.umid) {
+			/* UML's default: a random six-character name. */
+			static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+			u8 r[6];
+			int k;
+
+			host_getrandom(r, sizeof(r));
+			for (k = 0; k < 6; k++)
+				umid[k] = abc[r[k] % 36];
+			cfg.umid = umid;
+		}
+		if (mconsole_init(cfg.uml_dir, cfg.umid, err, sizeof(err)) < 0)
+			usage_error(err);
+	}
 	rc = host_irq_init(HZ);
 	if (rc < 0)
 		panic("cannot set up host interrupts: %d", rc);
@@ -160,6 +179,7 @@ int main(int argc, char **argv)
 	if (initrd_len)
 		devtmpfs_mount_dev(); /* a disk root gets its /dev in init */
 	start_init(&cfg);
+	mconsole_start();
 	current = NULL;
 	cpu_idle_loop();
 }

@@ -70,6 +70,8 @@ void host_reexec(char **argv)
 	 * before installing its handler. */
 	memset(&off, 0, sizeof(off));
 	setitimer(ITIMER_REAL, &off, NULL);
+	/* atexit handlers do not run across execve. */
+	host_mconsole_close();
 	execv("/proc/self/exe", argv);
 }
 

@@ -157,6 +157,19 @@ int host_disk_open(const char *path, bool writable, bool sync, bool lock_it,
 int host_disk_create(const char *path, u64 size);
 int host_realpath(const char *path, char *out, size_t len);
 
+/*
+ * --- management console socket ---
+ * host_mconsole_open creates <uml_dir>/<umid>/ (uml_dir NULL: ~/.uml),
+ * its pid file and the datagram socket "mconsole"; returns the socket fd
+ * and its path, -EEXIST if a live instance has that umid. Everything is
+ * removed at exit.
+ */
+int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t len);
+/* from: room for a sockaddr_un (128 bytes); fromlen in/out. */
+ssize_t host_mconsole_recv(int fd, void *buf, size_t len, void *from, u32 *fromlen);
+int host_mconsole_send(int fd, const void *buf, size_t len, const void *to, u32 tolen);
+void host_mconsole_close(void);
+
 /* --- randomness --- */
 int host_getrandom(void *buf, size_t n);
 

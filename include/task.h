@@ -173,6 +173,7 @@ struct task {
 	bool in_syscall;
 	u32 personality;
 	int pdeath_signal;          /* sent when the parent process dies */
+	bool kthread;               /* [I] a kernel thread (no mm, no signals) */
 	int nice;                   /* -20 .. 19 */
 	u64 waitq_token;
 	void *tty_ctx;

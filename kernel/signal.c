@@ -103,7 +103,7 @@ int send_signal(struct task *t, const struct ksiginfo *info, bool group)
 	if (sig <= 0 || sig > KSIG_NSIG)
 		return -EINVAL;
 	if (!t->signal || !t->sighand || t->state == TASK_ZOMBIE ||
-	    t->state == TASK_DEAD)
+	    t->state == TASK_DEAD || t->kthread)
 		return 0;
 	leader = t->group_leader;
 	/* Stop and continue signals cancel each other at generation. */

@@ -474,8 +474,12 @@ long sys_reboot(int magic1, int magic2, unsigned cmd, u64 arg)
 		printk(KERN_EMERG "reboot: Power down\n");
 		machine_halt(0);
 	case LINUX_REBOOT_CMD_CAD_ON:
-	case LINUX_REBOOT_CMD_CAD_OFF:
+	case LINUX_REBOOT_CMD_CAD_OFF: {
+		extern bool cad_enabled;
+
+		cad_enabled = cmd == LINUX_REBOOT_CMD_CAD_ON;
 		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

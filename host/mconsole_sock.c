@@ -1,0 +1,149 @@
+/*
+ * Host side of the management console: the umid directory with its pid
+ * file and the datagram socket uml_mconsole talks to. All of it is removed
+ * when the kernel exits, however it exits (atexit, and the signal paths
+ * end in host_exit).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "host.h"
+
+static char dir_path[4096], sock_path[4096], pid_path[4096];
+static int sock_fd = -1;
+
+static void cleanup(void);
+
+/* Removes the socket, pid file and directory now (before a restart). */
+void host_mconsole_close(void)
+{
+	cleanup();
+}
+
+static void cleanup(void)
+{
+	if (sock_path[0])
+		unlink(sock_path);
+	if (pid_path[0])
+		unlink(pid_path);
+	if (dir_path[0])
+		rmdir(dir_path);
+}
+
+/* Is the instance that wrote this pid file still running? */
+static bool alive(const char *pidfile)
+{
+	FILE *f = fopen(pidfile, "r");
+	int pid = 0;
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	/* Our own pid: we were restarted in place (reboot) and own it. */
+	if (pid == getpid())
+		return false;
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char base[2048];
+	FILE *f;
+	int fd;
+
+	if (uml_dir && *uml_dir) {
+		snprintf(base, sizeof(base), "%s", uml_dir);
+	} else {
+		const char *home = getenv("HOME");
+
+		snprintf(base, sizeof(base), "%s/.uml", home && *home ? home : "/tmp");
+	}
+	if (mkdir(base, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (strlen(base) + strlen(umid) + 16 >= sizeof(dir_path))
+		return -ENAMETOOLONG;
+	strcpy(dir_path, base);
+	strcat(dir_path, "/");
+	strcat(dir_path, umid);
+	strcpy(pid_path, dir_path);
+	strcat(pid_path, "/pid");
+	strcpy(sock_path, dir_path);
+	strcat(sock_path, "/mconsole");
+	if (mkdir(dir_path, 0700) < 0) {
+		if (errno != EEXIST)
+			goto fail;
+		if (alive(pid_path)) {
+			dir_path[0] = sock_path[0] = pid_path[0] = 0;
+			return -EEXIST;
+		}
+		/* A stale directory left by a killed instance: reuse it. */
+		unlink(sock_path);
+		unlink(pid_path);
+	}
+	atexit(cleanup);
+	if (strlen(sock_path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	strcpy(sa.sun_path, sock_path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		goto fail;
+	}
+	f = fopen(pid_path, "w");
+	if (f) {
+		fprintf(f, "%d\n", getpid());
+		fclose(f);
+	}
+	sock_fd = fd;
+	snprintf(path, len, "%s", sock_path);
+	return fd;
+fail:
+	{
+		int e = errno;
+
+		cleanup();
+		dir_path[0] = sock_path[0] = pid_path[0] = 0;
+		return -e;
+	}
+}
+
+ssize_t host_mconsole_recv(int fd, void *buf, size_t len, void *from, u32 *fromlen)
+{
+	socklen_t fl = *fromlen;
+	ssize_t r = recvfrom(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)from, &fl);
+
+	if (r < 0)
+		return -errno;
+	*fromlen = fl;
+	return r;
+}
+
+int host_mconsole_send(int fd, const void *buf, size_t len, const void *to, u32 tolen)
+{
+	int tries;
+
+	/* Blocking sends: a slow client gets every packet (no drops). */
+	for (tries = 0; tries < 1000; tries++) {
+		if (sendto(fd, buf, len, 0, (const struct sockaddr *)to, tolen) >= 0)
+			return 0;
+		if (errno != EINTR && errno != EAGAIN && errno != ENOBUFS)
+			return -errno;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}

@@ -1,0 +1,121 @@
+#!/bin/sh
+# The management console with Debian's uml_mconsole as the client: the
+# socket and pid file, commands and their replies, cad running init's
+# ctrlaltdel action, halt cleaning up, a live umid refused, a stale one
+# reused. Prints PASS/FAIL lines.
+set -u
+cd "$(dirname "$0")/../.."
+B=build
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+pass() { echo "PASS: e2e/mconsole/$1"; }
+fail() {
+	echo "FAIL: e2e/mconsole/$1: $2"
+	failed=1
+}
+if ! command -v uml_mconsole >/dev/null 2>&1; then
+	echo "SKIP: e2e/mconsole: uml-utilities (uml_mconsole) not installed"
+	exit 0
+fi
+dir="$tmp/uml"
+sock="$dir/mc1/mconsole"
+
+# Starts an instance in the background; its pid is left in $pid.
+start() { # umid logfile
+	./linux mem=64M umid="$1" uml_dir="$dir" ubda=$B/disk.img </dev/null >"$2" 2>&1 &
+	pid=$!
+}
+# uml_mconsole warns on stderr while it looks for the socket: ignore that.
+mc() {
+	uml_mconsole "$@" 2>/dev/null
+}
+wait_sock() {
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1
+}
+
+start mc1 "$tmp/mc1.out"
+wait_sock "$sock"
+if [ -S "$sock" ] && [ "$(cat "$dir/mc1/pid")" = "$pid" ]; then
+	pass socket-and-pid-file
+else
+	fail socket-and-pid-file "no socket or pid file under $dir/mc1"
+fi
+out=$(mc "$sock" version)
+case $out in
+"OK Linux "*" 6.1.0-um "*x86_64) pass version ;;
+*) fail version "$out" ;;
+esac
+out=$(mc "$sock" help)
+echo "$out" | grep -q "cad" && pass help || fail help "$out"
+out=$(mc "$sock" proc meminfo)
+echo "$out" | grep -q "MemTotal: *65536 kB" && pass proc-meminfo || fail proc-meminfo "$out"
+mc "$sock" log from-the-host-side >/dev/null
+sleep 0.5
+grep -q "from-the-host-side" "$tmp/mc1.out" && pass log || fail log "not in the kernel log"
+if mc "$sock" frobnicate >"$tmp/bad"; then
+	fail unknown-command "exit status 0: $(cat "$tmp/bad")"
+else
+	grep -q "ERR Unknown command" "$tmp/bad" && pass unknown-command ||
+		fail unknown-command "$(cat "$tmp/bad")"
+fi
+
+# A second instance with the same umid is refused while the first runs.
+timeout 30 ./linux mem=32M umid=mc1 uml_dir="$dir" ubda=$B/disk.img </dev/null >"$tmp/second" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "umid mc1 is in use" "$tmp/second"; then
+	pass live-umid-refused
+else
+	fail live-umid-refused "exit status $rc: $(tail -c 200 "$tmp/second")"
+fi
+
+# cad: init's ctrlaltdel action (reboot) runs; the machine restarts.
+mc "$sock" cad >/dev/null
+i=0
+while [ "$(grep -c 'Linux version' "$tmp/mc1.out")" -lt 2 ] && [ $i -lt 150 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if grep -q "Requesting system reboot" "$tmp/mc1.out" &&
+	[ "$(grep -c 'Linux version' "$tmp/mc1.out")" -ge 2 ]; then
+	pass cad-runs-ctrlaltdel
+else
+	fail cad-runs-ctrlaltdel "$(tail -c 300 "$tmp/mc1.out")"
+fi
+wait_sock "$sock"
+
+# halt: the machine stops with status 0 and its directory is gone.
+mc "$sock" halt >/dev/null
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -e "$dir/mc1" ]; then
+	pass halt-cleans-up
+else
+	fail halt-cleans-up "status $rc, $(ls -A "$dir/mc1" 2>/dev/null)"
+fi
+
+# A directory left by a killed instance is reused.
+start mc2 "$tmp/mc2.out"
+wait_sock "$dir/mc2/mconsole"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+start mc2 "$tmp/mc2b.out"
+wait_sock "$dir/mc2/mconsole"
+out=$(mc "$dir/mc2/mconsole" version)
+mc "$dir/mc2/mconsole" halt >/dev/null
+wait "$pid"
+case $out in
+"OK Linux "*) pass stale-umid-reused ;;
+*) fail stale-umid-reused "$out $(tail -c 200 "$tmp/mc2b.out")" ;;
+esac
+exit "$failed"

@@ -52,6 +52,12 @@ dd if=/dev/zero of=sparse bs=1k seek=5000000 count=1 2>/dev/null
 dd if=/dev/urandom of=rnd bs=1k count=2000 2>/dev/null; truncate -s 100000 rnd
 echo "$(md5sum rnd | cut -d' ' -f1) $(ls | wc -l) $(ls sub | wc -l)" > /root/summary
 echo appended >> /root/summary
+mkdir /root/special && cd /root/special
+mknod cdev c 1 3 && mknod bdev b 98 0 && mkfifo fifo
+ln -s short-target fastlink
+ln -s /a/very/long/target/path/that/does/not/fit/in/the/inode/block/map/at/all slowlink
+echo linked > orig && ln orig hard
+chmod 4751 orig && chown 123:456 orig && touch -t 202001020304.05 orig
 WORK
 cp $B/disk.img "$tmp/work.img"
 debugfs -w -R "write $tmp/work.sh work.sh" "$tmp/work.img" >/dev/null 2>&1
@@ -64,6 +70,23 @@ if fsck_clean "$tmp/work.img" && [ "$got" = "$md5 104 200" ] && [ "$size" = 5120
 	pass workload-fsck-clean
 else
 	fail workload-fsck-clean "summary [$got] md5 [$md5] sparse size [$size]: $(tail -n 4 "$tmp/fsck.out")"
+fi
+# What the host sees of the special files, links and attributes.
+sp=$(debugfs -R "ls -l /root/special" "$tmp/work.img" 2>/dev/null)
+st=$(debugfs -R "stat /root/special/orig" "$tmp/work.img" 2>/dev/null)
+cdev=$(debugfs -R "stat /root/special/cdev" "$tmp/work.img" 2>/dev/null)
+bdev=$(debugfs -R "stat /root/special/bdev" "$tmp/work.img" 2>/dev/null)
+if echo "$sp" | grep -q "20644 .*cdev" && echo "$sp" | grep -q "60644 .*bdev" &&
+	echo "$sp" | grep -q "10644 .*fifo" &&
+	echo "$cdev" | grep -q "Device major/minor number: 01:03" &&
+	echo "$bdev" | grep -q "Device major/minor number: 98:00" &&
+	[ "$(debugfs -R 'stat /root/special/slowlink' "$tmp/work.img" 2>/dev/null | grep -c 'Fast link')" = 0 ] &&
+	[ "$(debugfs -R 'stat /root/special/fastlink' "$tmp/work.img" 2>/dev/null | grep -c 'Fast link dest: "short-target"')" = 1 ] &&
+	echo "$st" | grep -q "Mode:  04751" && echo "$st" | grep -q "User:   123   Group:   456" &&
+	echo "$st" | grep -q "Links: 2" && echo "$st" | grep -q "mtime: .*Jan  2 03:04:05 2020"; then
+	pass special-files-links-attributes
+else
+	fail special-files-links-attributes "$sp $st"
 fi
 
 # The image is marked clean again after a clean shutdown.
@@ -186,6 +209,58 @@ if [ -n "$loopdev" ] && [ -b "$loopdev" ]; then
 	fi
 else
 	echo "SKIP: e2e/disk/host-block-device: cannot set up a loop device (needs root)"
+fi
+
+# One read-only backing file shared by two running instances, each with
+# its own COW file; the s flag opens the image O_SYNC; c skips locking.
+cp $B/disk.img "$tmp/shared.img"
+./linux mem=32M quiet ubda="$tmp/a.cow,$tmp/shared.img" rw init=/bin/sh -- -c \
+	'echo from-a > /root/who; sync; sleep 3; poweroff -f' </dev/null >"$tmp/a.out" 2>&1 &
+apid=$!
+./linux mem=32M quiet ubdas="$tmp/b.cow,$tmp/shared.img" rw init=/bin/sh -- -c \
+	'echo from-b > /root/who; sync; sleep 3; poweroff -f' </dev/null >"$tmp/b.out" 2>&1 &
+bpid=$!
+sleep 1.5
+syncflag=no
+for f in /proc/$bpid/fdinfo/*; do
+	fl=$(awk '/^flags:/ {print $2}' "$f" 2>/dev/null)
+	[ -n "$fl" ] && [ $((0$fl & 04010000)) -eq $((04010000)) ] && syncflag=yes
+done
+wait "$apid"
+arc=$?
+wait "$bpid"
+brc=$?
+uml_moo "$tmp/a.cow" "$tmp/a.img" >/dev/null 2>&1
+uml_moo "$tmp/b.cow" "$tmp/b.img" >/dev/null 2>&1
+if [ "$arc" -eq 0 ] && [ "$brc" -eq 0 ] &&
+	[ "$(debugfs -R 'cat /root/who' "$tmp/a.img" 2>/dev/null)" = from-a ] &&
+	[ "$(debugfs -R 'cat /root/who' "$tmp/b.img" 2>/dev/null)" = from-b ]; then
+	pass shared-backing-two-instances
+else
+	fail shared-backing-two-instances "status $arc/$brc: $(tail -c 200 "$tmp/b.out")"
+fi
+[ "$syncflag" = yes ] && pass s-flag-opens-sync || fail s-flag-opens-sync "no O_SYNC host fd"
+cp $B/disk.img "$tmp/nolock.img"
+./linux mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'sleep 2; poweroff -f' \
+	</dev/null >/dev/null 2>&1 &
+cpid=$!
+sleep 1
+timeout 30 ./linux mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'echo second-ran; poweroff -f' \
+	</dev/null >"$tmp/c.out" 2>&1
+wait "$cpid"
+grep -q second-ran "$tmp/c.out" && pass c-flag-no-locking || fail c-flag-no-locking "$(tail -c 200 "$tmp/c.out")"
+
+# ext3 with an empty journal mounts (as ext2) read-write and stays clean.
+truncate -s 32M "$tmp/e3.img"
+mkfs.ext3 -q -F "$tmp/e3.img"
+boot ext3 "ubda=$B/disk.img ubdb=$tmp/e3.img" \
+	'mount -t tmpfs none /tmp; mkdir /tmp/e; mount -t ext3 /dev/ubdb /tmp/e; echo mount-$?;
+	 echo on-ext3 > /tmp/e/f; umount /tmp/e'
+if grep -q "mount-0" "$tmp/ext3.out" && fsck_clean "$tmp/e3.img" &&
+	[ "$(debugfs -R 'cat /f' "$tmp/e3.img" 2>/dev/null)" = on-ext3 ]; then
+	pass ext3-as-ext2
+else
+	fail ext3-as-ext2 "$(tail -c 300 "$tmp/ext3.out") $(tail -n 3 "$tmp/fsck.out")"
 fi
 
 # MBR partitions appear as ubdb1, ubdb2 (98:17, 98:18) and are usable.

@@ -250,6 +250,15 @@ timeout 30 ./linux mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'ech
 wait "$cpid"
 grep -q second-ran "$tmp/c.out" && pass c-flag-no-locking || fail c-flag-no-locking "$(tail -c 200 "$tmp/c.out")"
 
+# The d flag: a COW file is used as plain data, not as an overlay.
+cowkb=$(($(stat -c %s "$tmp/a.cow") / 1024))
+boot dflag "ubda=$B/disk.img ubdbd=$tmp/a.cow" 'mount -t proc proc /proc; cat /proc/partitions'
+if grep -q " $cowkb ubdb" "$tmp/dflag.out"; then
+	pass d-flag-no-cow-detection
+else
+	fail d-flag-no-cow-detection "expected ubdb of $cowkb KiB: $(grep ubdb "$tmp/dflag.out")"
+fi
+
 # ext3 with an empty journal mounts (as ext2) read-write and stays clean.
 truncate -s 32M "$tmp/e3.img"
 mkfs.ext3 -q -F "$tmp/e3.img"

@@ -125,6 +125,37 @@ void dentry_attach(struct dentry *d, struct inode *inode)
 	d->inode = inode;
 }
 
+void dentry_move(struct dentry *d, char *name, int len, struct dentry *parent)
+{
+	dentry_get(d);
+	dentry_unhash(d);
+	kfree(d->name);
+	d->name = name;
+	d->namelen = len;
+	if (d->parent != parent) {
+		dentry_get(parent);
+		dentry_put(d->parent);
+		d->parent = parent;
+	}
+	dentry_hash(d);
+	dentry_put(d);
+}
+
+void setattr_copy(struct inode *i, const struct iattr_k *a)
+{
+	if (a->valid & ATTR_MODE)
+		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
+	if (a->valid & ATTR_UID)
+		i->uid = a->uid;
+	if (a->valid & ATTR_GID)
+		i->gid = a->gid;
+	if (a->valid & ATTR_ATIME)
+		i->atime = a->atime;
+	if (a->valid & ATTR_MTIME)
+		i->mtime = a->mtime;
+	inode_touch(i, false, true);
+}
+
 /* A hashed dentry holds one reference on itself for the parent's list. */
 void dentry_hash(struct dentry *d)
 {

@@ -392,12 +392,7 @@ static long setattr_path(struct path_ref *p, struct iattr_k *a)
 	    current->fsuid != i->uid)
 		return -EPERM;
 	if (!i->iops || !i->iops->setattr) {
-		if (a->valid & ATTR_MODE)
-			i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
-		if (a->valid & ATTR_UID)
-			i->uid = a->uid;
-		if (a->valid & ATTR_GID)
-			i->gid = a->gid;
+		setattr_copy(i, a);
 		return 0;
 	}
 	return i->iops->setattr(p->dentry, a);

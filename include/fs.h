@@ -241,6 +241,10 @@ struct dentry *dentry_child(struct dentry *dir, const char *name, int len);
 void dentry_attach(struct dentry *d, struct inode *inode);
 /* Adds d to its parent's children (makes it findable). */
 void dentry_hash(struct dentry *d);
+/* Renames d in the dentry tree: takes name (kmalloc'd), moves to parent. */
+void dentry_move(struct dentry *d, char *name, int len, struct dentry *parent);
+/* Applies the mode, owner and time parts of a setattr to an inode. */
+void setattr_copy(struct inode *i, const struct iattr_k *a);
 void dentry_unhash(struct dentry *d);
 
 /* --- mounts --- */

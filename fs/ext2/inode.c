@@ -622,17 +622,7 @@ int ext2_setattr(struct dentry *d, struct iattr_k *a)
 		if (rc < 0)
 			return rc;
 	}
-	if (a->valid & ATTR_MODE)
-		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
-	if (a->valid & ATTR_UID)
-		i->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		i->gid = a->gid;
-	if (a->valid & ATTR_ATIME)
-		i->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		i->mtime = a->mtime;
-	inode_touch(i, false, true);
+	setattr_copy(i, a);
 	return ext2_write_inode(i);
 }
 

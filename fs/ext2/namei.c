@@ -451,18 +451,7 @@ static int ext2_rename(struct dentry *odir, struct dentry *old, struct dentry *n
 	name = kstrndup(new->name, (size_t)new->namelen);
 	if (!name)
 		return -ENOMEM;
-	dentry_get(old);
-	dentry_unhash(old);
-	kfree(old->name);
-	old->name = name;
-	old->namelen = new->namelen;
-	if (old->parent != ndir) {
-		dentry_get(ndir);
-		dentry_put(old->parent);
-		old->parent = ndir;
-	}
-	dentry_hash(old);
-	dentry_put(old);
+	dentry_move(old, name, new->namelen, ndir);
 	return 0;
 }
 

@@ -168,23 +168,6 @@ static int tmpfs_rmdir(struct dentry *dir, struct dentry *d)
 	return 0;
 }
 
-/* Moves dentry d to name/parent (consumes name). */
-static void move_dentry(struct dentry *d, char *name, int len, struct dentry *parent)
-{
-	dentry_get(d);
-	dentry_unhash(d);
-	kfree(d->name);
-	d->name = name;
-	d->namelen = len;
-	if (d->parent != parent) {
-		dentry_get(parent);
-		dentry_put(d->parent);
-		d->parent = parent;
-	}
-	dentry_hash(d);
-	dentry_put(d);
-}
-
 static int tmpfs_exchange(struct dentry *odir, struct dentry *a, struct dentry *ndir,
 			  struct dentry *b)
 {
@@ -206,8 +189,8 @@ static int tmpfs_exchange(struct dentry *odir, struct dentry *a, struct dentry *
 			odir->inode->nlink++;
 		}
 	}
-	move_dentry(a, na, la, ndir);
-	move_dentry(b, nb, lb, odir);
+	dentry_move(a, na, la, ndir);
+	dentry_move(b, nb, lb, odir);
 	inode_touch(a->inode, false, true);
 	inode_touch(b->inode, false, true);
 	inode_touch(odir->inode, true, true);
@@ -242,22 +225,11 @@ static int tmpfs_rename(struct dentry *odir, struct dentry *old,
 	name = kstrndup(new->name, (size_t)new->namelen);
 	if (!name)
 		return -ENOMEM;
-	dentry_get(old);
-	dentry_unhash(old);
-	kfree(old->name);
-	old->name = name;
-	old->namelen = new->namelen;
-	if (old->parent != ndir) {
-		dentry_get(ndir);
-		dentry_put(old->parent);
-		old->parent = ndir;
-		if (isdir) {
-			odir->inode->nlink--;
-			ndir->inode->nlink++;
-		}
+	if (old->parent != ndir && isdir) {
+		odir->inode->nlink--;
+		ndir->inode->nlink++;
 	}
-	dentry_hash(old);
-	dentry_put(old);
+	dentry_move(old, name, new->namelen, ndir);
 	inode_touch(old->inode, false, true);
 	inode_touch(odir->inode, true, true);
 	inode_touch(ndir->inode, true, true);
@@ -275,17 +247,7 @@ static int tmpfs_setattr(struct dentry *d, struct iattr_k *a)
 			return rc;
 		inode_touch(i, true, true);
 	}
-	if (a->valid & ATTR_MODE)
-		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
-	if (a->valid & ATTR_UID)
-		i->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		i->gid = a->gid;
-	if (a->valid & ATTR_ATIME)
-		i->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		i->mtime = a->mtime;
-	inode_touch(i, false, true);
+	setattr_copy(i, a);
 	return 0;
 }
 

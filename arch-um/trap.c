@@ -57,7 +57,7 @@ bool kernel_irq_during_guest(void)
 {
 	irq_poll();
 	return need_resched || signal_pending(current) || machine_stopping ||
-	       cpu_timer_due(current);
+	       machine_frozen || cpu_timer_due(current);
 }
 
 struct task *oom_kill(struct task *faulting);
@@ -92,7 +92,7 @@ static void handle_fault(struct task *t)
 static void ret_to_user(void)
 {
 	for (;;) {
-		if (need_resched)
+		if (need_resched || machine_frozen)
 			schedule();
 		do_signal();
 		if (!need_resched)

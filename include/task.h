@@ -196,6 +196,10 @@ void wake_up_task_force(struct task *t);
 void __noreturn cpu_idle_loop(void);
 /* Asks for a reschedule at the next safe point. */
 extern bool need_resched;
+/* mconsole stop/go: guests do not run and their clocks stand still. */
+extern bool machine_frozen;
+void machine_freeze(void);
+void machine_thaw(void);
 /* Prepares t's kernel stack so that it starts in fn. */
 void task_prepare_stack(struct task *t, void (*fn)(void));
 void sched_tick(void);

@@ -85,6 +85,8 @@ int nr_running(void)
 	return nr_runnable + (current ? 1 : 0);
 }
 
+bool machine_frozen; /* mconsole "stop": only kernel threads run */
+
 static struct task *pick_next(void)
 {
 	struct task *t;
@@ -92,6 +94,18 @@ static struct task *pick_next(void)
 	if (list_empty(&runqueue))
 		return NULL;
 	t = list_first_entry(&runqueue, struct task, run_node);
+	if (machine_frozen) {
+		bool found = false;
+
+		list_for_each_entry(t, &runqueue, run_node) {
+			if (t->kthread) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return NULL;
+	}
 	list_del(&t->run_node);
 	t->on_rq = false;
 	nr_runnable--;
@@ -106,7 +120,7 @@ void schedule(void)
 	need_resched = false;
 	if (prev->state == TASK_RUNNING && !prev->on_rq) {
 		/* Preempted: back of the queue, unless alone. */
-		if (list_empty(&runqueue)) {
+		if (list_empty(&runqueue) && !(machine_frozen && !prev->kthread)) {
 			prev->run_start_ns = ktime_ns();
 			prev->slice = SLICE_TICKS;
 			return;

@@ -9,6 +9,9 @@
 #include "timer.h"
 
 static u64 boot_mono_ns;
+/* While frozen, guest time stands still: the clocks are shifted back by
+ * the frozen interval when the machine resumes. */
+static u64 frozen_at;
 static s64 real_offset_ns; /* realtime = monotonic + offset */
 static LIST_HEAD(timers);
 
@@ -20,12 +23,37 @@ void time_init(void)
 
 u64 ktime_ns(void)
 {
+	extern bool machine_frozen;
+
+	if (machine_frozen)
+		return frozen_at - boot_mono_ns;
 	return host_clock_ns(CLOCK_MONOTONIC) - boot_mono_ns;
 }
 
 u64 ktime_real_ns(void)
 {
 	return (u64)((s64)host_clock_ns(CLOCK_MONOTONIC) + real_offset_ns);
+}
+
+
+void machine_freeze(void)
+{
+	extern bool machine_frozen;
+
+	if (machine_frozen)
+		return;
+	frozen_at = host_clock_ns(CLOCK_MONOTONIC);
+	machine_frozen = true;
+}
+
+void machine_thaw(void)
+{
+	extern bool machine_frozen;
+
+	if (!machine_frozen)
+		return;
+	boot_mono_ns += host_clock_ns(CLOCK_MONOTONIC) - frozen_at;
+	machine_frozen = false;
 }
 
 void ktime_set_real(u64 ns)
@@ -61,7 +89,10 @@ void timer_cancel(struct ktimer *t)
 void timers_run(void)
 {
 	u64 now = ktime_ns();
+	extern bool machine_frozen;
 
+	if (machine_frozen)
+		return;
 	while (!list_empty(&timers)) {
 		struct ktimer *t = list_first_entry(&timers, struct ktimer, list);
 

@@ -93,7 +93,14 @@ static void mc_help(const char *args)
 		 "    reboot - Reboot UML\n"
 		 "    cad - invoke the Ctrl-Alt-Del handler\n"
 		 "    log <string> - make UML enter <string> into the kernel log\n"
-		 "    proc <file> - returns the contents of the UML's /proc/<file>\n",
+		 "    proc <file> - returns the contents of the UML's /proc/<file>\n"
+		 "    stop - pause the UML\n"
+		 "    go - continue the UML after a 'stop'\n"
+		 "    sysrq <letter> - Performs the SysRq action controlled by the letter\n"
+		 "    stack <pid> - what the task is doing (state, wait, registers)\n"
+		 "    ps - every task: pid, ppid, state, what it waits on, command\n"
+		 "    mem - physical memory use, in total and per process\n"
+		 "    files <pid> - the open files of a process\n",
 	      false);
 }
 
@@ -169,13 +176,227 @@ static void mc_proc(const char *args)
 	file_put(f);
 }
 
+static void mc_stop(const char *args)
+{
+	if (machine_frozen) {
+		reply(1, "Already stopped", false);
+		return;
+	}
+	machine_freeze();
+	reply(0, "", false);
+}
+
+static void mc_go(const char *args)
+{
+	if (!machine_frozen) {
+		reply(1, "Not stopped", false);
+		return;
+	}
+	machine_thaw();
+	reply(0, "", false);
+}
+
+/* Text accumulated for a streamed reply. */
+struct out {
+	char buf[4096];
+	size_t len;
+};
+
+static void __printf(2, 3) outf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	o->len += (size_t)vscnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+	va_end(ap);
+	if (o->len > sizeof(o->buf) - 256) {
+		reply(0, o->buf, true);
+		o->len = 0;
+		o->buf[0] = 0;
+	}
+}
+
+static void out_end(struct out *o)
+{
+	if (o->len)
+		reply(0, o->buf, true);
+	reply(0, "", false);
+}
+
+static char state_letter(struct task *t)
+{
+	static const char s[] = "RSDTZX";
+
+	return s[t->state <= TASK_DEAD ? t->state : TASK_DEAD];
+}
+
+static void task_line(struct out *o, struct task *t)
+{
+	struct task *p = t->group_leader->parent;
+
+	outf(o, "%5d %5d %c %-16s %s%s%s\n", t->pid, p ? p->tgid : 0, state_letter(t),
+	     t->wchan ? t->wchan : (t->state == TASK_RUNNING ? "-" : "?"),
+	     t->kthread ? "[" : "", t->comm, t->kthread ? "]" : "");
+}
+
+static void mc_ps(const char *args)
+{
+	struct out o = { .len = 0 };
+	struct task *t;
+
+	outf(&o, "  PID  PPID S WCHAN            COMMAND\n");
+	list_for_each_entry(t, &all_tasks, all_node)
+		if (t->state != TASK_DEAD)
+			task_line(&o, t);
+	out_end(&o);
+}
+
+static void mem_report(struct out *o)
+{
+	struct task *t;
+
+	outf(o, "Memory: %lluK total, %lluK free, %lluK page cache, %lluK anonymous, %lluK kernel\n",
+	     (unsigned long long)mem_total_pages() * 4, (unsigned long long)mem_free_pages() * 4,
+	     (unsigned long long)mem_cache_pages * 4, (unsigned long long)mem_anon_pages * 4,
+	     (unsigned long long)mem_kernel_pages * 4);
+	list_for_each_entry(t, &all_tasks, all_node)
+		if (t->group_leader == t && t->mm)
+			outf(o, "%5d %-16s rss %lluK\n", t->pid, t->comm,
+			     (unsigned long long)t->mm->rss * 4);
+}
+
+static void mc_mem(const char *args)
+{
+	struct out o = { .len = 0 };
+
+	mem_report(&o);
+	out_end(&o);
+}
+
+static struct task *arg_task(const char *args)
+{
+	unsigned long pid;
+
+	while (*args == ' ')
+		args++;
+	if (kstrtoul(args, 10, &pid) < 0)
+		return NULL;
+	return task_by_pid((int)pid);
+}
+
+static void mc_files(const char *args)
+{
+	struct task *t = arg_task(args);
+	struct out o = { .len = 0 };
+	char path[512];
+	int fd;
+
+	if (!t || !t->files) {
+		reply(1, "No such process", false);
+		return;
+	}
+	for (fd = 0; fd < t->files->max; fd++) {
+		struct file *f = t->files->fd[fd];
+
+		if (!f)
+			continue;
+		if (f->path.dentry && path_name(&f->path, &init_task->fs->root, path,
+						sizeof(path)) >= 0)
+			outf(&o, "%3d %s\n", fd, path);
+		else
+			outf(&o, "%3d anon_inode:[%llu]\n", fd, (unsigned long long)f->inode->ino);
+	}
+	out_end(&o);
+}
+
+const char *syscall_name(long nr);
+
+static void mc_stack(const char *args)
+{
+	struct task *t = arg_task(args);
+	struct out o = { .len = 0 };
+
+	if (!t) {
+		reply(1, "No such process", false);
+		return;
+	}
+	task_line(&o, t);
+	if (t->syscall_nr >= 0)
+		outf(&o, "  in system call %s\n", syscall_name(t->syscall_nr));
+	if (t->wchan)
+		outf(&o, "  sleeping in %s\n", t->wchan);
+	if (t->mm)
+		outf(&o, "  user rip %016llx rsp %016llx\n", (unsigned long long)t->regs.rip,
+		     (unsigned long long)t->regs.rsp);
+	out_end(&o);
+}
+
+static void mc_sysrq(const char *args)
+{
+	struct out o = { .len = 0 };
+	struct task *t;
+	char c;
+
+	while (*args == ' ')
+		args++;
+	c = *args;
+	switch (c) {
+	case 't':
+	case 'w':
+		outf(&o, "SysRq : Show %s\n", c == 't' ? "State" : "Blocked State");
+		list_for_each_entry(t, &all_tasks, all_node)
+			if (t->state != TASK_DEAD && (c == 't' || t->state == TASK_UNINTERRUPTIBLE))
+				task_line(&o, t);
+		break;
+	case 'm':
+		outf(&o, "SysRq : Show Memory\n");
+		mem_report(&o);
+		break;
+	case 's':
+		sync_filesystems();
+		outf(&o, "SysRq : Emergency Sync\nEmergency Sync complete\n");
+		break;
+	case 'u': {
+		struct mount *m = NULL;
+
+		sync_filesystems();
+		while ((m = mount_next(m)) != NULL) {
+			if (m->sb->type->remount)
+				m->sb->type->remount(m->sb, 1 /* MS_RDONLY */);
+			m->flags |= 1;
+		}
+		outf(&o, "SysRq : Emergency Remount R/O\n");
+		break;
+	}
+	case 'e':
+	case 'i':
+		list_for_each_entry(t, &all_tasks, all_node)
+			if (t->group_leader == t && t->tgid != 1 && t->mm)
+				send_sig(c == 'e' ? SIGTERM : SIGKILL, t, true);
+		outf(&o, "SysRq : %s\n", c == 'e' ? "Terminate All Tasks" : "Kill All Tasks");
+		break;
+	case 'b':
+		reply(0, "SysRq : Resetting", false);
+		machine_restart();
+	case 'h':
+	default:
+		outf(&o, "SysRq : HELP : reboot(b) term-all-tasks(e) kill-all-tasks(i) "
+			 "show-memory-usage(m) sync(s) show-task-states(t) unmount(u) "
+			 "show-blocked-tasks(w)\n");
+		break;
+	}
+	out_end(&o);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *args);
 } commands[] = {
-	{ "version", mc_version }, { "help", mc_help }, { "halt", mc_halt },
-	{ "reboot", mc_reboot },   { "cad", mc_cad },   { "log", mc_log },
-	{ "proc", mc_proc },
+	{ "version", mc_version }, { "help", mc_help },   { "halt", mc_halt },
+	{ "reboot", mc_reboot },   { "cad", mc_cad },     { "log", mc_log },
+	{ "proc", mc_proc },       { "stop", mc_stop },   { "go", mc_go },
+	{ "sysrq", mc_sysrq },     { "stack", mc_stack }, { "ps", mc_ps },
+	{ "mem", mc_mem },         { "files", mc_files },
 };
 
 static void serve(struct mc_pending *p)

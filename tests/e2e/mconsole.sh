@@ -65,6 +65,41 @@ else
 		fail unknown-command "$(cat "$tmp/bad")"
 fi
 
+# Introspection: ps, mem, files, stack, sysrq t and m.
+out=$(mc "$sock" ps)
+echo "$out" | grep -q "^ *1 *0 S .*init$" && echo "$out" | grep -q " sh$" && pass ps || fail ps "$out"
+out=$(mc "$sock" mem)
+echo "$out" | grep -q "65536K total" && echo "$out" | grep -q "init *rss" && pass mem || fail mem "$out"
+out=$(mc "$sock" files 1)
+echo "$out" | grep -q "0 /dev/console" && pass files || fail files "$out"
+out=$(mc "$sock" stack 1)
+echo "$out" | grep -q "in system call" && echo "$out" | grep -q "user rip" && pass stack ||
+	fail stack "$out"
+out=$(mc "$sock" sysrq t)
+echo "$out" | grep -q "SysRq : Show State" && echo "$out" | grep -q "init" && pass sysrq-t ||
+	fail sysrq-t "$out"
+out=$(mc "$sock" sysrq m)
+echo "$out" | grep -q "SysRq : Show Memory" && pass sysrq-m || fail sysrq-m "$out"
+if mc "$sock" stack 99999 >/dev/null; then fail stack-no-such-pid "status 0"; else pass stack-no-such-pid; fi
+
+# stop freezes the machine, its clock included; go resumes it.
+mc "$sock" stop >/dev/null
+t1=$(mc "$sock" proc uptime | sed -n 's/^OK \([0-9.]*\) .*/\1/p')
+sleep 2
+t2=$(mc "$sock" proc uptime | sed -n 's/^OK \([0-9.]*\) .*/\1/p')
+again=$(mc "$sock" stop)
+mc "$sock" go >/dev/null
+notstopped=$(mc "$sock" go)
+if [ -n "$t1" ] && [ "$t1" = "$t2" ] && [ "$again" = "ERR Already stopped" ] &&
+	[ "$notstopped" = "ERR Not stopped" ]; then
+	pass stop-go
+else
+	fail stop-go "uptime [$t1] then [$t2], [$again], [$notstopped]"
+fi
+sleep 1
+t3=$(mc "$sock" proc uptime | sed -n 's/^OK \([0-9.]*\) .*/\1/p')
+if awk -v a="$t3" -v b="$t2" 'BEGIN { exit !(a > b) }'; then pass clock-runs-after-go; else fail clock-runs-after-go "[$t2] then [$t3]"; fi
+
 # A second instance with the same umid is refused while the first runs.
 timeout 30 ./linux mem=32M umid=mc1 uml_dir="$dir" ubda=$B/disk.img </dev/null >"$tmp/second" 2>&1
 rc=$?

@@ -89,6 +89,10 @@ static void mc_help(const char *args)
 	reply(0, "Commands:\n"
 		 "    version - Get kernel version\n"
 		 "    help - Print this message\n"
+		 "    config <dev>=<config> - Add a new device to UML;\n"
+		 "        same syntax as command line\n"
+		 "    config <dev> - Query the configuration of a device\n"
+		 "    remove <dev> - Remove a device from UML\n"
 		 "    halt - Halt UML\n"
 		 "    reboot - Reboot UML\n"
 		 "    cad - invoke the Ctrl-Alt-Del handler\n"
@@ -388,10 +392,57 @@ static void mc_sysrq(const char *args)
 	out_end(&o);
 }
 
+int ubd_setup(const char *arg, char *err, size_t elen);
+int ubd_query(const char *name, char *out, size_t len);
+int ubd_remove(const char *name, char *err, size_t elen);
+
+/* config <dev>=<spec> hot-adds a device with command-line syntax;
+ * config <dev> tells how it was configured. */
+static void mc_config(const char *args)
+{
+	char err[512], spec[512];
+
+	while (*args == ' ')
+		args++;
+	if (strncmp(args, "ubd", 3)) {
+		reply(1, "Unknown device type (only ubd devices for now)", false);
+		return;
+	}
+	if (!strchr(args, '=')) {
+		if (ubd_query(args, spec, sizeof(spec)) < 0)
+			reply(1, "Device doesn't exist", false);
+		else
+			reply(0, spec, false);
+		return;
+	}
+	err[0] = 0;
+	if (ubd_setup(args, err, sizeof(err)) < 0)
+		reply(1, err[0] ? err : "config failed", false);
+	else
+		reply(0, "", false);
+}
+
+static void mc_remove(const char *args)
+{
+	char err[256];
+
+	while (*args == ' ')
+		args++;
+	if (strncmp(args, "ubd", 3)) {
+		reply(1, "Unknown device type (only ubd devices for now)", false);
+		return;
+	}
+	if (ubd_remove(args, err, sizeof(err)) < 0)
+		reply(1, err, false);
+	else
+		reply(0, "", false);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *args);
 } commands[] = {
+	{ "config", mc_config },   { "remove", mc_remove },
 	{ "version", mc_version }, { "help", mc_help },   { "halt", mc_halt },
 	{ "reboot", mc_reboot },   { "cad", mc_cad },     { "log", mc_log },
 	{ "proc", mc_proc },       { "stop", mc_stop },   { "go", mc_go },

@@ -248,6 +248,68 @@ out:
 	return rc;
 }
 
+/* "config ubdX": the specification the disk was given with. */
+int ubd_query(const char *name, char *out, size_t len)
+{
+	int unit;
+	char flags[8];
+
+	if (parse_name(name, strlen(name), &unit, flags, sizeof(flags)) < 0)
+		return -EINVAL;
+	if (!ubds[unit])
+		return -ENODEV;
+	strlcpy(out, ubds[unit]->spec, len);
+	return 0;
+}
+
+/* "remove ubdX": refused while the disk or a partition is open. */
+int ubd_remove(const char *name, char *err, size_t elen)
+{
+	struct ubd *u;
+	int unit, i;
+	char flags[8], pname[16];
+
+	if (parse_name(name, strlen(name), &unit, flags, sizeof(flags)) < 0) {
+		scnprintf(err, elen, "Invalid device number '%s'", name);
+		return -EINVAL;
+	}
+	u = ubds[unit];
+	if (!u) {
+		scnprintf(err, elen, "Device doesn't exist");
+		return -ENODEV;
+	}
+	for (i = 0; i <= 4; i++) {
+		struct block_device *bd;
+
+		if (i)
+			scnprintf(pname, sizeof(pname), "%s%d", u->bd.name, i);
+		bd = i ? blk_by_name(pname) : &u->bd;
+		if (bd && bd->openers > 0) {
+			scnprintf(err, elen, "Device is currently open");
+			return -EBUSY;
+		}
+	}
+	for (i = 1; i <= 4; i++) {
+		struct block_device *bd;
+
+		scnprintf(pname, sizeof(pname), "%s%d", u->bd.name, i);
+		bd = blk_by_name(pname);
+		if (bd) {
+			blk_unregister(bd);
+			kfree(bd);
+		}
+	}
+	blk_unregister(&u->bd);
+	host_close(u->fd);
+	if (u->backing_fd >= 0)
+		host_close(u->backing_fd);
+	kfree(u->bitmap);
+	ubds[unit] = NULL;
+	kfree(u);
+	printk(KERN_INFO "%s: removed\n", name);
+	return 0;
+}
+
 int ubd_setup(const char *arg, char *err, size_t elen)
 {
 	const char *eq = strchr(arg, '=');

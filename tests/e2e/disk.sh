@@ -99,7 +99,7 @@ fi
 # kill -9 right after a guest sync loses nothing that was synced.
 cp $B/disk.img "$tmp/kill.img"
 ./linux mem=64M quiet ubda="$tmp/kill.img" rw init=/bin/sh -- -c \
-	'echo durable-data > /root/synced; sync; echo synced-now; sleep 100' \
+	'echo durable-data > /root/synced; sync; echo synced-"now"; sleep 100' \
 	</dev/null >"$tmp/kill.out" 2>&1 &
 pid=$!
 i=0

@@ -139,6 +139,43 @@ else
 	fail halt-cleans-up "status $rc, $(ls -A "$dir/mc1" 2>/dev/null)"
 fi
 
+# Hot-plug: config ubdb=<file> adds /dev/ubdb; remove is refused while
+# it is mounted and works after umount; config ubdb tells its file.
+truncate -s 32M "$tmp/hp.img"
+mkfs.ext2 -q -F "$tmp/hp.img"
+./linux mem=64M umid=hp uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+	'mount -t proc proc /proc; mount -t tmpfs none /tmp; mkdir /tmp/m;
+	 while [ ! -b /dev/ubdb ]; do sleep 0.2; done; mount -t ext2 /dev/ubdb /tmp/m && echo now-"mounted";
+	 sleep 3; umount /tmp/m && echo now-"unmounted"; sleep 100' </dev/null >"$tmp/hp.out" 2>&1 &
+pid=$!
+wait_sock "$dir/hp/mconsole"
+hsock="$dir/hp/mconsole"
+added=$(mc "$hsock" config ubdb="$tmp/hp.img")
+query=$(mc "$hsock" config ubdb)
+i=0
+while ! grep -q now-mounted "$tmp/hp.out" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+busy=$(mc "$hsock" remove ubdb)
+i=0
+while ! grep -q now-unmounted "$tmp/hp.out" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+removed=$(mc "$hsock" remove ubdb)
+gone=$(mc "$hsock" proc partitions)
+nodev=$(mc "$hsock" remove ubdb)
+mc "$hsock" halt >/dev/null
+wait "$pid"
+if [ "$added" = "OK " ] && [ "$query" = "OK $tmp/hp.img" ] &&
+	[ "$busy" = "ERR Device is currently open" ] && [ "$removed" = "OK " ] &&
+	! echo "$gone" | grep -q ubdb && [ "$nodev" = "ERR Device doesn't exist" ]; then
+	pass ubd-hotplug
+else
+	fail ubd-hotplug "[$added] [$query] [$busy] [$removed] [$nodev] $(tail -n 8 "$tmp/hp.out")"
+fi
+
 # A directory left by a killed instance is reused.
 start mc2 "$tmp/mc2.out"
 wait_sock "$dir/mc2/mconsole"

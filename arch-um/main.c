@@ -22,6 +22,7 @@
 void start_init(struct boot_config *cfg);
 int ubd_setup(const char *arg, char *err, size_t elen);
 int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen);
+int mconsole_notify_init(const char *path);
 void mconsole_start(void);
 void console_init(const char *spec);
 void chrdevs_init(void);
@@ -152,6 +153,11 @@ int main(int argc, char **argv)
 			for (k = 0; k < 6; k++)
 				umid[k] = abc[r[k] % 36];
 			cfg.umid = umid;
+		}
+		if (cfg.mconsole_notify && mconsole_notify_init(cfg.mconsole_notify) < 0) {
+			scnprintf(err, sizeof(err), "mconsole=notify:%s: cannot create a socket",
+				  cfg.mconsole_notify);
+			usage_error(err);
 		}
 		if (mconsole_init(cfg.uml_dir, cfg.umid, err, sizeof(err)) < 0)
 			usage_error(err);

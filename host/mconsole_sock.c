@@ -147,3 +147,27 @@ int host_mconsole_send(int fd, const void *buf, size_t len, const void *to, u32 
 	}
 	return -ETIMEDOUT;
 }
+
+/* The notify socket (mconsole=notify:<path>): one datagram per event. */
+static int notify_fd = -1;
+static struct sockaddr_un notify_addr;
+
+int host_notify_open(const char *path)
+{
+	if (strlen(path) >= sizeof(notify_addr.sun_path))
+		return -ENAMETOOLONG;
+	notify_addr.sun_family = AF_UNIX;
+	strcpy(notify_addr.sun_path, path);
+	notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return notify_fd < 0 ? -errno : 0;
+}
+
+int host_notify_send(const void *buf, size_t len)
+{
+	if (notify_fd < 0)
+		return -ENOTCONN;
+	if (sendto(notify_fd, buf, len, 0, (struct sockaddr *)&notify_addr,
+		   sizeof(notify_addr)) < 0)
+		return -errno;
+	return 0;
+}

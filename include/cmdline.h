@@ -22,6 +22,7 @@ struct boot_config {
 	const char *umid;
 	const char *uml_dir;
 	const char *con0;
+	const char *mconsole_notify; /* mconsole=notify:<path> */
 	bool help, version;
 	bool trace_syscalls;  /* log every system call (debugging) */
 	const char *ubd[16];  /* "ubd<N><flags>=<spec>" as given, in order */

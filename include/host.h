@@ -169,6 +169,8 @@ int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t
 ssize_t host_mconsole_recv(int fd, void *buf, size_t len, void *from, u32 *fromlen);
 int host_mconsole_send(int fd, const void *buf, size_t len, const void *to, u32 tolen);
 void host_mconsole_close(void);
+int host_notify_open(const char *path);
+int host_notify_send(const void *buf, size_t len);
 
 /* --- randomness --- */
 int host_getrandom(void *buf, size_t n);

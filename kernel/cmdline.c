@@ -141,6 +141,16 @@ static int set_con0(struct boot_config *c, const char *v, char *err, size_t len)
 	return 0;
 }
 
+static int set_mconsole(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (strncmp(v, "notify:", 7) || !v[7]) {
+		scnprintf(err, len, "mconsole=%s: expected mconsole=notify:<socket path>", v);
+		return -EINVAL;
+	}
+	c->mconsole_notify = v + 7;
+	return 0;
+}
+
 static int set_rw(struct boot_config *c, const char *v, char *err, size_t len)
 {
 	c->rw = true;
@@ -214,6 +224,7 @@ static const struct boot_option options[] = {
 	{ "uml_dir=", set_uml_dir, "directory for umid directories (default ~/.uml)" },
 	{ "con0=", set_con0, "console 0 channel: fd:0,fd:1 (default) or null" },
 	{ "con=", set_con0, "default channel for all consoles" },
+	{ "mconsole=", set_mconsole, "notify:<path>: send mconsole events to that socket" },
 	{ "ubd*", set_ubd, "ubd<N><flags>=<file>[,<backing>]: a disk (N 0-15 or a-p, flags r s d c t)" },
 	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
 	{ "--help", set_help, "print this help and exit" },

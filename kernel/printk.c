@@ -108,6 +108,11 @@ void panic(const char *fmt, ...)
 	in_panic = true;
 	console_loglevel = 8;
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
+	{
+		extern void mconsole_notify(int type, const char *data, size_t len);
+
+		mconsole_notify(1 /* PANIC */, buf, strlen(buf));
+	}
 	machine_panic_exit();
 	host_exit(1);
 }

@@ -527,6 +527,41 @@ static void mc_thread(void)
 	}
 }
 
+/* Notify datagrams: magic, version, type, len, data. */
+#define MC_NOTIFY_SOCKET 0
+#define MC_NOTIFY_PANIC 1
+#define MC_NOTIFY_USER 3
+
+static bool notify_on;
+
+void mconsole_notify(int type, const char *data, size_t len)
+{
+	struct {
+		u32 magic, version, type, len;
+		char data[MC_DATA];
+	} __attribute__((packed)) m;
+
+	if (!notify_on)
+		return;
+	len = MIN(len, (size_t)MC_DATA - 1);
+	m.magic = MC_MAGIC;
+	m.version = MC_VERSION;
+	m.type = (u32)type;
+	memcpy(m.data, data, len);
+	m.data[len] = 0;
+	m.len = (u32)len + 1;
+	host_notify_send(&m, 16 + m.len);
+}
+
+int mconsole_notify_init(const char *path)
+{
+	int rc = host_notify_open(path);
+
+	if (rc == 0)
+		notify_on = true;
+	return rc;
+}
+
 struct task *kthread_start(const char *name, void (*fn)(void));
 
 /* Opens the socket (boot, before the command line's errors are final). */
@@ -545,6 +580,7 @@ int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen)
 	}
 	mc_fd = fd;
 	printk(KERN_INFO "mconsole (version 2) initialized on %s\n", path);
+	mconsole_notify(MC_NOTIFY_SOCKET, path, strlen(path));
 	return 0;
 }
 

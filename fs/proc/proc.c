@@ -42,6 +42,7 @@ static const struct proc_entry root_entries[] = {
 	{ "devices", PROC_DEVICES, S_IFREG | 0444 },
 	{ "partitions", PROC_PARTITIONS, S_IFREG | 0444 },
 	{ "swaps", PROC_SWAPS, S_IFREG | 0444 },
+	{ "mconsole", PROC_MCONSOLE, S_IFREG | 0200 },
 	{ "self", PROC_SELF, S_IFLNK | 0777 },
 	{ "thread-self", PROC_THREAD_SELF, S_IFLNK | 0777 },
 	{ "sys", PROC_SYS, S_IFDIR | 0555 },

@@ -322,6 +322,7 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_DEVICES: return gen_devices(buf, len);
 	case PROC_PARTITIONS: return blk_proc_partitions(buf, len);
 	case PROC_SWAPS: return swap_proc(buf, len);
+	case PROC_MCONSOLE: return 0;
 	case PROC_PID_STAT: return gen_pid_stat(t, buf, len);
 	case PROC_PID_STATUS: return gen_pid_status(t, buf, len);
 	case PROC_PID_CMDLINE:
@@ -343,10 +344,21 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	}
 }
 
+void mconsole_notify(int type, const char *data, size_t len);
+
 long proc_write_file(int kind, int pid, const char *buf, size_t len)
 {
 	struct task *t = pid ? task_by_pid(pid) : NULL;
 
+	if (kind == PROC_MCONSOLE) {
+		/* What the guest writes goes to the notify socket (USER_NOTIFY). */
+		size_t n = len;
+
+		if (n && buf[n - 1] == '\n')
+			n--;
+		mconsole_notify(3, buf, n);
+		return (long)len;
+	}
 	if (kind == PROC_PID_COMM && t) {
 		char name[16];
 		size_t n = MIN(len, sizeof(name) - 1);

@@ -13,10 +13,14 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
+
+$(E2E_B)/notify_listen: tests/e2e/notify_listen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
 
 $(E2E_B)/ptyexpect: tests/e2e/ptyexpect.c
 	@mkdir -p $(dir $@)

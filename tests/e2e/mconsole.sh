@@ -176,6 +176,28 @@ else
 	fail ubd-hotplug "[$added] [$query] [$busy] [$removed] [$nodev] $(tail -n 8 "$tmp/hp.out")"
 fi
 
+# The notify socket: SOCKET at boot, USER_NOTIFY for /proc/mconsole,
+# PANIC when the kernel panics.
+$B/e2e/notify_listen "$tmp/notify" 3 >"$tmp/notify.out" 2>&1 &
+lpid=$!
+i=0
+while ! grep -q listening "$tmp/notify.out" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+timeout 60 ./linux mem=32M quiet umid=nt uml_dir="$dir" mconsole=notify:"$tmp/notify" \
+	ubda=$B/disk.img init=/bin/sh -- -c \
+	'mount -t proc proc /proc; echo hello-notify > /proc/mconsole; exit 3' \
+	</dev/null >"$tmp/nt.out" 2>&1
+wait "$lpid"
+if grep -q "notify magic=ok type=0 data=$dir/nt/mconsole" "$tmp/notify.out" &&
+	grep -q "notify magic=ok type=3 data=hello-notify" "$tmp/notify.out" &&
+	grep -q "notify magic=ok type=1 data=Attempted to kill init" "$tmp/notify.out"; then
+	pass notify-socket
+else
+	fail notify-socket "$(cat "$tmp/notify.out")"
+fi
+
 # A directory left by a killed instance is reused.
 start mc2 "$tmp/mc2.out"
 wait_sock "$dir/mc2/mconsole"

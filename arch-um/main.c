@@ -25,7 +25,6 @@ int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen)
 int mconsole_notify_init(const char *path);
 void mconsole_start(void);
 void console_init(const char *spec);
-void chrdevs_init(void);
 extern char **boot_argv;
 
 static struct boot_config cfg;

@@ -120,11 +120,6 @@ struct dentry *dentry_child(struct dentry *dir, const char *name, int len)
 	return NULL;
 }
 
-void dentry_attach(struct dentry *d, struct inode *inode)
-{
-	d->inode = inode;
-}
-
 void dentry_move(struct dentry *d, char *name, int len, struct dentry *parent)
 {
 	dentry_get(d);

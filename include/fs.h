@@ -238,7 +238,6 @@ void dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
 /* Child name of dir in the dentry cache, with a reference, or NULL. */
 struct dentry *dentry_child(struct dentry *dir, const char *name, int len);
-void dentry_attach(struct dentry *d, struct inode *inode);
 /* Adds d to its parent's children (makes it findable). */
 void dentry_hash(struct dentry *d);
 /* Renames d in the dentry tree: takes name (kmalloc'd), moves to parent. */
@@ -305,7 +304,6 @@ struct file *file_anon(struct inode *inode, const struct file_ops *fops,
 		       u32 flags, void *priv);
 ssize_t kernel_read(struct file *f, void *buf, size_t n, u64 pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t n, u64 pos);
-int vfs_getattr_stat(struct inode *i, void *kstat);
 int inode_permission(struct inode *i, int mask);
 int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 	       u32 rdev, struct dentry **out);

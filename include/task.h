@@ -185,7 +185,6 @@ extern struct task *init_task;
 extern u64 nr_forks;
 
 /* --- scheduler --- */
-void sched_init(void);
 /* Gives the CPU away; returns when this task runs again. */
 void schedule(void);
 /* Makes a sleeping or new task runnable. */
@@ -268,7 +267,6 @@ int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
 void force_sig_fault(int sig, int code, u64 addr);
 /* Called before returning to the guest: delivers pending signals. */
 void do_signal(void);
-void signal_init_task(struct task *t);
 void flush_signal_handlers(struct task *t);
 bool sig_ignored(struct task *t, int sig);
 void do_notify_parent(struct task *t, int sig);

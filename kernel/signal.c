@@ -32,11 +32,6 @@
 
 static bool kernel_only(struct task *t, int sig);
 
-void signal_init_task(struct task *t)
-{
-	list_init(&t->pending.queue);
-}
-
 static ksigset_t pending_set(struct task *t)
 {
 	return (t->pending.set | t->signal->shared.set) & ~t->blocked;

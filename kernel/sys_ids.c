@@ -5,8 +5,6 @@
 #include "syscall.h"
 #include "task.h"
 
-void tty_session_changed(struct task *t);
-
 long sys_getpid(void) { return current->tgid; }
 long sys_gettid(void) { return current->pid; }
 long sys_getppid(void)

@@ -389,15 +389,6 @@ void mm_truncate_mappings(struct inode *inode, u64 index)
 	}
 }
 
-/* Used by exit paths that want the host view gone at once. */
-void mm_zap_all(struct mm *mm)
-{
-	struct vma *v;
-
-	list_for_each_entry(v, &mm->vmas, list)
-		zap_range(mm, v->start, v->end);
-}
-
 struct move_ctx {
 	struct mm *mm;
 	u64 delta;

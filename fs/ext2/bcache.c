@@ -100,20 +100,15 @@ static int write_runs(struct ext2_sb *es, struct bbuf **bufs, int n, u32 spb)
 int ext2_bflush(struct ext2_sb *es, bool flush)
 {
 	struct bcache *c = es->bcache;
-	struct host_io *ops;
 	struct bbuf **bufs, *b;
 	u32 spb = es->block_size / SECTOR_SIZE;
 	int rc = 0, n, k;
 
 	if (!c || !c->ndirty)
 		return flush ? blk_io(es->bd, BLK_FLUSH, 0, 0, NULL) : 0;
-	ops = kmalloc(sizeof(*ops) * BC_BATCH);
 	bufs = kmalloc(sizeof(*bufs) * BC_BATCH);
-	if (!ops || !bufs) {
-		kfree(ops);
-		kfree(bufs);
+	if (!bufs)
 		return -ENOMEM;
-	}
 	while (c->ndirty && rc == 0) {
 		n = 0;
 		list_for_each_entry(b, &c->lru, lru) {
@@ -134,7 +129,6 @@ int ext2_bflush(struct ext2_sb *es, bool flush)
 			bufs[k]->busy = false;
 	}
 	c->first_dirty_ns = 0;
-	kfree(ops);
 	kfree(bufs);
 	if (rc == 0 && flush)
 		rc = blk_io(es->bd, BLK_FLUSH, 0, 0, NULL);

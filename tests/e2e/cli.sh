@@ -3,19 +3,9 @@
 # terminal: --help/--version, errors with exit status 2, init's exit
 # panicking, SIGTERM halting, reboot restarting in place, and no host
 # processes left behind. Prints PASS/FAIL lines like the other suites.
-set -u
-cd "$(dirname "$0")/../.."
-B=build
+SUITE=cli
+. "$(dirname "$0")/suite.sh"
 img=$B/rootfs.cpio.gz
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-pass() { echo "PASS: e2e/cli/$1"; }
-fail() {
-	echo "FAIL: e2e/cli/$1: $2"
-	failed=1
-}
 
 # expect_rc NAME RC COMMAND...: runs it, checks the exit status.
 expect_rc() {

@@ -6,21 +6,12 @@
 # must be refused with a clear message. Prints PASS/FAIL/SKIP lines
 # "e2e/cow/<name>"; exits non-zero if anything failed. Build first:
 # make tools.
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-B=build
+SUITE=cow
+. "$(dirname "$0")/suite.sh"
 MKCOW=$PWD/$B/tools/uml_mkcow
 MOO=$PWD/$B/tools/uml_moo
 THEIR_MKCOW=/usr/bin/uml_mkcow
 THEIR_MOO=/usr/bin/uml_moo
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-pass() { echo "PASS: e2e/cow/$1"; }
-fail() {
-	echo "FAIL: e2e/cow/$1: $2"
-	failed=1
-}
 skip() { echo "SKIP: e2e/cow/$1: uml-utilities not installed"; }
 have_theirs() { [ -x "$THEIR_MKCOW" ] && [ -x "$THEIR_MOO" ]; }
 

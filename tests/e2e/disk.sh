@@ -2,17 +2,8 @@
 # Disks: ubd devices, ext2 written by the guest and checked on the host
 # with e2fsck and debugfs, COW files with UML's tools, durability of sync,
 # read-only disks, a tar file as a raw disk. Prints PASS/FAIL lines.
-set -u
-cd "$(dirname "$0")/../.."
-B=build
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-pass() { echo "PASS: e2e/disk/$1"; }
-fail() {
-	echo "FAIL: e2e/disk/$1: $2"
-	failed=1
-}
+SUITE=disk
+. "$(dirname "$0")/suite.sh"
 
 # boot NAME DISKARGS SCRIPT: runs SCRIPT as init (then poweroff -f).
 boot() {

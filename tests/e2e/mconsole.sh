@@ -3,17 +3,8 @@
 # socket and pid file, commands and their replies, cad running init's
 # ctrlaltdel action, halt cleaning up, a live umid refused, a stale one
 # reused. Prints PASS/FAIL lines.
-set -u
-cd "$(dirname "$0")/../.."
-B=build
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-pass() { echo "PASS: e2e/mconsole/$1"; }
-fail() {
-	echo "FAIL: e2e/mconsole/$1: $2"
-	failed=1
-}
+SUITE=mconsole
+. "$(dirname "$0")/suite.sh"
 if ! command -v uml_mconsole >/dev/null 2>&1; then
 	echo "SKIP: e2e/mconsole: uml-utilities (uml_mconsole) not installed"
 	exit 0

@@ -1,0 +1,18 @@
+# shellcheck shell=sh disable=SC2034 # B and failed are read by the suites
+# Shared preamble of the shell e2e suites (cli, disk, mconsole, cow_tools).
+# Source it with SUITE set: SUITE=name . "$(dirname "$0")/suite.sh"
+# It moves to the repository root, sets B=build, makes a private $tmp that
+# is removed on exit, and defines pass NAME and fail NAME WHY, which print
+# "PASS: e2e/$SUITE/NAME" / "FAIL: e2e/$SUITE/NAME: WHY" and remember a
+# failure in $failed; each suite ends with: exit "$failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+B=build
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+pass() { echo "PASS: e2e/$SUITE/$1"; }
+fail() {
+	echo "FAIL: e2e/$SUITE/$1: $2"
+	failed=1
+}

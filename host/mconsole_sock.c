@@ -18,7 +18,6 @@
 #include "host.h"
 
 static char dir_path[4096], sock_path[4096], pid_path[4096];
-static int sock_fd = -1;
 
 static void cleanup(void);
 
@@ -30,6 +29,7 @@ void host_mconsole_close(void)
 
 static void cleanup(void)
 {
+	host_mconsole_tx_flush();
 	if (sock_path[0])
 		unlink(sock_path);
 	if (pid_path[0])
@@ -109,7 +109,6 @@ int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t
 		fprintf(f, "%d\n", getpid());
 		fclose(f);
 	}
-	sock_fd = fd;
 	snprintf(path, len, "%s", sock_path);
 	return fd;
 fail:
@@ -131,21 +130,6 @@ ssize_t host_mconsole_recv(int fd, void *buf, size_t len, void *from, u32 *froml
 		return -errno;
 	*fromlen = fl;
 	return r;
-}
-
-int host_mconsole_send(int fd, const void *buf, size_t len, const void *to, u32 tolen)
-{
-	int tries;
-
-	/* Blocking sends: a slow client gets every packet (no drops). */
-	for (tries = 0; tries < 1000; tries++) {
-		if (sendto(fd, buf, len, 0, (const struct sockaddr *)to, tolen) >= 0)
-			return 0;
-		if (errno != EINTR && errno != EAGAIN && errno != ENOBUFS)
-			return -errno;
-		usleep(1000);
-	}
-	return -ETIMEDOUT;
 }
 
 /* The notify socket (mconsole=notify:<path>): one datagram per event. */

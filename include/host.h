@@ -167,7 +167,16 @@ int host_realpath(const char *path, char *out, size_t len);
 int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t len);
 /* from: room for a sockaddr_un (128 bytes); fromlen in/out. */
 ssize_t host_mconsole_recv(int fd, void *buf, size_t len, void *from, u32 *fromlen);
-int host_mconsole_send(int fd, const void *buf, size_t len, const void *to, u32 tolen);
+/*
+ * Replies are queued to a sender thread (host/mconsole_tx.c) that waits for
+ * slow clients; host_mconsole_send returns -EAGAIN when the queue is full,
+ * and the fd from host_mconsole_tx_init turns readable when there is room
+ * again (host_mconsole_tx_ack drains it).
+ */
+int host_mconsole_tx_init(int sock_fd);
+int host_mconsole_send(const void *buf, size_t len, const void *to, u32 tolen);
+void host_mconsole_tx_ack(void);
+void host_mconsole_tx_flush(void);
 void host_mconsole_close(void);
 int host_notify_open(const char *path);
 int host_notify_send(const void *buf, size_t len);

@@ -51,16 +51,45 @@ static struct mc_pending *cur; /* the request being served */
 bool cad_enabled = true;       /* reboot(CAD_ON/OFF) */
 extern char utsname_node[];
 
-static void send_raw(const void *buf, size_t len)
+static struct irq_source tx_irq;
+static struct wait_queue tx_wq = WAIT_QUEUE_INIT(tx_wq);
+static bool tx_room;
+
+/* The sender thread made room in its queue. */
+static void tx_interrupt(struct irq_source *src)
 {
-	host_mconsole_send(mc_fd, buf, len, cur->from, cur->fromlen);
+	host_mconsole_tx_ack();
+	tx_room = true;
+	wake_up(&tx_wq);
 }
 
-/* Sends text as replies of at most 511 bytes (more=1 but on the last). */
-static void reply(int err, const char *text, bool more_follows)
+/*
+ * Queues one datagram for the client being served, waiting (only this
+ * thread, never the guest) while the host sender's queue is full.
+ */
+static void send_to(const void *buf, size_t len, const void *to, u32 tolen)
+{
+	while (host_mconsole_send(buf, len, to, tolen) == -EAGAIN) {
+		tx_room = false;
+		wait_event_interruptible(&tx_wq, tx_room, "mconsole-tx");
+		current->pending.set = 0;
+		current->signal->shared.set = 0;
+	}
+}
+
+static void send_raw(const void *buf, size_t len)
+{
+	send_to(buf, len, cur->from, cur->fromlen);
+}
+
+/*
+ * Sends n bytes (NULs included: /proc files may hold them) as replies of at
+ * most 511 bytes, more=1 on all but the last unless more_follows.
+ */
+static void reply_len(int err, const char *text, size_t n, bool more_follows)
 {
 	struct mc_reply r;
-	size_t n = strlen(text), off = 0;
+	size_t off = 0;
 
 	do {
 		size_t chunk = MIN(n - off, (size_t)MC_DATA - 1);
@@ -73,6 +102,11 @@ static void reply(int err, const char *text, bool more_follows)
 		send_raw(&r, 12 + r.len);
 		off += chunk;
 	} while (off < n);
+}
+
+static void reply(int err, const char *text, bool more_follows)
+{
+	reply_len(err, text, strlen(text), more_follows);
 }
 
 static void mc_version(const char *args)
@@ -143,9 +177,18 @@ static void mc_cad(const char *args)
 
 static void mc_log(const char *args)
 {
+	char text[MC_DATA];
+	size_t i;
+
 	while (*args == ' ')
 		args++;
-	printk(KERN_INFO "%s\n", args);
+	/* Control bytes would reach the host terminal through the console. */
+	for (i = 0; args[i] && i < sizeof(text) - 1; i++)
+		text[i] = (args[i] >= ' ' && args[i] < 0x7f) || args[i] == '\n' || args[i] == '\t'
+				  ? args[i]
+				  : '?';
+	text[i] = 0;
+	printk(KERN_INFO "%s\n", text);
 	reply(0, "", false);
 }
 
@@ -158,8 +201,17 @@ static void mc_proc(const char *args)
 
 	while (*args == ' ')
 		args++;
+	/*
+	 * Only /proc: no way out through "..", and never wait on what a
+	 * symlink in it may lead to (a tty, a pipe): the mconsole must stay
+	 * responsive.
+	 */
+	if (strstr(args, "..")) {
+		reply(1, "Failed to open file", false);
+		return;
+	}
 	scnprintf(path, sizeof(path), "/proc/%s", args);
-	f = file_open_at(AT_FDCWD, path, O_RDONLY, 0);
+	f = file_open_at(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0);
 	if (IS_ERR(f)) {
 		reply(1, "Failed to open file", false);
 		return;
@@ -171,9 +223,8 @@ static void mc_proc(const char *args)
 		return;
 	}
 	while ((n = kernel_read(f, buf, MC_DATA - 1, pos)) > 0) {
-		buf[n] = 0;
 		pos += (u64)n;
-		reply(0, buf, true);
+		reply_len(0, buf, (size_t)n, true);
 	}
 	reply(0, "", false);
 	kfree(buf);
@@ -482,6 +533,16 @@ static void serve(struct mc_pending *p)
 	reply(1, "Unknown command", false);
 }
 
+static void busy_reply(struct mc_pending *p)
+{
+	static const char msg[] = "Too many requests queued, try again";
+	struct mc_reply r = { .err = 1, .more = 0, .len = sizeof(msg) };
+
+	memcpy(r.data, msg, sizeof(msg));
+	/* Interrupt context cannot wait: with the sender queue full, drop. */
+	host_mconsole_send(&r, 12 + r.len, p->from, p->fromlen);
+}
+
 static void mc_interrupt(struct irq_source *src)
 {
 	for (;;) {
@@ -491,11 +552,15 @@ static void mc_interrupt(struct irq_source *src)
 		if (qlen == MC_QUEUE) {
 			struct mc_pending drop;
 
-			/* Full: read and forget rather than spin on the irq. */
+			/*
+			 * Full: read it (rather than spin on the irq) and tell the
+			 * client, so it does not wait for a reply forever.
+			 */
 			drop.fromlen = sizeof(drop.from);
 			if (host_mconsole_recv(mc_fd, &drop.req, sizeof(drop.req), drop.from,
 					       &drop.fromlen) < 0)
 				break;
+			busy_reply(&drop);
 			continue;
 		}
 		p = &queue[(qhead + qlen) % MC_QUEUE];
@@ -568,7 +633,7 @@ struct task *kthread_start(const char *name, void (*fn)(void));
 int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen)
 {
 	char path[4096];
-	int fd = host_mconsole_open(uml_dir, umid, path, sizeof(path));
+	int fd = host_mconsole_open(uml_dir, umid, path, sizeof(path)), tx;
 
 	if (fd == -EEXIST) {
 		scnprintf(err, elen, "umid %s is in use by a running instance", umid);
@@ -578,6 +643,13 @@ int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen)
 		printk(KERN_WARNING "mconsole: cannot create the socket: %s\n", host_strerror(fd));
 		return 0;
 	}
+	tx = host_mconsole_tx_init(fd);
+	if (tx < 0) {
+		printk(KERN_WARNING "mconsole: no sender thread: %s\n", host_strerror(tx));
+		return 0;
+	}
+	tx_irq.fd = tx;
+	tx_irq.handler = tx_interrupt;
 	mc_fd = fd;
 	printk(KERN_INFO "mconsole (version 2) initialized on %s\n", path);
 	mconsole_notify(MC_NOTIFY_SOCKET, path, strlen(path));
@@ -593,4 +665,5 @@ void mconsole_start(void)
 	mc_irq.fd = mc_fd;
 	mc_irq.handler = mc_interrupt;
 	irq_register(&mc_irq);
+	irq_register(&tx_irq);
 }

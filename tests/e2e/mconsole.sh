@@ -189,6 +189,66 @@ else
 	fail notify-socket "$(cat "$tmp/notify.out")"
 fi
 
+# Clients that misbehave. The guest prints a tick every 0.2 s and keeps a
+# process whose command line is about 60 kB (over 100 reply packets).
+./linux mem=64M umid=mb uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+	'mount -t proc proc /proc; sh -c "sleep 1000; :" $(seq 1 12000) & echo bigpid=$!;
+	 while true; do echo tick; sleep 0.2; done' </dev/null >"$tmp/mb.out" 2>&1 &
+pid=$!
+msock="$dir/mb/mconsole"
+wait_sock "$msock"
+i=0
+while ! grep -q "^bigpid=" "$tmp/mb.out" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+big=$(sed -n 's/^bigpid=\([0-9]*\).*/\1/p' "$tmp/mb.out")
+{ printf 'sh\0-c\0sleep 1000; :\0'; seq 1 12000 | tr '\n' '\0'; } >"$tmp/cmdline.want"
+
+# A reader that stalls for 3 s gets every byte, and the guest runs on
+# meanwhile (UML drops packets here, and a blocking send would freeze it).
+$B/e2e/mcprobe slow "$msock" 3000 2 proc "$big/cmdline" >"$tmp/cmdline.got" 2>"$tmp/slow.err" &
+ppid=$!
+sleep 0.5
+t0=$(grep -c tick "$tmp/mb.out")
+sleep 2
+t1=$(grep -c tick "$tmp/mb.out")
+wait "$ppid"
+rc=$?
+if [ "$rc" -eq 0 ] && [ -n "$big" ] && cmp -s "$tmp/cmdline.want" "$tmp/cmdline.got" &&
+	[ $((t1 - t0)) -ge 4 ]; then
+	pass slow-client-gets-every-packet
+else
+	fail slow-client-gets-every-packet "rc $rc, pid [$big], $(wc -c <"$tmp/cmdline.got") of \
+$(wc -c <"$tmp/cmdline.want") bytes, $((t1 - t0)) ticks while stalled, $(cat "$tmp/slow.err")"
+fi
+
+# A client that leaves without reading does not hold up the next one.
+$B/e2e/mcprobe vanish "$msock" proc "$big/cmdline" 2>/dev/null
+out=$(timeout 20 "$B/e2e/mcprobe" slow "$msock" 0 0 version 2>/dev/null)
+case $out in
+"Linux "*) pass vanished-client ;;
+*) fail vanished-client "[$out]" ;;
+esac
+
+# Malformed and hostile datagrams: the kernel answers what it can and
+# still answers "version" afterwards; the guest is still ticking.
+for seed in 1 2 3; do
+	if ! $B/e2e/mcprobe fuzz "$msock" $seed 150 >"$tmp/fuzz.out" 2>&1; then
+		break
+	fi
+done
+t0=$(grep -c tick "$tmp/mb.out")
+sleep 1
+t1=$(grep -c tick "$tmp/mb.out")
+if grep -q "still answering" "$tmp/fuzz.out" && [ "$t1" -gt "$t0" ] && kill -0 "$pid"; then
+	pass malformed-datagrams
+else
+	fail malformed-datagrams "seed $seed: $(cat "$tmp/fuzz.out"), ticks $t0 -> $t1, $(tail -n 5 "$tmp/mb.out")"
+fi
+mc "$msock" halt >/dev/null
+wait "$pid"
+
 # A directory left by a killed instance is reused.
 start mc2 "$tmp/mc2.out"
 wait_sock "$dir/mc2/mconsole"

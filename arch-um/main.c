@@ -13,6 +13,7 @@
 #include "kerrno.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "mconsole.h"
 #include "mm.h"
 #include "printk.h"
 #include "task.h"
@@ -21,9 +22,6 @@
 
 void start_init(struct boot_config *cfg);
 int ubd_setup(const char *arg, char *err, size_t elen);
-int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen);
-int mconsole_notify_init(const char *path);
-void mconsole_start(void);
 void console_init(const char *spec);
 extern char **boot_argv;
 

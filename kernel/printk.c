@@ -6,6 +6,7 @@
 #include "host.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "mconsole.h"
 #include "printk.h"
 #include "timer.h"
 
@@ -108,11 +109,7 @@ void panic(const char *fmt, ...)
 	in_panic = true;
 	console_loglevel = 8;
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
-	{
-		extern void mconsole_notify(int type, const char *data, size_t len);
-
-		mconsole_notify(1 /* PANIC */, buf, strlen(buf));
-	}
+	mconsole_notify(MC_NOTIFY_PANIC, buf, strlen(buf));
 	machine_panic_exit();
 	host_exit(1);
 }

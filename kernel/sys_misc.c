@@ -9,6 +9,7 @@
 #include "host.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "mconsole.h"
 #include "mm.h"
 #include "printk.h"
 #include "syscall.h"
@@ -475,7 +476,6 @@ long sys_reboot(int magic1, int magic2, unsigned cmd, u64 arg)
 		machine_halt(0);
 	case LINUX_REBOOT_CMD_CAD_ON:
 	case LINUX_REBOOT_CMD_CAD_OFF: {
-		extern bool cad_enabled;
 
 		cad_enabled = cmd == LINUX_REBOOT_CMD_CAD_ON;
 		return 0;

@@ -14,26 +14,14 @@
 #include "kerrno.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "mconsole.h"
 #include "mm.h"
 #include "printk.h"
 #include "task.h"
 #include "timer.h"
 #include "version.h"
 
-#define MC_MAGIC 0xcafebabe
-#define MC_VERSION 2
-#define MC_DATA 512
 #define MC_QUEUE 16
-
-struct mc_request {
-	u32 magic, version, len;
-	char data[MC_DATA];
-} __attribute__((packed));
-
-struct mc_reply {
-	u32 err, more, len;
-	char data[MC_DATA];
-} __attribute__((packed));
 
 struct mc_pending {
 	struct mc_request req;
@@ -159,7 +147,7 @@ static void mc_reboot(const char *args)
 }
 
 /* Ctrl-Alt-Del: init gets SIGINT when it has disabled the hard reboot. */
-void ctrl_alt_del(void)
+static void ctrl_alt_del(void)
 {
 	if (cad_enabled) {
 		sync_filesystems();
@@ -592,19 +580,11 @@ static void mc_thread(void)
 	}
 }
 
-/* Notify datagrams: magic, version, type, len, data. */
-#define MC_NOTIFY_SOCKET 0
-#define MC_NOTIFY_PANIC 1
-#define MC_NOTIFY_USER 3
-
 static bool notify_on;
 
 void mconsole_notify(int type, const char *data, size_t len)
 {
-	struct {
-		u32 magic, version, type, len;
-		char data[MC_DATA];
-	} __attribute__((packed)) m;
+	struct mc_notify m;
 
 	if (!notify_on)
 		return;

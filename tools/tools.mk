@@ -17,31 +17,43 @@ $(B)/rootfs.cpio.gz: $(MKINITRAMFS) $(INITRAMFS_BUSYBOX)
 # Host helper programs. The COW tools compile in the kernel's pure COW
 # module (drivers/block/cow.c) built for the host like the unit tests'
 # modules: tests/unit/krename.h turns its memcpy... into k_memcpy..., so
-# they do not clash with the C library the tools use.
-TOOLS_B := $(B)/tools
+# they do not clash with the C library the tools use. Every tool is built
+# twice: $(B)/tools/ for users, $(B)/tools-san/ with ASan and UBSan for
+# the tests (make check).
+TOOL_NAMES := uml_mkcow uml_moo uml_mconsole
 TOOL_CFLAGS := $(HCFLAGS) -Wall -Wextra -Werror -iquote include
-TOOL_MODS := $(TOOLS_B)/mod/drivers/block/cow.o $(TOOLS_B)/mod/kernel/string.o
+TOOL_LIBS_uml_mconsole := -lreadline
+TOOL_MODS_uml_mkcow := drivers/block/cow kernel/string
+TOOL_MODS_uml_moo := drivers/block/cow kernel/string
 
-tools: $(TOOLS_B)/uml_mkcow $(TOOLS_B)/uml_moo
+# $(call tool_rules,<dir>,<extra flags>)
+define tool_rules
+$(1)/mod/%.o: %.c tests/unit/krename.h
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$<"
+	@$$(CC) $$(TOOL_CFLAGS) $(2) -include tests/unit/krename.h -c -o $$@ $$<
 
-$(TOOLS_B)/mod/%.o: %.c tests/unit/krename.h
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $<"
-	@$(CC) $(TOOL_CFLAGS) -include tests/unit/krename.h -c -o $@ $<
+$(1)/obj/%.o: tools/%.c
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$<"
+	@$$(CC) $$(TOOL_CFLAGS) $(2) -c -o $$@ $$<
 
-$(TOOLS_B)/obj/%.o: tools/%.c
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $<"
-	@$(CC) $(TOOL_CFLAGS) -c -o $@ $<
+$(foreach t,$(TOOL_NAMES),
+$(1)/$(t): $(1)/obj/$(t).o $(patsubst %,$(1)/mod/%.o,$(TOOL_MODS_$(t)))
+	@echo "  LD      $$@"
+	@$$(CC) $(2) -o $$@ $$^ $$(TOOL_LIBS_$(t))
+)
 
-$(TOOLS_B)/uml_mkcow: $(TOOLS_B)/obj/uml_mkcow.o $(TOOL_MODS)
-	@echo "  LD      $@"
-	@$(CC) -o $@ $^
+-include $$(wildcard $(1)/obj/*.d $(1)/mod/*/*.d $(1)/mod/*/*/*.d)
+endef
 
-$(TOOLS_B)/uml_moo: $(TOOLS_B)/obj/uml_moo.o $(TOOL_MODS)
-	@echo "  LD      $@"
-	@$(CC) -o $@ $^
+TOOLS_B := $(B)/tools
+TOOLS_SAN_B := $(B)/tools-san
+$(eval $(call tool_rules,$(TOOLS_B),))
+$(eval $(call tool_rules,$(TOOLS_SAN_B),$(SANFLAGS)))
 
--include $(wildcard $(TOOLS_B)/obj/*.d $(TOOLS_B)/mod/*/*.d $(TOOLS_B)/mod/*/*/*.d)
+tools: $(addprefix $(TOOLS_B)/,$(TOOL_NAMES))
+
+check-build: $(addprefix $(TOOLS_SAN_B)/,$(TOOL_NAMES))
 
 .PHONY: initramfs tools

@@ -6,6 +6,7 @@
 #include "kerrno.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "mconsole.h"
 #include "mm.h"
 #include "proc.h"
 #include "task.h"
@@ -344,8 +345,6 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	}
 }
 
-void mconsole_notify(int type, const char *data, size_t len);
-
 long proc_write_file(int kind, int pid, const char *buf, size_t len)
 {
 	struct task *t = pid ? task_by_pid(pid) : NULL;
@@ -356,7 +355,7 @@ long proc_write_file(int kind, int pid, const char *buf, size_t len)
 
 		if (n && buf[n - 1] == '\n')
 			n--;
-		mconsole_notify(3, buf, n);
+		mconsole_notify(MC_NOTIFY_USER, buf, n);
 		return (long)len;
 	}
 	if (kind == PROC_PID_COMM && t) {

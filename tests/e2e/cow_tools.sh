@@ -8,8 +8,8 @@
 # make tools.
 SUITE=cow
 . "$(dirname "$0")/suite.sh"
-MKCOW=$PWD/$B/tools/uml_mkcow
-MOO=$PWD/$B/tools/uml_moo
+MKCOW=$PWD/$B/tools-san/uml_mkcow
+MOO=$PWD/$B/tools-san/uml_moo
 THEIR_MKCOW=/usr/bin/uml_mkcow
 THEIR_MOO=/usr/bin/uml_moo
 skip() { echo "SKIP: e2e/cow/$1: uml-utilities not installed"; }

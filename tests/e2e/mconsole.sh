@@ -1,11 +1,21 @@
 #!/bin/sh
-# The management console with Debian's uml_mconsole as the client: the
-# socket and pid file, commands and their replies, cad running init's
-# ctrlaltdel action, halt cleaning up, a live umid refused, a stale one
-# reused. Prints PASS/FAIL lines.
-SUITE=mconsole
+# The management console: the socket and pid file, commands and their
+# replies, cad running init's ctrlaltdel action, halt cleaning up, a live
+# umid refused, a stale one reused. Prints PASS/FAIL lines.
+#   sh tests/e2e/mconsole.sh          with Debian's uml_mconsole as the client,
+#                                     plus clients that misbehave (mcprobe)
+#   sh tests/e2e/mconsole.sh ours     with our tools/uml_mconsole, plus its
+#                                     interactive mode and local commands
+client=${1:-debian}
+if [ "$client" = ours ]; then
+	SUITE=mconsole-ours
+	MC=build/tools-san/uml_mconsole
+else
+	SUITE=mconsole
+	MC=uml_mconsole
+fi
 . "$(dirname "$0")/suite.sh"
-if ! command -v uml_mconsole >/dev/null 2>&1; then
+if [ "$client" = debian ] && ! command -v uml_mconsole >/dev/null 2>&1; then
 	echo "SKIP: e2e/mconsole: uml-utilities (uml_mconsole) not installed"
 	exit 0
 fi
@@ -19,7 +29,7 @@ start() { # umid logfile
 }
 # uml_mconsole warns on stderr while it looks for the socket: ignore that.
 mc() {
-	uml_mconsole "$@" 2>/dev/null
+	$MC "$@" 2>/dev/null
 }
 wait_sock() {
 	i=0
@@ -189,7 +199,9 @@ else
 	fail notify-socket "$(cat "$tmp/notify.out")"
 fi
 
-# Clients that misbehave. The guest prints a tick every 0.2 s and keeps a
+# Clients that misbehave (not a matter of which client we test with).
+if [ "$client" = debian ]; then
+# The guest prints a tick every 0.2 s and keeps a
 # process whose command line is about 60 kB (over 100 reply packets).
 ./linux mem=64M umid=mb uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
 	'mount -t proc proc /proc; sh -c "sleep 1000; :" $(seq 1 12000) & echo bigpid=$!;
@@ -248,6 +260,7 @@ else
 fi
 mc "$msock" halt >/dev/null
 wait "$pid"
+fi
 
 # A directory left by a killed instance is reused.
 start mc2 "$tmp/mc2.out"
@@ -257,10 +270,50 @@ wait "$pid" 2>/dev/null
 start mc2 "$tmp/mc2b.out"
 wait_sock "$dir/mc2/mconsole"
 out=$(mc "$dir/mc2/mconsole" version)
-mc "$dir/mc2/mconsole" halt >/dev/null
-wait "$pid"
 case $out in
 "OK Linux "*) pass stale-umid-reused ;;
 *) fail stale-umid-reused "$out $(tail -c 200 "$tmp/mc2b.out")" ;;
 esac
+if [ "$client" = debian ]; then
+	mc "$dir/mc2/mconsole" halt >/dev/null
+	wait "$pid"
+	exit "$failed"
+fi
+
+# Our client read interactively: a prompt per command, remote and local
+# help, log -f, switch (refused for an unknown machine, done for a known
+# one), mconsole-version, an error, and nothing after quit.
+m2="$dir/mc2/mconsole"
+printf 'one line for the log\nanother-logged-line\n' >"$tmp/logf"
+printf '%s\n' version help "log -f $tmp/logf" "switch nosuch" "switch $m2" \
+	mconsole-version bogus quit version | $MC "$m2" >"$tmp/inter.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ "$(grep -c "^($m2) " "$tmp/inter.out")" -eq 8 ] &&
+	[ "$(grep -c "^OK Linux " "$tmp/inter.out")" -eq 1 ] &&
+	grep -q "^Additional local mconsole commands:" "$tmp/inter.out" &&
+	grep -q "no machine 'nosuch'" "$tmp/inter.out" &&
+	grep -q "^Switched to '$m2'" "$tmp/inter.out" &&
+	grep -q "^uml_mconsole client version 2" "$tmp/inter.out" &&
+	grep -q "^ERR Unknown command" "$tmp/inter.out" &&
+	grep -q "one line for the log" "$tmp/mc2b.out" && grep -q "another-logged-line" "$tmp/mc2b.out"; then
+	pass interactive
+else
+	fail interactive "status $rc: $(cat "$tmp/inter.out")"
+fi
+# Errors: an unknown machine, no arguments.
+if ! $MC nosuch-machine version >/dev/null 2>"$tmp/err1" && grep -q "no machine" "$tmp/err1" &&
+	! $MC >/dev/null 2>"$tmp/err2" && grep -q "^Usage:" "$tmp/err2"; then
+	pass client-errors
+else
+	fail client-errors "$(cat "$tmp/err1" "$tmp/err2")"
+fi
+# int: SIGINT to the machine (through its pid file), which halts cleanly.
+$MC "$m2" int
+wait "$pid"
+rc=$?
+if [ $rc -eq 0 ] && [ ! -e "$dir/mc2" ]; then
+	pass int-halts
+else
+	fail int-halts "status $rc, $(ls -A "$dir/mc2" 2>/dev/null) $(tail -n 3 "$tmp/mc2b.out")"
+fi
 exit "$failed"

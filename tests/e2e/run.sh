@@ -103,6 +103,7 @@ if [ -z "$only" ]; then
 	sh "$dir/cli.sh" || failed=1
 	sh "$dir/disk.sh" || failed=1
 	sh "$dir/mconsole.sh" || failed=1
+	sh "$dir/mconsole.sh" ours || failed=1
 	sh "$dir/cow_tools.sh" || failed=1
 fi
 exit "$failed"

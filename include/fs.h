@@ -345,6 +345,12 @@ void tmpfs_init(void);
 void devtmpfs_init(void);
 void procfs_init(void);
 void sysfs_init(void);
+/* Entries by path relative to /sys ("devices/virtual/block/ubdb/dev");
+ * missing parent directories are made. */
+int sysfs_add_dir(const char *path);
+int sysfs_add_file(const char *path, const char *text);
+int sysfs_add_link(const char *path, const char *target);
+void sysfs_remove(const char *path);
 struct inode *tmpfs_new_file_inode(u64 size); /* for MAP_SHARED anon */
 int initramfs_unpack(const void *data, size_t len);
 

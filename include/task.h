@@ -257,6 +257,8 @@ void __noreturn do_group_exit(int code);
 long do_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
 	     int exit_signal);
 void task_reap(struct task *t);
+/* A child nobody will wait for: detach it and free it later. */
+void autoreap(struct task *t);
 void reap_dead_stacks(void);
 
 /* --- signals --- */

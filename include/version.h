@@ -7,4 +7,7 @@
 #define UTS_RELEASE "6.1.0-um"
 #define UTS_VERSION "#1 user-mode kernel " UML_VERSION
 
+/* The host name (sethostname, /proc/sys/kernel/hostname); kernel/sys_misc.c. */
+extern char utsname_node[65];
+
 #endif

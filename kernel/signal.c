@@ -212,6 +212,11 @@ void do_notify_parent(struct task *t, int sig)
 	struct ksiginfo info = { .signo = SIGCHLD, .pid = t->tgid, .uid = t->uid };
 	struct ksigaction *ka;
 
+	if (!parent && t != init_task && t->state == TASK_ZOMBIE) {
+		/* A user-mode helper (kernel/umh.c): nobody waits for it. */
+		autoreap(t);
+		return;
+	}
 	if (!parent || !parent->sighand)
 		return;
 	ka = &parent->sighand->action[SIGCHLD - 1];
@@ -236,7 +241,6 @@ void do_notify_parent(struct task *t, int sig)
 	if (sig == SIGCHLD &&
 	    (ka->handler == SIG_IGN_K || (ka->flags & SA_NOCLDWAIT))) {
 		/* Nobody will wait: reap at once (freed once off its stack). */
-		extern void autoreap(struct task *t);
 		autoreap(t);
 		wake_up(&child_wait_wq); /* a waiter may now get ECHILD */
 		return;

@@ -37,7 +37,6 @@ static int qhead, qlen;
 static struct wait_queue mc_wq = WAIT_QUEUE_INIT(mc_wq);
 static struct mc_pending *cur; /* the request being served */
 bool cad_enabled = true;       /* reboot(CAD_ON/OFF) */
-extern char utsname_node[];
 
 static struct irq_source tx_irq;
 static struct wait_queue tx_wq = WAIT_QUEUE_INIT(tx_wq);

@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 
 #include "blkdev.h"
+#include "device.h"
 #include "fs.h"
 #include "host.h"
 #include "kerrno.h"
@@ -93,8 +94,23 @@ int blk_io(struct block_device *bd, int op, u64 sector, u32 count, void *buf)
 	return whole->ops->rw(whole, op, bd->start + sector, count, buf);
 }
 
+/* How the device model sees a disk or partition. */
+static struct device_info blk_device_info(struct block_device *bd)
+{
+	bool part = bd->whole != bd;
+
+	return (struct device_info){ .name = bd->name,
+				     .subsystem = "block",
+				     .devtype = part ? "partition" : "disk",
+				     .parent = part ? bd->whole->name : NULL,
+				     .mode = S_IFBLK | 0660,
+				     .rdev = bd->dev,
+				     .sectors = bd->nr_sectors };
+}
+
 int blk_register(struct block_device *bd)
 {
+	struct device_info di;
 	int i;
 
 	if (!bd->whole)
@@ -102,7 +118,8 @@ int blk_register(struct block_device *bd)
 	for (i = 0; i < MAX_BLKDEVS; i++) {
 		if (!devs[i]) {
 			devs[i] = bd;
-			devtmpfs_create(bd->name, S_IFBLK | 0660, bd->dev);
+			di = blk_device_info(bd);
+			device_add(&di);
 			return 0;
 		}
 	}
@@ -111,12 +128,13 @@ int blk_register(struct block_device *bd)
 
 void blk_unregister(struct block_device *bd)
 {
+	struct device_info di = blk_device_info(bd);
 	int i;
 
 	for (i = 0; i < MAX_BLKDEVS; i++)
 		if (devs[i] == bd)
 			devs[i] = NULL;
-	devtmpfs_remove(bd->name);
+	device_del(&di);
 }
 
 struct block_device *blk_by_dev(u32 dev)

@@ -1,6 +1,7 @@
 /* The memory character devices: null, zero, full, random, urandom, kmsg. */
 #include <asm/poll.h>
 
+#include "device.h"
 #include "fs.h"
 #include "host.h"
 #include "kerrno.h"
@@ -118,5 +119,5 @@ void mem_devices_init(void)
 
 	register_chrdev(&mem_chrdev);
 	for (k = 0; k < ARRAY_SIZE(nodes); k++)
-		devtmpfs_create(nodes[k].name, S_IFCHR | nodes[k].mode, MKDEV(1, nodes[k].minor));
+		device_add_char(nodes[k].name, "mem", nodes[k].mode, MKDEV(1, nodes[k].minor));
 }

@@ -7,6 +7,7 @@
  */
 #include <linux/stat.h>
 
+#include "device.h"
 #include "fs.h"
 #include "host.h"
 #include "kstring.h"
@@ -105,7 +106,7 @@ void console_init(const char *spec)
 /* Called once interrupts work and devtmpfs exists. */
 void console_start(void)
 {
-	devtmpfs_create("tty0", S_IFCHR | 0620, MKDEV(4, 0));
+	device_add_char("tty0", "tty", 0620, MKDEV(4, 0));
 	if (in_fd < 0)
 		return;
 	con_irq.fd = in_fd;

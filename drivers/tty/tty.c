@@ -9,6 +9,7 @@
 #include <asm/siginfo.h>
 #include <linux/fcntl.h>
 
+#include "device.h"
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -666,6 +667,6 @@ void tty_devices_init(void)
 {
 	register_chrdev(&tty_chrdev4);
 	register_chrdev(&tty_chrdev5);
-	devtmpfs_create("tty", S_IFCHR | 0666, MKDEV(5, 0));
-	devtmpfs_create("console", S_IFCHR | 0600, MKDEV(5, 1));
+	device_add_char("tty", "tty", 0666, MKDEV(5, 0));
+	device_add_char("console", "tty", 0600, MKDEV(5, 1));
 }

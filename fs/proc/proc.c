@@ -48,6 +48,18 @@ static const struct proc_entry root_entries[] = {
 	{ "sys", PROC_SYS, S_IFDIR | 0555 },
 };
 
+static const struct proc_entry sys_entries[] = {
+	{ "kernel", PROC_SYS_KERNEL, S_IFDIR | 0555 },
+};
+
+static const struct proc_entry sys_kernel_entries[] = {
+	{ "hotplug", PROC_SYS_HOTPLUG, S_IFREG | 0644 },
+	{ "hostname", PROC_SYS_HOSTNAME, S_IFREG | 0644 },
+	{ "osrelease", PROC_SYS_OSRELEASE, S_IFREG | 0444 },
+	{ "ostype", PROC_SYS_OSTYPE, S_IFREG | 0444 },
+	{ "uevent_seqnum", PROC_SYS_SEQNUM, S_IFREG | 0444 },
+};
+
 static const struct proc_entry pid_entries[] = {
 	{ "stat", PROC_PID_STAT, S_IFREG | 0444 },
 	{ "status", PROC_PID_STATUS, S_IFREG | 0444 },
@@ -154,6 +166,10 @@ static int proc_lookup(struct dentry *dir, struct dentry *child)
 			return child->inode ? 0 : -ENOMEM;
 		}
 		return lookup_table(child, root_entries, ARRAY_SIZE(root_entries), 0);
+	case PROC_SYS:
+		return lookup_table(child, sys_entries, ARRAY_SIZE(sys_entries), 0);
+	case PROC_SYS_KERNEL:
+		return lookup_table(child, sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 0);
 	case PROC_PID_DIR:
 	case PROC_TID_DIR:
 		if (!task_by_pid(pn->pid))
@@ -235,6 +251,12 @@ static int proc_iterate(struct file *f, struct dir_ctx *ctx)
 	case PROC_PID_DIR:
 	case PROC_TID_DIR:
 		emit_table(ctx, pid_entries, ARRAY_SIZE(pid_entries), 2);
+		return 0;
+	case PROC_SYS:
+		emit_table(ctx, sys_entries, ARRAY_SIZE(sys_entries), 2);
+		return 0;
+	case PROC_SYS_KERNEL:
+		emit_table(ctx, sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 2);
 		return 0;
 	case PROC_PID_TASK:
 		owner = task_by_pid(pn->pid);

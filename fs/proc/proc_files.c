@@ -2,6 +2,7 @@
 #include <linux/mman.h>
 
 #include "blkdev.h"
+#include "device.h"
 #include "fs.h"
 #include "kerrno.h"
 #include "kprintf.h"
@@ -324,6 +325,21 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_PARTITIONS: return blk_proc_partitions(buf, len);
 	case PROC_SWAPS: return swap_proc(buf, len);
 	case PROC_MCONSOLE: return 0;
+	case PROC_SYS_HOTPLUG:
+		P("%s\n", uevent_helper);
+		return (int)pos;
+	case PROC_SYS_HOSTNAME:
+		P("%s\n", utsname_node);
+		return (int)pos;
+	case PROC_SYS_OSRELEASE:
+		P("%s\n", UTS_RELEASE);
+		return (int)pos;
+	case PROC_SYS_OSTYPE:
+		P("Linux\n");
+		return (int)pos;
+	case PROC_SYS_SEQNUM:
+		P("%llu\n", (unsigned long long)uevent_seqnum);
+		return (int)pos;
 	case PROC_PID_STAT: return gen_pid_stat(t, buf, len);
 	case PROC_PID_STATUS: return gen_pid_status(t, buf, len);
 	case PROC_PID_CMDLINE:
@@ -356,6 +372,21 @@ long proc_write_file(int kind, int pid, const char *buf, size_t len)
 		if (n && buf[n - 1] == '\n')
 			n--;
 		mconsole_notify(MC_NOTIFY_USER, buf, n);
+		return (long)len;
+	}
+	if (kind == PROC_SYS_HOTPLUG || kind == PROC_SYS_HOSTNAME) {
+		char *dst = kind == PROC_SYS_HOTPLUG ? uevent_helper : utsname_node;
+		size_t cap = kind == PROC_SYS_HOTPLUG ? sizeof(uevent_helper) : 65;
+		size_t n = len;
+
+		if (current->euid != 0)
+			return -EPERM;
+		if (n && buf[n - 1] == '\n')
+			n--;
+		if (n >= cap)
+			return -EINVAL;
+		memcpy(dst, buf, n);
+		dst[n] = 0;
 		return (long)len;
 	}
 	if (kind == PROC_PID_COMM && t) {

@@ -1,7 +1,10 @@
 /*
- * A minimal sysfs: one shared in-memory tree with the top-level
- * directories tools expect. Drivers will add their entries here.
+ * A minimal sysfs: one shared in-memory tree (a tmpfs instance) with the
+ * top-level directories tools expect. The device model (drivers/base/)
+ * adds and removes entries by path relative to /sys; their text is fixed
+ * when they are created.
  */
+#include <linux/fcntl.h>
 #include <linux/magic.h>
 
 #include "fs.h"
@@ -34,6 +37,158 @@ static struct dentry *sysfs_mkdir(struct dentry *parent, const char *name)
 	}
 	dentry_put(d); /* the tree (hashed) keeps it */
 	return d;
+}
+
+/*
+ * The dentry of path (relative to /sys, no leading '/'), referenced; with
+ * create, missing directories on the way are made. NULL if absent.
+ */
+static struct dentry *sysfs_walk(const char *path, bool create)
+{
+	struct dentry *d = sys_root;
+
+	dentry_get(d);
+	while (*path) {
+		const char *end = strchr(path, '/');
+		int len = end ? (int)(end - path) : (int)strlen(path);
+		struct dentry *c = len ? dentry_child(d, path, len) : NULL;
+
+		if (len && !c && create) {
+			c = dentry_alloc(d, path, len);
+			if (c && d->inode->iops->create(d, c, S_IFDIR | 0755, 0) < 0) {
+				dentry_put(c);
+				c = NULL;
+			}
+		}
+		if (len) {
+			dentry_put(d);
+			if (!c || !c->inode) {
+				if (c)
+					dentry_put(c);
+				return NULL;
+			}
+			d = c;
+		}
+		path += len + (end ? 1 : 0);
+		if (!end)
+			break;
+	}
+	return d;
+}
+
+/* Splits path into its directory (made if missing) and a new child name. */
+static struct dentry *sysfs_new_child(const char *path, struct dentry **dirp)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[256];
+	struct dentry *d, *c;
+	const char *name = slash ? slash + 1 : path;
+
+	if (slash && (size_t)(slash - path) >= sizeof(dir))
+		return NULL;
+	memcpy(dir, path, slash ? (size_t)(slash - path) : 0);
+	dir[slash ? slash - path : 0] = 0;
+	d = sysfs_walk(dir, true);
+	if (!d)
+		return NULL;
+	c = dentry_child(d, name, (int)strlen(name));
+	if (c) { /* already there */
+		dentry_put(c);
+		dentry_put(d);
+		return NULL;
+	}
+	c = dentry_alloc(d, name, (int)strlen(name));
+	if (!c) {
+		dentry_put(d);
+		return NULL;
+	}
+	*dirp = d;
+	return c;
+}
+
+int sysfs_add_dir(const char *path)
+{
+	struct dentry *d = sysfs_walk(path, true);
+
+	if (!d)
+		return -ENOMEM;
+	dentry_put(d);
+	return 0;
+}
+
+int sysfs_add_file(const char *path, const char *text)
+{
+	struct dentry *dir, *c = sysfs_new_child(path, &dir);
+	struct path_ref ref;
+	struct file *f;
+	int rc;
+
+	if (!c)
+		return -EEXIST;
+	rc = dir->inode->iops->create(dir, c, S_IFREG | 0444, 0);
+	if (rc == 0) {
+		ref.mnt = NULL;
+		ref.dentry = c;
+		f = file_alloc(&ref, O_WRONLY);
+		if (f)
+			f->fops = c->inode->fops;
+		if (!f || kernel_write(f, text, strlen(text), 0) < 0)
+			rc = -ENOMEM;
+		if (f)
+			file_put(f);
+	}
+	dentry_put(c);
+	dentry_put(dir);
+	return rc;
+}
+
+int sysfs_add_link(const char *path, const char *target)
+{
+	struct dentry *dir, *c = sysfs_new_child(path, &dir);
+	int rc;
+
+	if (!c)
+		return -EEXIST;
+	rc = dir->inode->iops->symlink(dir, c, target);
+	dentry_put(c);
+	dentry_put(dir);
+	return rc;
+}
+
+/* Removes what is at path: a file, a link, or a directory with its contents. */
+static void sysfs_remove_dentry(struct dentry *dir, struct dentry *d)
+{
+	if (S_ISDIR(d->inode->mode)) {
+		for (;;) {
+			struct dentry *c, *found = NULL;
+
+			list_for_each_entry(c, &d->children, sibling) {
+				if (c->inode) {
+					found = c;
+					break;
+				}
+			}
+			if (!found)
+				break;
+			dentry_get(found);
+			sysfs_remove_dentry(d, found);
+			dentry_put(found);
+		}
+		dir->inode->iops->rmdir(dir, d);
+	} else {
+		dir->inode->iops->unlink(dir, d);
+	}
+}
+
+void sysfs_remove(const char *path)
+{
+	struct dentry *d = sysfs_walk(path, false);
+
+	if (!d)
+		return;
+	if (d != sys_root)
+		sysfs_remove_dentry(d->parent, d);
+	dentry_put(d);
 }
 
 void sysfs_init(void)

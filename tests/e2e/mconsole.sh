@@ -177,6 +177,41 @@ else
 	fail ubd-hotplug "[$added] [$query] [$busy] [$removed] [$nodev] $(tail -n 8 "$tmp/hp.out")"
 fi
 
+# Hot-plug events: with /dev a plain tmpfs filled by busybox "mdev -s"
+# (through /sys) and mdev as the hotplug helper, config ubdb makes mdev
+# create /dev/ubdb (block 98,16) and remove ubdb makes it delete it.
+if [ "$client" = debian ]; then
+	./linux mem=64M umid=md uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+		'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs dev /dev;
+		 mdev -s; ls /dev/null /dev/ubda && echo scan-"ok";
+		 which mdev > /proc/sys/kernel/hotplug;
+		 while [ ! -b /dev/ubdb ]; do sleep 0.1; done; ls -l /dev/ubdb; echo now-"added";
+		 while [ -e /dev/ubdb ]; do sleep 0.1; done; echo now-"gone"; sleep 100' \
+		</dev/null >"$tmp/md.out" 2>&1 &
+	pid=$!
+	wait_sock "$dir/md/mconsole"
+	mc "$dir/md/mconsole" config ubdb="$tmp/hp.img" >/dev/null
+	i=0
+	while ! grep -q now-added "$tmp/md.out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	mc "$dir/md/mconsole" remove ubdb >/dev/null
+	i=0
+	while ! grep -q now-gone "$tmp/md.out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	mc "$dir/md/mconsole" halt >/dev/null
+	wait "$pid"
+	if grep -q scan-ok "$tmp/md.out" && grep -q "^brw.* 98, *16 .*/dev/ubdb" "$tmp/md.out" &&
+		grep -q now-gone "$tmp/md.out"; then
+		pass mdev-hotplug
+	else
+		fail mdev-hotplug "$(grep -v '^\[' "$tmp/md.out" | tail -n 8)"
+	fi
+fi
+
 # The notify socket: SOCKET at boot, USER_NOTIFY for /proc/mconsole,
 # PANIC when the kernel panics.
 $B/e2e/notify_listen "$tmp/notify" 3 >"$tmp/notify.out" 2>&1 &

@@ -20,6 +20,11 @@ int host_memfd_create(const char *name, u64 size)
 	return fd;
 }
 
+int host_memfd_resize(int fd, u64 size)
+{
+	return ftruncate(fd, (off_t)size) < 0 ? -errno : 0;
+}
+
 void *host_mmap(void *addr, size_t len, int prot, int flags, int fd, u64 off)
 {
 	void *p = mmap(addr, len, prot, flags, fd, (off_t)off);

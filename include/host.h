@@ -22,6 +22,7 @@ const char *host_getenv(const char *name);
 /* --- memory --- */
 /* Creates an anonymous memory file of size bytes; returns its fd. */
 int host_memfd_create(const char *name, u64 size);
+int host_memfd_resize(int fd, u64 size);
 /* mmap; returns the address or an error pointer (see kerrno.h). */
 void *host_mmap(void *addr, size_t len, int prot, int flags, int fd, u64 off);
 int host_munmap(void *addr, size_t len);

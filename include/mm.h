@@ -16,7 +16,7 @@
 
 /* --- physical memory --- */
 extern char *physmem_base; /* [I] host address of frame 0 */
-extern u64 physmem_frames; /* [I] number of frames */
+extern u64 physmem_frames; /* number of frames; grows (physmem_grow) */
 extern int physmem_fd;     /* [I] host fd of the memory file */
 
 struct page {
@@ -52,6 +52,8 @@ static inline struct page *frame_page(u64 frame)
 }
 
 void physmem_init(u64 bytes);
+int physmem_grow(u64 bytes);
+u64 physmem_max_bytes(void);
 /* Allocates 2^order contiguous frames; returns the first or -1. */
 s64 frames_alloc(unsigned order);
 void frames_free(u64 frame, unsigned order);

@@ -113,6 +113,7 @@ static void mc_help(const char *args)
 		 "    config <dev>=<config> - Add a new device to UML;\n"
 		 "        same syntax as command line\n"
 		 "    config <dev> - Query the configuration of a device\n"
+		 "    config mem=+<size> - Add memory (config mem: the size now)\n"
 		 "    remove <dev> - Remove a device from UML\n"
 		 "    halt - Halt UML\n"
 		 "    reboot - Reboot UML\n"
@@ -434,6 +435,52 @@ int ubd_setup(const char *arg, char *err, size_t elen);
 int ubd_query(const char *name, char *out, size_t len);
 int ubd_remove(const char *name, char *err, size_t elen);
 
+/*
+ * config mem: the memory size; config mem=+<size> adds memory, as does
+ * config mem=<size> above the present size. Memory cannot be taken away.
+ */
+static void mc_config_mem(const char *args)
+{
+	u64 now = mem_total_pages() << PAGE_SHIFT, want, add;
+	char buf[128];
+	int rc;
+
+	if (!*args) {
+		scnprintf(buf, sizeof(buf), "%lluM", (unsigned long long)(now >> 20));
+		reply(0, buf, false);
+		return;
+	}
+	if (*args++ != '=' || parse_size(*args == '+' ? args + 1 : args, &want) < 0) {
+		reply(1, "mem: expected mem=+<size> or mem=<size>, e.g. mem=+64M", false);
+		return;
+	}
+	add = *args == '+' ? want : (want > now ? want - now : 0);
+	add &= ~(u64)(PAGE_SIZE - 1);
+	if (*args != '+' && want < now) {
+		reply(1, "mem: memory can be added, not removed", false);
+		return;
+	}
+	if (!add) {
+		reply(0, "", false);
+		return;
+	}
+	rc = physmem_grow(add);
+	if (rc == -ENOSPC) {
+		scnprintf(buf, sizeof(buf), "mem: at most %lluM in all",
+			  (unsigned long long)(physmem_max_bytes() >> 20));
+		reply(1, buf, false);
+		return;
+	}
+	if (rc < 0) {
+		scnprintf(buf, sizeof(buf), "mem: cannot add memory: %s", host_strerror(rc));
+		reply(1, buf, false);
+		return;
+	}
+	printk(KERN_INFO "mconsole: memory grown to %lluK\n",
+	       (unsigned long long)(mem_total_pages() * 4));
+	reply(0, "", false);
+}
+
 /* config <dev>=<spec> hot-adds a device with command-line syntax;
  * config <dev> tells how it was configured. */
 static void mc_config(const char *args)
@@ -442,8 +489,12 @@ static void mc_config(const char *args)
 
 	while (*args == ' ')
 		args++;
+	if (!strncmp(args, "mem", 3) && (args[3] == '=' || !args[3])) {
+		mc_config_mem(args + 3);
+		return;
+	}
 	if (strncmp(args, "ubd", 3)) {
-		reply(1, "Unknown device type (only ubd devices for now)", false);
+		reply(1, "Unknown device type (ubd and mem for now)", false);
 		return;
 	}
 	if (!strchr(args, '=')) {

@@ -1,8 +1,12 @@
 /*
  * Physical memory: the physmem file and a buddy allocator over its frames.
  *
- * The page map (one struct page per frame) lives at the start of physmem
- * itself and is marked reserved, as are the stub code frames.
+ * Address space is reserved at boot for physmem to grow into (mconsole
+ * "config mem=+64M"): up to PHYSMEM_GROWTH times mem= or mem= + 4G, whichever
+ * is more, and never beyond PHYSMEM_MAX. The
+ * page map (one struct page per frame) is a separate reservation of the
+ * same reach; only the part for frames that exist is ever touched. Frame 0
+ * stays reserved, so no page is ever frame 0.
  */
 #include <linux/mman.h>
 
@@ -14,6 +18,8 @@
 
 #define MAX_ORDER 11
 #define NO_FRAME 0xffffffffu
+#define PHYSMEM_GROWTH 4
+#define PHYSMEM_MAX (64ULL << 30) /* frame numbers are 32-bit */
 
 char *physmem_base;
 u64 physmem_frames;
@@ -23,6 +29,7 @@ u64 mem_anon_pages, mem_cache_pages, mem_kernel_pages;
 
 static u32 free_head[MAX_ORDER];
 static u64 nr_free;
+static u64 max_frames; /* what the reservations can hold */
 
 static void list_push(unsigned order, u32 f)
 {
@@ -156,30 +163,77 @@ u64 mem_total_pages(void)
 	return physmem_frames;
 }
 
+/* Maps physmem bytes [from, to) over the reservation. */
+static int physmem_map(u64 from, u64 to)
+{
+	void *p = host_mmap(physmem_base + from, to - from, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_FIXED, physmem_fd, from);
+
+	return IS_ERR(p) ? (int)PTR_ERR(p) : 0;
+}
+
 void physmem_init(u64 bytes)
 {
-	u64 map_bytes, reserved, f;
-	void *base;
+	u64 reach = MIN(MAX(bytes * PHYSMEM_GROWTH, bytes + (4ULL << 30)), PHYSMEM_MAX), f;
+	void *base, *map;
 	unsigned o;
+	int rc;
 
+	max_frames = reach >> PAGE_SHIFT;
 	physmem_frames = bytes >> PAGE_SHIFT;
 	physmem_fd = host_memfd_create("physmem", bytes);
 	if (physmem_fd < 0)
 		panic("cannot create physical memory of %llu bytes: error %d",
 		      (unsigned long long)bytes, physmem_fd);
-	base = host_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 physmem_fd, 0);
-	if (IS_ERR(base))
-		panic("cannot map physical memory: error %ld", PTR_ERR(base));
+	base = host_mmap(NULL, reach, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			 -1, 0);
+	map = host_mmap(NULL, ALIGN_UP(max_frames * sizeof(struct page), PAGE_SIZE),
+			PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (IS_ERR(base) || IS_ERR(map))
+		panic("cannot reserve address space for %llu bytes of memory",
+		      (unsigned long long)reach);
 	physmem_base = base;
-	page_map = base;
-	map_bytes = physmem_frames * sizeof(struct page);
-	reserved = ALIGN_UP(map_bytes, PAGE_SIZE) >> PAGE_SHIFT;
+	page_map = map;
+	rc = physmem_map(0, bytes);
+	if (rc < 0)
+		panic("cannot map physical memory: error %d", rc);
 	for (o = 0; o < MAX_ORDER; o++)
 		free_head[o] = NO_FRAME;
-	for (f = 0; f < reserved; f++)
-		page_map[f].flags = PG_RESERVED;
-	mem_kernel_pages = reserved;
-	for (f = reserved; f < physmem_frames; f++)
+	page_map[0].flags = PG_RESERVED;
+	mem_kernel_pages = 1;
+	for (f = 1; f < physmem_frames; f++)
 		frames_free(f, 0);
+}
+
+/*
+ * Adds bytes (whole pages) of physical memory: the file grows, the new
+ * part is mapped where the reservation left room for it, and its frames
+ * join the free lists. -ENOSPC beyond the reservation.
+ */
+int physmem_grow(u64 bytes)
+{
+	u64 old = physmem_frames, add = bytes >> PAGE_SHIFT, f;
+	int rc;
+
+	if (!add)
+		return -EINVAL;
+	if (add > max_frames - old)
+		return -ENOSPC;
+	rc = host_memfd_resize(physmem_fd, (old + add) << PAGE_SHIFT);
+	if (rc == 0)
+		rc = physmem_map(old << PAGE_SHIFT, (old + add) << PAGE_SHIFT);
+	if (rc < 0) {
+		host_memfd_resize(physmem_fd, old << PAGE_SHIFT);
+		return rc;
+	}
+	physmem_frames = old + add;
+	for (f = old; f < old + add; f++)
+		frames_free(f, 0);
+	return 0;
+}
+
+/* How far physmem_grow can go, in bytes. */
+u64 physmem_max_bytes(void)
+{
+	return max_frames << PAGE_SHIFT;
 }

@@ -153,17 +153,9 @@ wait_sock "$dir/hp/mconsole"
 hsock="$dir/hp/mconsole"
 added=$(mc "$hsock" config ubdb="$tmp/hp.img")
 query=$(mc "$hsock" config ubdb)
-i=0
-while ! grep -q now-mounted "$tmp/hp.out" && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_grep now-mounted "$tmp/hp.out"
 busy=$(mc "$hsock" remove ubdb)
-i=0
-while ! grep -q now-unmounted "$tmp/hp.out" && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_grep now-unmounted "$tmp/hp.out"
 removed=$(mc "$hsock" remove ubdb)
 gone=$(mc "$hsock" proc partitions)
 nodev=$(mc "$hsock" remove ubdb)
@@ -191,17 +183,9 @@ if [ "$client" = debian ]; then
 	pid=$!
 	wait_sock "$dir/md/mconsole"
 	mc "$dir/md/mconsole" config ubdb="$tmp/hp.img" >/dev/null
-	i=0
-	while ! grep -q now-added "$tmp/md.out" && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_grep now-added "$tmp/md.out"
 	mc "$dir/md/mconsole" remove ubdb >/dev/null
-	i=0
-	while ! grep -q now-gone "$tmp/md.out" && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_grep now-gone "$tmp/md.out"
 	mc "$dir/md/mconsole" halt >/dev/null
 	wait "$pid"
 	if grep -q scan-ok "$tmp/md.out" && grep -q "^brw.* 98, *16 .*/dev/ubdb" "$tmp/md.out" &&
@@ -209,6 +193,100 @@ if [ "$client" = debian ]; then
 		pass mdev-hotplug
 	else
 		fail mdev-hotplug "$(grep -v '^\[' "$tmp/md.out" | tail -n 8)"
+	fi
+fi
+
+# SysRq: h, w, s reply; e and i kill every process but init (which reaps
+# its sleep and says how it died); u remounts the disk read-only; b and
+# the reboot command restart the machine (pid and socket kept).
+if [ "$client" = debian ]; then
+	cp $B/disk.img "$tmp/sq.img"
+	./linux mem=64M umid=sq uml_dir="$dir" ubda="$tmp/sq.img" rw init=/bin/sh -- -c \
+		'mount -t proc proc /proc; touch /probe && echo writable;
+		 while true; do sleep 1000 & wait $!; echo reaped-$?;
+		 touch /probe 2>/dev/null || echo now-"readonly"; done' </dev/null >"$tmp/sq.out" 2>&1 &
+	pid=$!
+	ssock="$dir/sq/mconsole"
+	wait_sock "$ssock"
+	# Waits for a line in the guest's output.
+	wait_out() {
+		wait_grep "$1" "$tmp/sq.out"
+	}
+	wait_grep writable "$tmp/sq.out"
+	h=$(mc "$ssock" sysrq h)
+	w=$(mc "$ssock" sysrq w)
+	s=$(mc "$ssock" sysrq s)
+	mc "$ssock" sysrq e >/dev/null
+	wait_grep reaped-143 "$tmp/sq.out"
+	mc "$ssock" sysrq u >/dev/null
+	mc "$ssock" sysrq i >/dev/null
+	wait_grep reaped-137 "$tmp/sq.out"
+	wait_grep now-readonly "$tmp/sq.out"
+	boots() { grep -c "Linux version" "$tmp/sq.out"; }
+	mc "$ssock" sysrq b >/dev/null
+	i=0
+	while [ "$(boots)" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait_sock "$ssock"
+	mc "$ssock" reboot >/dev/null
+	i=0
+	while [ "$(boots)" -lt 3 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait_sock "$ssock"
+	samepid=$(cat "$dir/sq/pid")
+	mc "$ssock" halt >/dev/null
+	wait "$pid"
+	if case $h in "OK SysRq : HELP"*) true ;; *) false ;; esac &&
+		case $w in "OK SysRq : Show Blocked State"*) true ;; *) false ;; esac &&
+		case $s in *"Emergency Sync complete"*) true ;; *) false ;; esac; then
+		pass sysrq-h-w-s
+	else
+		fail sysrq-h-w-s "[$h] [$w] [$s]"
+	fi
+	if grep -q reaped-143 "$tmp/sq.out" && grep -q reaped-137 "$tmp/sq.out"; then
+		pass sysrq-e-i
+	else
+		fail sysrq-e-i "$(grep reaped "$tmp/sq.out")"
+	fi
+	grep -q now-readonly "$tmp/sq.out" && pass sysrq-u || fail sysrq-u "still writable"
+	if [ "$(boots)" -eq 3 ] && [ "$samepid" = "$pid" ]; then
+		pass sysrq-b-and-reboot
+	else
+		fail sysrq-b-and-reboot "$(boots) boots, pid file [$samepid] for $pid"
+	fi
+fi
+
+# config mem: 40 MiB cannot be had at mem=32M; after config mem=+64M the
+# guest sees 96M and gets them. Shrinking and nonsense are refused.
+if [ "$client" = debian ]; then
+	./linux mem=32M umid=gm uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+		'mount -t proc proc /proc; memhog 40; echo first-"done";
+		 while ! grep -q "MemTotal: *98304 kB" /proc/meminfo; do sleep 0.1; done;
+		 memhog 40; echo second-"done"; sleep 100' </dev/null >"$tmp/gm.out" 2>&1 &
+	pid=$!
+	gsock="$dir/gm/mconsole"
+	wait_sock "$gsock"
+	wait_grep first-done "$tmp/gm.out"
+	before=$(mc "$gsock" config mem)
+	shrink=$(mc "$gsock" config mem=16M)
+	bad=$(mc "$gsock" config mem=lots)
+	grow=$(mc "$gsock" config mem=+64M)
+	after=$(mc "$gsock" config mem)
+	wait_grep second-done "$tmp/gm.out"
+	mc "$gsock" halt >/dev/null
+	wait "$pid"
+	if [ "$before" = "OK 32M" ] && [ "$grow" = "OK " ] && [ "$after" = "OK 96M" ] &&
+		[ "$shrink" = "ERR mem: memory can be added, not removed" ] &&
+		case $bad in "ERR mem: expected"*) true ;; *) false ;; esac &&
+		grep -B1 first-done "$tmp/gm.out" | grep -q "memhog: malloc failed" &&
+		grep -B1 second-done "$tmp/gm.out" | grep -q "memhog: ok"; then
+		pass config-mem-grows
+	else
+		fail config-mem-grows "[$before] [$shrink] [$bad] [$grow] [$after] $(grep memhog "$tmp/gm.out")"
 	fi
 fi
 
@@ -233,6 +311,16 @@ if grep -q "notify magic=ok type=0 data=$dir/nt/mconsole" "$tmp/notify.out" &&
 else
 	fail notify-socket "$(cat "$tmp/notify.out")"
 fi
+# A panic (that one) and SIGTERM also remove the socket and pid file.
+start mt "$tmp/mt.out"
+wait_sock "$dir/mt/mconsole"
+kill -TERM "$pid"
+wait "$pid"
+if [ ! -e "$dir/nt" ] && [ ! -e "$dir/mt" ]; then
+	pass panic-and-sigterm-clean-up
+else
+	fail panic-and-sigterm-clean-up "left: $(ls -A "$dir")"
+fi
 
 # Clients that misbehave (not a matter of which client we test with).
 if [ "$client" = debian ]; then
@@ -244,11 +332,7 @@ if [ "$client" = debian ]; then
 pid=$!
 msock="$dir/mb/mconsole"
 wait_sock "$msock"
-i=0
-while ! grep -q "^bigpid=" "$tmp/mb.out" && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_grep "^bigpid=" "$tmp/mb.out"
 big=$(sed -n 's/^bigpid=\([0-9]*\).*/\1/p' "$tmp/mb.out")
 { printf 'sh\0-c\0sleep 1000; :\0'; seq 1 12000 | tr '\n' '\0'; } >"$tmp/cmdline.want"
 
@@ -292,6 +376,20 @@ if grep -q "still answering" "$tmp/fuzz.out" && [ "$t1" -gt "$t0" ] && kill -0 "
 	pass malformed-datagrams
 else
 	fail malformed-datagrams "seed $seed: $(cat "$tmp/fuzz.out"), ticks $t0 -> $t1, $(tail -n 5 "$tmp/mb.out")"
+fi
+# stop freezes the guest's processes too: no tick while stopped.
+mc "$msock" stop >/dev/null
+sleep 0.3
+t0=$(grep -c tick "$tmp/mb.out")
+sleep 1.5
+t1=$(grep -c tick "$tmp/mb.out")
+mc "$msock" go >/dev/null
+sleep 1
+t2=$(grep -c tick "$tmp/mb.out")
+if [ "$t1" -eq "$t0" ] && [ "$t2" -gt "$t1" ]; then
+	pass stop-freezes-processes
+else
+	fail stop-freezes-processes "ticks $t0 -> $t1 while stopped, $t2 after go"
 fi
 mc "$msock" halt >/dev/null
 wait "$pid"

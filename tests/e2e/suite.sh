@@ -2,7 +2,7 @@
 # Shared preamble of the shell e2e suites (cli, disk, mconsole, cow_tools).
 # Source it with SUITE set: SUITE=name . "$(dirname "$0")/suite.sh"
 # It moves to the repository root, sets B=build, makes a private $tmp that
-# is removed on exit, and defines pass NAME and fail NAME WHY, which print
+# is removed on exit, defines wait_grep (below), and pass NAME and fail NAME WHY, which print
 # "PASS: e2e/$SUITE/NAME" / "FAIL: e2e/$SUITE/NAME: WHY" and remember a
 # failure in $failed; each suite ends with: exit "$failed".
 set -u
@@ -12,6 +12,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 pass() { echo "PASS: e2e/$SUITE/$1"; }
+# wait_grep PATTERN FILE: waits up to 10 s for PATTERN to appear in FILE.
+wait_grep() {
+	i=0
+	while ! grep -q "$1" "$2" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 fail() {
 	echo "FAIL: e2e/$SUITE/$1: $2"
 	failed=1

@@ -9,7 +9,6 @@
 
 void eventpoll_release(struct file *f);
 extern const struct file_ops blkdev_fops;
-struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);
 
 #ifndef O_PATH
 #define O_PATH 010000000

@@ -45,7 +45,6 @@ int inode_permission(struct inode *i, int mask)
 }
 
 /* Looks one name up below dir; returns a referenced dentry or ERR_PTR. */
-struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);
 struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len)
 {
 	struct dentry *d = dentry_child(dir, name, len);

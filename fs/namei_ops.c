@@ -8,7 +8,6 @@
 #include "syscall.h"
 
 int user_lookup(int dirfd, u64 upath, unsigned lflags, struct nameidata *nd);
-struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE 1

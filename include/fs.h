@@ -305,6 +305,9 @@ struct file *file_anon(struct inode *inode, const struct file_ops *fops,
 ssize_t kernel_read(struct file *f, void *buf, size_t n, u64 pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t n, u64 pos);
 int inode_permission(struct inode *i, int mask);
+/* The dentry of name in dir (looked up if not cached), referenced, or an
+ * ERR_PTR; it may be negative (no inode). */
+struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);
 int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 	       u32 rdev, struct dentry **out);
 

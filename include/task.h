@@ -211,13 +211,17 @@ void wake_up(struct wait_queue *wq);
 void wake_up_poll(struct wait_queue *wq, unsigned mask);
 void wait_add(struct wait_queue *wq, struct waiter *w);
 void wait_remove(struct waiter *w);
+u64 ktime_ns(void);
+
 /*
- * Sleeps on wq until cond holds. Interruptible sleeps return -ERESTARTSYS
- * when a signal is pending. wchan names the wait (ps, sysrq t).
+ * wait_event_interruptible with a deadline (ktime_ns(); 0: none):
+ * -EAGAIN when it passes first. A signal gives -ERESTARTSYS without a
+ * deadline and -EINTR with one (as Linux's socket timeouts do).
  */
-#define wait_event_interruptible(wq, cond, wchan_)                       \
+#define wait_event_deadline(wq, cond, deadline_, wchan_)                  \
 	({                                                               \
 		long __ret = 0;                                          \
+		u64 __dl = (deadline_);                                  \
 		struct waiter __w;                                       \
 		wait_add((wq), &__w);                                    \
 		for (;;) {                                               \
@@ -225,17 +229,26 @@ void wait_remove(struct waiter *w);
 			if (cond)                                        \
 				break;                                   \
 			if (signal_pending(current)) {                   \
-				__ret = -ERESTARTSYS;                    \
+				__ret = __dl ? -EINTR : -ERESTARTSYS;    \
 				break;                                   \
 			}                                                \
-			current->wchan = (wchan_);                       \
-			schedule();                                      \
+			if (__dl && ktime_ns() >= __dl) {                \
+				__ret = -EAGAIN;                         \
+				break;                                   \
+			}                                                \
+			schedule_timeout(__dl, (wchan_));                \
 		}                                                        \
 		current->state = TASK_RUNNING;                           \
 		current->wchan = NULL;                                   \
 		wait_remove(&__w);                                       \
 		__ret;                                                   \
 	})
+
+/*
+ * Sleeps on wq until cond holds. Interruptible sleeps return -ERESTARTSYS
+ * when a signal is pending. wchan names the wait (ps, sysrq t).
+ */
+#define wait_event_interruptible(wq, cond, wchan_) wait_event_deadline(wq, cond, 0, wchan_)
 
 /*
  * Sleeps (interruptibly) until woken or timeout_ns (boot clock) passes.

@@ -45,23 +45,79 @@ static bool same_peer(const struct txpkt *a, const u8 *to, u32 tolen)
 	return a->tolen == tolen && !memcmp(a->to, to, tolen);
 }
 
+/*
+ * Clients that stopped reading or went away: their queued packets are
+ * dropped, and so is what the kernel sends them for DEAD_FOR_S more, so a
+ * stalled client costs the others one timeout, not one per packet.
+ */
+#define NDEAD 4
+#define DEAD_FOR_S 30
+static struct {
+	u8 to[sizeof(struct sockaddr_un)];
+	u32 tolen;
+	time_t until;
+} dead[NDEAD];
+static unsigned dead_next;
+
+static bool is_dead(const u8 *to, u32 tolen)
+{
+	time_t now = time(NULL);
+	unsigned i;
+
+	for (i = 0; i < NDEAD; i++)
+		if (dead[i].until > now && dead[i].tolen == tolen && !memcmp(dead[i].to, to, tolen))
+			return true;
+	return false;
+}
+
+/* With the lock held. */
+static void mark_dead(const u8 *to, u32 tolen)
+{
+	unsigned i, kept = 0;
+
+	memcpy(dead[dead_next].to, to, tolen);
+	dead[dead_next].tolen = tolen;
+	dead[dead_next].until = time(NULL) + DEAD_FOR_S;
+	dead_next = (dead_next + 1) % NDEAD;
+	for (i = 0; i < count; i++) {
+		struct txpkt *p = &ring[(head + i) % TXQ];
+
+		if (same_peer(p, to, tolen))
+			continue;
+		if (kept != i)
+			ring[(head + kept) % TXQ] = *p;
+		kept++;
+	}
+	count = kept;
+}
+
+/* Tells the kernel there is room, if it is waiting for that. */
+static void notify_room(void)
+{
+	bool wake;
+
+	pthread_mutex_lock(&lock);
+	wake = kernel_waits && count < TXQ;
+	if (wake)
+		kernel_waits = false;
+	pthread_mutex_unlock(&lock);
+	if (wake)
+		while (write(event_pipe[1], "", 1) < 0 && errno == EINTR)
+			;
+}
+
 static void *tx_thread(void *arg)
 {
 	static struct txpkt p;
-	u8 dead[sizeof(struct sockaddr_un)];
-	u32 deadlen = 0;
 	sigset_t all;
 
 	(void)arg;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
-		bool wake;
-
 		pthread_mutex_lock(&lock);
 		sending = false;
 		while (!count) {
-			deadlen = 0; /* idle: a client that stalled may ask again */
 			pthread_cond_broadcast(&cond);
 			pthread_cond_wait(&cond, &lock);
 		}
@@ -69,23 +125,18 @@ static void *tx_thread(void *arg)
 		head = (head + 1) % TXQ;
 		count--;
 		sending = true;
-		wake = kernel_waits;
-		kernel_waits = false;
 		pthread_mutex_unlock(&lock);
-		if (wake)
-			while (write(event_pipe[1], "", 1) < 0 && errno == EINTR)
-				;
-		/* A client that timed out or vanished loses the rest of its reply. */
-		if (deadlen && same_peer(&p, dead, deadlen))
-			continue;
+		notify_room();
 		for (;;) {
 			if (sendto(sock, p.data, p.len, 0, (struct sockaddr *)p.to, p.tolen) >= 0)
 				break;
 			if (errno == EINTR)
 				continue;
 			/* SO_SNDTIMEO ran out (EAGAIN) or the client is gone. */
-			memcpy(dead, p.to, p.tolen);
-			deadlen = p.tolen;
+			pthread_mutex_lock(&lock);
+			mark_dead(p.to, p.tolen);
+			pthread_mutex_unlock(&lock);
+			notify_room();
 			break;
 		}
 	}
@@ -119,6 +170,10 @@ int host_mconsole_send(const void *buf, size_t len, const void *to, u32 tolen)
 	if (len > TX_MAX || tolen > sizeof(p->to))
 		return -EMSGSIZE;
 	pthread_mutex_lock(&lock);
+	if (is_dead(to, tolen)) { /* nobody would read it */
+		pthread_mutex_unlock(&lock);
+		return 0;
+	}
 	if (count == TXQ) {
 		kernel_waits = true;
 		pthread_mutex_unlock(&lock);

@@ -48,6 +48,9 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
+	/* init has no parent to share (Linux: EINVAL for the unkillable). */
+	if ((flags & CLONE_PARENT) && parent->group_leader == init_task)
+		return -EINVAL;
 	pid = pid_alloc();
 	if (pid < 0)
 		return pid;
@@ -134,7 +137,9 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 		p->set_child_tid = ctid;
 	if (flags & CLONE_CHILD_CLEARTID)
 		p->clear_child_tid = ctid;
-	if (!(flags & CLONE_THREAD))
+	/* A user-mode helper's CLONE_PARENT child has no parent either:
+	 * nobody waits for it (see do_notify_parent). */
+	if (!(flags & CLONE_THREAD) && p->parent)
 		list_add_tail(&p->sibling, &p->parent->children);
 	if (flags & CLONE_PARENT_SETTID) {
 		u32 v = (u32)pid;

@@ -22,6 +22,7 @@
 #include "version.h"
 
 #define MC_QUEUE 16
+#define OUT_MAX (1u << 20) /* the longest reply we build or stream */
 
 struct mc_pending {
 	struct mc_request req;
@@ -204,13 +205,19 @@ static void mc_proc(const char *args)
 		reply(1, "Failed to open file", false);
 		return;
 	}
+	/* Symlinks (1/root, 1/fd/N) lead out of procfs: not there. */
+	if (!f->inode->sb || !f->inode->sb->type || strcmp(f->inode->sb->type->name, "proc")) {
+		file_put(f);
+		reply(1, "Failed to open file", false);
+		return;
+	}
 	buf = kmalloc(MC_DATA);
 	if (!buf) {
 		file_put(f);
 		reply(1, "Out of memory", false);
 		return;
 	}
-	while ((n = kernel_read(f, buf, MC_DATA - 1, pos)) > 0) {
+	while (pos < OUT_MAX && (n = kernel_read(f, buf, MC_DATA - 1, pos)) > 0) {
 		pos += (u64)n;
 		reply_len(0, buf, (size_t)n, true);
 	}
@@ -239,31 +246,50 @@ static void mc_go(const char *args)
 	reply(0, "", false);
 }
 
-/* Text accumulated for a streamed reply. */
+/*
+ * Text accumulated for a streamed reply. Nothing is sent before out_end:
+ * sending may sleep (a slow client), and the text walks task lists and fd
+ * tables that can change meanwhile. The buffer grows up to OUT_MAX.
+ */
 struct out {
-	char buf[4096];
-	size_t len;
+	char *buf;
+	size_t len, cap;
+	bool truncated;
 };
 
 static void __printf(2, 3) outf(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	o->len += (size_t)vscnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
-	va_end(ap);
-	if (o->len > sizeof(o->buf) - 256) {
-		reply(0, o->buf, true);
-		o->len = 0;
-		o->buf[0] = 0;
+	if (o->truncated)
+		return;
+	if (o->cap - o->len < 512) {
+		size_t cap = o->cap ? o->cap * 2 : 4096;
+		char *nb = cap <= OUT_MAX ? kmalloc(cap) : NULL;
+
+		if (!nb) {
+			o->truncated = true;
+			return;
+		}
+		if (o->len)
+			memcpy(nb, o->buf, o->len);
+		kfree(o->buf);
+		o->buf = nb;
+		o->cap = cap;
 	}
+	va_start(ap, fmt);
+	o->len += (size_t)vscnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
 }
 
 static void out_end(struct out *o)
 {
 	if (o->len)
-		reply(0, o->buf, true);
+		reply_len(0, o->buf, o->len, true);
+	if (o->truncated)
+		reply(0, "[output truncated]\n", true);
 	reply(0, "", false);
+	kfree(o->buf);
 }
 
 static char state_letter(struct task *t)
@@ -284,7 +310,7 @@ static void task_line(struct out *o, struct task *t)
 
 static void mc_ps(const char *args)
 {
-	struct out o = { .len = 0 };
+	struct out o = { 0 };
 	struct task *t;
 
 	outf(&o, "  PID  PPID S WCHAN            COMMAND\n");
@@ -310,7 +336,7 @@ static void mem_report(struct out *o)
 
 static void mc_mem(const char *args)
 {
-	struct out o = { .len = 0 };
+	struct out o = { 0 };
 
 	mem_report(&o);
 	out_end(&o);
@@ -330,7 +356,7 @@ static struct task *arg_task(const char *args)
 static void mc_files(const char *args)
 {
 	struct task *t = arg_task(args);
-	struct out o = { .len = 0 };
+	struct out o = { 0 };
 	char path[512];
 	int fd;
 
@@ -357,7 +383,7 @@ const char *syscall_name(long nr);
 static void mc_stack(const char *args)
 {
 	struct task *t = arg_task(args);
-	struct out o = { .len = 0 };
+	struct out o = { 0 };
 
 	if (!t) {
 		reply(1, "No such process", false);
@@ -376,7 +402,7 @@ static void mc_stack(const char *args)
 
 static void mc_sysrq(const char *args)
 {
-	struct out o = { .len = 0 };
+	struct out o = { 0 };
 	struct task *t;
 	char c;
 

@@ -155,28 +155,38 @@ int sysfs_add_link(const char *path, const char *target)
 	return rc;
 }
 
-/* Removes what is at path: a file, a link, or a directory with its contents. */
-static void sysfs_remove_dentry(struct dentry *dir, struct dentry *d)
+/* A child of d that has an inode, or NULL. */
+static struct dentry *first_child(struct dentry *d)
 {
-	if (S_ISDIR(d->inode->mode)) {
-		for (;;) {
-			struct dentry *c, *found = NULL;
+	struct dentry *c;
 
-			list_for_each_entry(c, &d->children, sibling) {
-				if (c->inode) {
-					found = c;
-					break;
-				}
-			}
-			if (!found)
-				break;
-			dentry_get(found);
-			sysfs_remove_dentry(d, found);
-			dentry_put(found);
-		}
-		dir->inode->iops->rmdir(dir, d);
-	} else {
-		dir->inode->iops->unlink(dir, d);
+	list_for_each_entry(c, &d->children, sibling)
+		if (c->inode)
+			return c;
+	return NULL;
+}
+
+/*
+ * Removes d and everything below it. Iterative, not recursive: guest root
+ * can build directory chains in /sys as deep as it likes, and kernel
+ * stacks are small.
+ */
+static void sysfs_remove_dentry(struct dentry *d)
+{
+	for (;;) {
+		struct dentry *leaf = d, *c;
+		int rc;
+
+		while (S_ISDIR(leaf->inode->mode) && (c = first_child(leaf)) != NULL)
+			leaf = c;
+		dentry_get(leaf);
+		if (S_ISDIR(leaf->inode->mode))
+			rc = leaf->parent->inode->iops->rmdir(leaf->parent, leaf);
+		else
+			rc = leaf->parent->inode->iops->unlink(leaf->parent, leaf);
+		dentry_put(leaf);
+		if (leaf == d || rc < 0)
+			return;
 	}
 }
 
@@ -187,7 +197,7 @@ void sysfs_remove(const char *path)
 	if (!d)
 		return;
 	if (d != sys_root)
-		sysfs_remove_dentry(d->parent, d);
+		sysfs_remove_dentry(d);
 	dentry_put(d);
 }
 

@@ -5,6 +5,8 @@
 #                        and follows a script (see tests/e2e/ptyexpect.c)
 #   $(B)/e2e/mcprobe     an mconsole client that misbehaves on purpose
 #                        (fuzzed datagrams, a stalled reader, a vanished one)
+#   $(B)/e2e/hostile     guest-side tricks on the kernel (deep /sys trees, a
+#                        CLONE_PARENT hotplug helper), in disk.img
 #   $(B)/e2e/segv        a static guest program that dies of SIGSEGV
 #   $(B)/e2e/sysfuzz     a static guest program making random system calls
 #                        (run only inside ./linux, by tests/e2e/cli.sh)
@@ -15,7 +17,7 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -40,6 +42,10 @@ $(E2E_B)/sysfuzz: tests/e2e/sysfuzz.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+$(E2E_B)/hostile: tests/e2e/hostile.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 $(E2E_B)/memhog: tests/e2e/memhog.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
@@ -49,8 +55,9 @@ $(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(MKINITRAMFS) $(wildcard /bin/
 
 # An ext2 image of the same userland, for booting from a ubd disk. Tests
 # copy it before writing to it.
-$(B)/disk.img: tools/mkdiskimage.sh $(MKINITRAMFS) $(E2E_B)/segv $(E2E_B)/memhog $(wildcard /bin/busybox)
-	sh tools/mkdiskimage.sh $@ 64 --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/memhog:/bin/memhog
+$(B)/disk.img: tools/mkdiskimage.sh $(MKINITRAMFS) $(E2E_B)/segv $(E2E_B)/memhog $(E2E_B)/hostile $(wildcard /bin/busybox)
+	sh tools/mkdiskimage.sh $@ 64 --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/memhog:/bin/memhog \
+		--add $(E2E_B)/hostile:/bin/hostile
 
 # A disk whose inittab uses askfirst and shutdown actions.
 $(B)/askfirst.img: tools/mkdiskimage.sh $(MKINITRAMFS) tests/e2e/askfirst.inittab $(wildcard /bin/busybox)

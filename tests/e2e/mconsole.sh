@@ -56,6 +56,15 @@ out=$(mc "$sock" help)
 echo "$out" | grep -q "cad" && pass help || fail help "$out"
 out=$(mc "$sock" proc meminfo)
 echo "$out" | grep -q "MemTotal: *65536 kB" && pass proc-meminfo || fail proc-meminfo "$out"
+# proc stays inside procfs: not through "..", nor the root and fd links.
+o1=$(mc "$sock" proc ../etc/passwd)
+o2=$(mc "$sock" proc 1/root/etc/passwd)
+o3=$(timeout 10 $MC "$sock" proc 1/root/dev/zero 2>/dev/null | head -c 100)
+if [ "$o1" = "ERR Failed to open file" ] && [ "$o2" = "$o1" ] && [ "$o3" = "$o1" ]; then
+	pass proc-only-procfs
+else
+	fail proc-only-procfs "[$o1] [$o2] [$o3]"
+fi
 mc "$sock" log from-the-host-side >/dev/null
 sleep 0.5
 grep -q "from-the-host-side" "$tmp/mc1.out" && pass log || fail log "not in the kernel log"
@@ -171,25 +180,30 @@ fi
 
 # Hot-plug events: with /dev a plain tmpfs filled by busybox "mdev -s"
 # (through /sys) and mdev as the hotplug helper, config ubdb makes mdev
-# create /dev/ubdb (block 98,16) and remove ubdb makes it delete it.
+# create /dev/ubdb (block 98,16) and remove ubdb makes it delete it. The
+# guest plays tricks meanwhile: the helper forks with CLONE_PARENT (its
+# parent is the kernel), and a 3000-deep directory chain under ubdb's
+# /sys directory must go with it.
 if [ "$client" = debian ]; then
 	./linux mem=64M umid=md uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
 		'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs dev /dev;
 		 mdev -s; ls /dev/null /dev/ubda && echo scan-"ok";
-		 which mdev > /proc/sys/kernel/hotplug;
+		 printf "#!/bin/sh\nexec /bin/hostile cloneparent $(which mdev) \"\$@\"\n" >/dev/hp;
+		 chmod +x /dev/hp; echo /dev/hp > /proc/sys/kernel/hotplug;
 		 while [ ! -b /dev/ubdb ]; do sleep 0.1; done; ls -l /dev/ubdb; echo now-"added";
+		 hostile deepdir /sys/devices/virtual/block/ubdb 3000 && echo deep-"done";
 		 while [ -e /dev/ubdb ]; do sleep 0.1; done; echo now-"gone"; sleep 100' \
 		</dev/null >"$tmp/md.out" 2>&1 &
 	pid=$!
 	wait_sock "$dir/md/mconsole"
 	mc "$dir/md/mconsole" config ubdb="$tmp/hp.img" >/dev/null
-	wait_grep now-added "$tmp/md.out"
+	wait_grep deep-done "$tmp/md.out"
 	mc "$dir/md/mconsole" remove ubdb >/dev/null
 	wait_grep now-gone "$tmp/md.out"
 	mc "$dir/md/mconsole" halt >/dev/null
 	wait "$pid"
 	if grep -q scan-ok "$tmp/md.out" && grep -q "^brw.* 98, *16 .*/dev/ubdb" "$tmp/md.out" &&
-		grep -q now-gone "$tmp/md.out"; then
+		grep -q deep-done "$tmp/md.out" && grep -q now-gone "$tmp/md.out"; then
 		pass mdev-hotplug
 	else
 		fail mdev-hotplug "$(grep -v '^\[' "$tmp/md.out" | tail -n 8)"

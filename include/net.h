@@ -101,6 +101,8 @@ struct socket {
 /* The deadline for a blocking operation with timeout ns (0: none). */
 u64 sock_deadline(u64 timeout_ns);
 
+/* /proc/net/unix: one line per AF_UNIX socket, as netstat reads it. */
+int unix_proc_net(char *buf, size_t len);
 /* Makes a socket of a family (net/socket.c calls the family's create). */
 int unix_create(struct socket *s);
 struct socket *sock_alloc(int family, int type, int protocol);

@@ -21,6 +21,7 @@
 
 #include "fs.h"
 #include "kerrno.h"
+#include "kprintf.h"
 #include "kstring.h"
 #include "mm.h"
 #include "net.h"
@@ -75,9 +76,11 @@ struct unix_sock {
 	/* credentials */
 	struct ucred_k peercred, owncred;
 	bool has_peercred;
+	struct list_head all_node;
 };
 
 static LIST_HEAD(bound);
+static LIST_HEAD(all_socks); /* for /proc/net/unix */
 static u32 autobind_next = 0x10000;
 
 static const struct proto_ops unix_ops;
@@ -102,6 +105,7 @@ static struct unix_sock *usock_new(int type)
 	list_init(&u->accq);
 	list_init(&u->bound_node);
 	list_init(&u->acc_node);
+	list_add_tail(&u->all_node, &all_socks);
 	wq_init(&u->wq);
 	cred_current(&u->owncred);
 	return u;
@@ -134,6 +138,7 @@ static void unref(struct unix_sock *u)
 	if (--u->refs > 0)
 		return;
 	purge_rx(u);
+	list_del(&u->all_node);
 	if (u->path.dentry)
 		path_put(&u->path);
 	kfree(u);
@@ -953,6 +958,39 @@ static long unix_getsockopt(struct socket *s, int name, void *val, u32 *len)
 		return 0;
 	}
 	return -ENOPROTOOPT;
+}
+
+int unix_proc_net(char *buf, size_t len)
+{
+	struct unix_sock *u;
+	size_t pos = 0;
+
+	pos += (size_t)scnprintf(buf, len, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+	list_for_each_entry(u, &all_socks, all_node) {
+		int st = u->state == SS_CONNECTED ? 3 : 1; /* SS_CONNECTED, SS_UNCONNECTED */
+		u64 ino = u->sock && u->sock->file ? u->sock->file->inode->ino : 0;
+		u32 k;
+
+		if (u->dead)
+			continue;
+		if (pos + 256 > len)
+			return (int)len; /* full: procfs retries with more room */
+		pos += (size_t)scnprintf(buf + pos, len - pos, "0000000000000000: %08X %08X %08X %04X %02X %5llu",
+					 (u32)u->refs, 0u, u->state == SS_LISTENING ? 1u << 16 : 0u,
+					 (u32)u->type, (u32)st, (unsigned long long)ino);
+		if (u->addrlen > 2) {
+			buf[pos++] = ' ';
+			if (u->path.dentry) {
+				pos += (size_t)scnprintf(buf + pos, len - pos, "%s", (char *)u->addr + 2);
+			} else { /* abstract: '@' for the leading and any other NUL */
+				for (k = 2; k < u->addrlen && pos < len - 2; k++)
+					buf[pos++] = u->addr[k] ? (char)u->addr[k] : '@';
+			}
+		}
+		buf[pos++] = '\n';
+	}
+	buf[pos < len ? pos : len - 1] = 0;
+	return (int)pos;
 }
 
 static const struct proto_ops unix_ops = {

@@ -46,6 +46,11 @@ static const struct proc_entry root_entries[] = {
 	{ "self", PROC_SELF, S_IFLNK | 0777 },
 	{ "thread-self", PROC_THREAD_SELF, S_IFLNK | 0777 },
 	{ "sys", PROC_SYS, S_IFDIR | 0555 },
+	{ "net", PROC_NET, S_IFDIR | 0555 },
+};
+
+static const struct proc_entry net_entries[] = {
+	{ "unix", PROC_NET_UNIX, S_IFREG | 0444 },
 };
 
 static const struct proc_entry sys_entries[] = {
@@ -168,6 +173,8 @@ static int proc_lookup(struct dentry *dir, struct dentry *child)
 		return lookup_table(child, root_entries, ARRAY_SIZE(root_entries), 0);
 	case PROC_SYS:
 		return lookup_table(child, sys_entries, ARRAY_SIZE(sys_entries), 0);
+	case PROC_NET:
+		return lookup_table(child, net_entries, ARRAY_SIZE(net_entries), 0);
 	case PROC_SYS_KERNEL:
 		return lookup_table(child, sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 0);
 	case PROC_PID_DIR:
@@ -254,6 +261,9 @@ static int proc_iterate(struct file *f, struct dir_ctx *ctx)
 		return 0;
 	case PROC_SYS:
 		emit_table(ctx, sys_entries, ARRAY_SIZE(sys_entries), 2);
+		return 0;
+	case PROC_NET:
+		emit_table(ctx, net_entries, ARRAY_SIZE(net_entries), 2);
 		return 0;
 	case PROC_SYS_KERNEL:
 		emit_table(ctx, sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 2);

@@ -852,6 +852,53 @@ static void test_restart(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/*
+ * /proc/net/unix (what netstat -x reads): a listening socket bound to our
+ * path is listed with the listening flag, type 1 and state 1; a connected
+ * one with state 3.
+ */
+static void test_proc_net(const char *dir)
+{
+	out("[/proc/net/unix]\n");
+	struct sockaddr_un la;
+	socklen_t ll = mkpath(&la, dir, "netstat");
+	int ls = xsock(SOCK_STREAM), sv[2];
+	char line[512], want[300];
+	FILE *f;
+	int listed = 0, header = 0, connected = 0;
+
+	bind(ls, SA(&la), ll);
+	listen(ls, 1);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	snprintf(want, sizeof want, " %s\n", la.sun_path);
+	f = fopen("/proc/net/unix", "r");
+	if (!f) {
+		out("open: %s\n", ename(errno));
+		close(ls);
+		closep(sv);
+		return;
+	}
+	while (fgets(line, sizeof line, f)) {
+		unsigned refs, proto, flags, type, st;
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "Num       RefCount Protocol Flags    Type St Inode Path", 55))
+			header = 1;
+		if (!colon || sscanf(colon + 1, "%x %x %x %x %x", &refs, &proto, &flags, &type, &st) != 5)
+			continue;
+		size_t n = strlen(line), w = strlen(want);
+		if (n >= w && !strcmp(line + n - w, want) && flags == 0x10000 && type == 1 && st == 1)
+			listed = 1;
+		if (type == 1 && st == 3 && proto == 0)
+			connected = 1;
+	}
+	fclose(f);
+	out("header: %s, listener listed: %s, a connected stream listed: %s\n", yesno(header),
+	    yesno(listed), yesno(connected));
+	close(ls);
+	closep(sv);
+}
+
 int main(void)
 {
 	tg_init();
@@ -866,6 +913,7 @@ int main(void)
 	test_sockopt();
 	test_ready();
 	test_restart();
+	test_proc_net(dir);
 	tg_cleanup();
 	tg_exit();
 }

@@ -429,10 +429,19 @@ static void mc_sysrq(const char *args)
 		struct mount *m = NULL;
 
 		sync_filesystems();
+		/*
+		 * A remount may sleep (writing the superblock), and the mount
+		 * list may change meanwhile: start over after each one, until
+		 * every mount is read-only.
+		 */
 		while ((m = mount_next(m)) != NULL) {
-			if (m->sb->type->remount)
-				m->sb->type->remount(m->sb, 1 /* MS_RDONLY */);
+			if (m->flags & 1)
+				continue;
 			m->flags |= 1;
+			if (m->sb->type->remount) {
+				m->sb->type->remount(m->sb, 1 /* MS_RDONLY */);
+				m = NULL;
+			}
 		}
 		outf(&o, "SysRq : Emergency Remount R/O\n");
 		break;

@@ -14,6 +14,7 @@
 #include "kprintf.h"
 #include "kstring.h"
 #include "mconsole.h"
+#include "netdevice.h"
 #include "mm.h"
 #include "printk.h"
 #include "task.h"
@@ -164,6 +165,7 @@ int main(int argc, char **argv)
 		panic("cannot set up host interrupts: %d", rc);
 	boot_task_init();
 	vfs_init();
+	net_init();
 	blk_init();
 	for (i = 0; i < cfg.nr_ubd; i++)
 		if (ubd_setup(cfg.ubd[i], err, sizeof(err)) < 0)

@@ -10,6 +10,7 @@
 #include "kerrno.h"
 #include "mm.h"
 #include "printk.h"
+#include "softirq.h"
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
@@ -91,6 +92,7 @@ static void handle_fault(struct task *t)
 
 static void ret_to_user(void)
 {
+	softirq_run_pending();
 	for (;;) {
 		if (need_resched || machine_frozen)
 			schedule();

@@ -82,10 +82,19 @@ struct proto_ops {
 	long (*recvmsg)(struct socket *s, struct kmsg *m, size_t len, int flags);
 	unsigned (*poll)(struct socket *s, struct poll_table *pt);
 	long (*shutdown)(struct socket *s, int how);
-	/* SOL_SOCKET options the family answers itself (SO_PEERCRED...);
-	 * -ENOPROTOOPT lets the generic code answer. */
-	long (*getsockopt)(struct socket *s, int name, void *val, u32 *len);
+	/* Options: for SOL_SOCKET the family answers first (SO_PEERCRED,
+	 * SO_ERROR...) and -ENOPROTOOPT lets the generic code answer; a
+	 * SOL_SOCKET option set generically is passed on too, its result
+	 * ignored. Other levels are the family's alone (NULL: EOPNOTSUPP).
+	 * val is kernel memory. */
+	long (*getsockopt)(struct socket *s, int level, int name, void *val, u32 *len);
+	long (*setsockopt)(struct socket *s, int level, int name, const void *val, u32 len);
+	/* Socket ioctls (FIONREAD...); -ENOIOCTLCMD: not the family's. */
+	long (*ioctl)(struct socket *s, unsigned cmd, u64 arg);
 };
+
+/* An ioctl nobody handles (becomes ENOTTY), as in Linux. */
+#define ENOIOCTLCMD 515
 
 struct socket {
 	int family, type, protocol;
@@ -105,6 +114,9 @@ u64 sock_deadline(u64 timeout_ns);
 int unix_proc_net(char *buf, size_t len);
 /* Makes a socket of a family (net/socket.c calls the family's create). */
 int unix_create(struct socket *s);
+int inet_create(struct socket *s);
+/* The inode number of a socket's file (0 once it is closed). */
+u64 sock_ino(const struct socket *s);
 struct socket *sock_alloc(int family, int type, int protocol);
 void sock_free(struct socket *s);
 /* Wraps a socket in a new file; the file owns it from then on. */

@@ -7,6 +7,7 @@
  */
 #include "host.h"
 #include "printk.h"
+#include "softirq.h"
 #include "task.h"
 #include "timer.h"
 
@@ -54,6 +55,7 @@ void irq_poll(void)
 	if (n > 0)
 		handle_ready(tokens, n);
 	timers_run();
+	softirq_run_pending();
 }
 
 void irq_wait_idle(void)
@@ -62,7 +64,9 @@ void irq_wait_idle(void)
 	s64 timeout = -1;
 	int n;
 
-	if (next) {
+	if (softirq_pending)
+		timeout = 0;
+	else if (next) {
 		now = ktime_ns();
 		timeout = next > now ? (s64)(next - now) : 0;
 	}

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "mm.h"
 #include "printk.h"
+#include "softirq.h"
 #include "task.h"
 #include "timer.h"
 
@@ -117,6 +118,9 @@ void schedule(void)
 	struct task *prev = current, *next;
 	u64 out = ktime_ns();
 
+	/* Work raised by this task (a packet it sent) runs before it sleeps:
+	 * what it waits for may be the answer. */
+	softirq_run_pending();
 	need_resched = false;
 	if (prev->state == TASK_RUNNING && !prev->on_rq) {
 		/* Preempted: back of the queue, unless alone. */
@@ -216,6 +220,7 @@ void cpu_idle_loop(void)
 		struct task *next;
 
 		irq_poll();
+		softirq_run_pending();
 		next = pick_next();
 		if (!next) {
 			irq_wait_idle();

@@ -110,16 +110,36 @@ static void sock_release(struct file *f)
 	sock_free(f->priv);
 }
 
+long dev_ioctl(unsigned cmd, u64 arg);
+
+/* The family's ioctls, then the interface and route ioctls every socket
+ * answers (glibc's if_nametoindex uses an AF_UNIX socket). */
+static long sock_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+	struct socket *s = f->priv;
+	long rc = s->ops->ioctl ? s->ops->ioctl(s, cmd, arg) : -ENOIOCTLCMD;
+
+	if (rc == -ENOIOCTLCMD)
+		rc = dev_ioctl(cmd, arg);
+	return rc == -ENOIOCTLCMD ? -ENOTTY : rc;
+}
+
 static const struct file_ops sock_fops = {
 	.read = sock_read,
 	.write = sock_write,
 	.poll = sock_poll,
+	.ioctl = sock_ioctl,
 	.release = sock_release,
 };
 
 static struct socket *file_sock(struct file *f)
 {
 	return f->fops == &sock_fops ? f->priv : NULL;
+}
+
+u64 sock_ino(const struct socket *s)
+{
+	return s->file ? s->file->inode->ino : 0;
 }
 
 struct file *sock_file(struct socket *s, int flags)
@@ -177,16 +197,20 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 
 	if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
-	if (family != AF_UNIX)
+	if (family != AF_UNIX && family != AF_INET)
 		return -EAFNOSUPPORT;
-	if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
-		return -ESOCKTNOSUPPORT;
-	if (protocol != 0)
-		return -EPROTONOSUPPORT;
+	if (family == AF_UNIX) {
+		if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
+			return -ESOCKTNOSUPPORT;
+		if (protocol != 0 && protocol != AF_UNIX)
+			return -EPROTONOSUPPORT;
+	} else if (protocol < 0 || protocol > 255) {
+		return -EINVAL;
+	}
 	s = sock_alloc(family, t, protocol);
 	if (!s)
 		return -ENOMEM;
-	rc = unix_create(s);
+	rc = family == AF_UNIX ? unix_create(s) : inet_create(s);
 	if (rc < 0) {
 		kfree(s);
 		return rc;
@@ -785,19 +809,11 @@ long sys_recvfrom(int fd, u64 buf, size_t len, int flags, u64 uaddr, u64 ulen)
 
 /* --- options --- */
 
-long sys_setsockopt(int fd, int level, int name, u64 uval, u32 len)
+/* The SOL_SOCKET options every socket has; val is kernel memory. */
+static long sock_setsockopt(struct socket *s, int name, const u8 *val, u32 len)
 {
-	struct file *f;
-	struct socket *s = sockfd_lookup(fd, &f);
 	s32 v = 0;
-	long rc = 0;
 
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	if (level != SOL_SOCKET) {
-		file_put(f);
-		return -EOPNOTSUPP;
-	}
 	if (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD) {
 		struct {
 			s64 sec, usec;
@@ -805,52 +821,82 @@ long sys_setsockopt(int fd, int level, int name, u64 uval, u32 len)
 		u64 ns;
 
 		if (len < sizeof(tv))
-			rc = -EINVAL;
-		else if (copy_from_user(&tv, uval, sizeof(tv)) < 0)
-			rc = -EFAULT;
-		else if (tv.usec < 0 || tv.usec >= 1000000)
-			rc = -EDOM;
-		else {
-			ns = tv.sec < 0 ? 0 : (u64)tv.sec * 1000000000ULL + (u64)tv.usec * 1000;
-			if (name == SO_RCVTIMEO_OLD)
-				s->rcvtimeo = ns;
-			else
-				s->sndtimeo = ns;
-		}
-		file_put(f);
-		return rc;
+			return -EINVAL;
+		memcpy(&tv, val, sizeof(tv));
+		if (tv.usec < 0 || tv.usec >= 1000000)
+			return -EDOM;
+		ns = tv.sec < 0 ? 0 : (u64)tv.sec * 1000000000ULL + (u64)tv.usec * 1000;
+		if (name == SO_RCVTIMEO_OLD)
+			s->rcvtimeo = ns;
+		else
+			s->sndtimeo = ns;
+		return 0;
 	}
-	if (len < sizeof(v) && name != SO_LINGER)
-		rc = -EINVAL;
-	else if (len >= sizeof(v) && copy_from_user(&v, uval, sizeof(v)) < 0)
-		rc = -EFAULT;
-	if (rc == 0) {
-		switch (name) {
-		case SO_SNDBUF:
-		case SO_SNDBUFFORCE:
-			s->sndbuf = MAX(v > 0x7fffffff / 2 ? 0x7fffffff : v * 2, SOCK_BUF_MIN);
-			break;
-		case SO_RCVBUF:
-		case SO_RCVBUFFORCE:
-			s->rcvbuf = MAX(v > 0x7fffffff / 2 ? 0x7fffffff : v * 2, SOCK_BUF_MIN);
-			break;
-		case SO_PASSCRED:
-			s->passcred = v != 0;
-			break;
-		case SO_REUSEADDR:
-			s->reuseaddr = v != 0;
-			break;
-		case SO_KEEPALIVE:
-			s->keepalive = v != 0;
-			break;
-		case SO_LINGER:
-		case SO_PRIORITY:
-		case SO_BROADCAST:
-		case SO_OOBINLINE:
-		case SO_RCVLOWAT:
-			break; /* accepted; they change nothing here yet */
-		default:
-			rc = -ENOPROTOOPT;
+	if (name == SO_LINGER)
+		return len < 8 ? -EINVAL : 0;
+	if (name == SO_BINDTODEVICE)
+		return -ENOPROTOOPT; /* the family's */
+	if (len < sizeof(v))
+		return -EINVAL;
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case SO_SNDBUF:
+	case SO_SNDBUFFORCE:
+		s->sndbuf = MAX(v > 0x7fffffff / 2 ? 0x7fffffff : v * 2, SOCK_BUF_MIN);
+		break;
+	case SO_RCVBUF:
+	case SO_RCVBUFFORCE:
+		s->rcvbuf = MAX(v > 0x7fffffff / 2 ? 0x7fffffff : v * 2, SOCK_BUF_MIN);
+		break;
+	case SO_PASSCRED:
+		s->passcred = v != 0;
+		break;
+	case SO_REUSEADDR:
+		s->reuseaddr = v != 0;
+		break;
+	case SO_KEEPALIVE:
+		s->keepalive = v != 0;
+		break;
+	case SO_PRIORITY:
+	case SO_BROADCAST:
+	case SO_REUSEPORT:
+	case SO_OOBINLINE:
+	case SO_RCVLOWAT:
+	case SO_TIMESTAMP_OLD:
+		break; /* accepted; the family keeps what it needs */
+	default:
+		return -ENOPROTOOPT;
+	}
+	return 0;
+}
+
+long sys_setsockopt(int fd, int level, int name, u64 uval, u32 len)
+{
+	struct file *f;
+	struct socket *s = sockfd_lookup(fd, &f);
+	u8 buf[256];
+	u32 n = MIN(len, (u32)sizeof(buf));
+	long rc, r2;
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if ((s32)len < 0) {
+		file_put(f);
+		return -EINVAL;
+	}
+	memset(buf, 0, sizeof(buf));
+	if (n && copy_from_user(buf, uval, n) < 0) {
+		file_put(f);
+		return -EFAULT;
+	}
+	if (level != SOL_SOCKET) {
+		rc = s->ops->setsockopt ? s->ops->setsockopt(s, level, name, buf, n) : -EOPNOTSUPP;
+	} else {
+		rc = sock_setsockopt(s, name, buf, n);
+		if ((rc == 0 || rc == -ENOPROTOOPT) && s->ops->setsockopt) {
+			r2 = s->ops->setsockopt(s, SOL_SOCKET, name, buf, n);
+			if (r2 != -ENOPROTOOPT)
+				rc = r2;
 		}
 	}
 	file_put(f);
@@ -861,17 +907,13 @@ long sys_getsockopt(int fd, int level, int name, u64 uval, u64 ulen)
 {
 	struct file *f;
 	struct socket *s = sockfd_lookup(fd, &f);
-	u8 buf[64];
+	u8 buf[256];
 	u32 blen = sizeof(s32);
 	s32 room, v = 0;
 	long rc = 0;
 
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	if (level != SOL_SOCKET) {
-		file_put(f);
-		return -EOPNOTSUPP;
-	}
 	if (copy_from_user(&room, ulen, sizeof(room)) < 0) {
 		file_put(f);
 		return -EFAULT;
@@ -881,8 +923,11 @@ long sys_getsockopt(int fd, int level, int name, u64 uval, u64 ulen)
 		return -EINVAL;
 	}
 	blen = sizeof(buf);
-	rc = s->ops->getsockopt ? s->ops->getsockopt(s, name, buf, &blen) : -ENOPROTOOPT;
-	if (rc == -ENOPROTOOPT) {
+	if (level != SOL_SOCKET)
+		rc = s->ops->getsockopt ? s->ops->getsockopt(s, level, name, buf, &blen) : -EOPNOTSUPP;
+	else
+		rc = s->ops->getsockopt ? s->ops->getsockopt(s, level, name, buf, &blen) : -ENOPROTOOPT;
+	if (rc == -ENOPROTOOPT && level == SOL_SOCKET) {
 		rc = 0;
 		blen = sizeof(v);
 		switch (name) {

@@ -944,10 +944,12 @@ static unsigned unix_poll(struct socket *s, struct poll_table *pt)
 	return mask;
 }
 
-static long unix_getsockopt(struct socket *s, int name, void *val, u32 *len)
+static long unix_getsockopt(struct socket *s, int level, int name, void *val, u32 *len)
 {
 	struct unix_sock *u = us(s);
 
+	if (level != SOL_SOCKET)
+		return -EOPNOTSUPP;
 	if (name == SO_PEERCRED) {
 		struct ucred_k c = { 0, (u32)-1, (u32)-1 };
 

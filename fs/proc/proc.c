@@ -50,6 +50,12 @@ static const struct proc_entry root_entries[] = {
 };
 
 static const struct proc_entry net_entries[] = {
+	{ "arp", PROC_NET_ARP, S_IFREG | 0444 },
+	{ "dev", PROC_NET_DEV, S_IFREG | 0444 },
+	{ "raw", PROC_NET_RAW, S_IFREG | 0444 },
+	{ "route", PROC_NET_ROUTE, S_IFREG | 0444 },
+	{ "tcp", PROC_NET_TCP, S_IFREG | 0444 },
+	{ "udp", PROC_NET_UDP, S_IFREG | 0444 },
 	{ "unix", PROC_NET_UNIX, S_IFREG | 0444 },
 };
 

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "inet.h"
 #include "net.h"
 #include "mconsole.h"
 #include "mm.h"
@@ -327,6 +328,12 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_SWAPS: return swap_proc(buf, len);
 	case PROC_MCONSOLE: return 0;
 	case PROC_NET_UNIX: return unix_proc_net(buf, len);
+	case PROC_NET_DEV: return netdev_proc(buf, len);
+	case PROC_NET_ROUTE: return route_proc(buf, len);
+	case PROC_NET_TCP: return tcp_proc(buf, len);
+	case PROC_NET_UDP: return udp_proc(buf, len);
+	case PROC_NET_RAW: return raw_proc(buf, len);
+	case PROC_NET_ARP: return arp_proc(buf, len);
 	case PROC_SYS_HOTPLUG:
 		P("%s\n", uevent_helper);
 		return (int)pos;

@@ -29,44 +29,9 @@
 #define SUN_OFF ((socklen_t)offsetof(struct sockaddr_un, sun_path))
 #define SA(a)	((struct sockaddr *)(a))
 
-static volatile sig_atomic_t got_sig;
-static void on_sig(int s)
-{
-	(void)s;
-	got_sig++;
-}
-
-/* fork() whose child cannot hang forever either. */
-static pid_t child(void)
-{
-	pid_t p = xfork();
-	if (p == 0)
-		alarm(10);
-	return p;
-}
-
 static const char *tname(int type)
 {
 	return type == SOCK_STREAM ? "stream" : type == SOCK_DGRAM ? "dgram" : "seqpacket";
-}
-
-/* Names of the poll bits set in m ("none" if empty). */
-static const char *pmask(int m)
-{
-	static char buf[64];
-	static const int bit[] = {POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLNVAL};
-	static const char *const name[] = {"IN", "PRI", "OUT", "ERR", "HUP", "RDHUP", "NVAL"};
-	buf[0] = 0;
-	for (int i = 0; i < 7; i++)
-		if (m & bit[i])
-			strcat(strcat(buf, buf[0] ? " " : ""), name[i]);
-	return buf[0] ? buf : "none";
-}
-
-static int poll1(int fd, int events, int timeout)
-{
-	struct pollfd p = {fd, (short)events, 0};
-	return poll(&p, 1, timeout) < 0 ? -1 : p.revents;
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,6 +136,26 @@ __attribute__((unused, noreturn, format(printf, 1, 2))) static void die(const ch
 	_exit(2);
 }
 
+/* Names of the poll bits set in m ("none" if empty). */
+__attribute__((unused)) static const char *pmask(int m)
+{
+	static char buf[64];
+	static const int bit[] = {POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLNVAL};
+	static const char *const name[] = {"IN", "PRI", "OUT", "ERR", "HUP", "RDHUP", "NVAL"};
+	buf[0] = 0;
+	for (int i = 0; i < 7; i++)
+		if (m & bit[i])
+			strcat(strcat(buf, buf[0] ? " " : ""), name[i]);
+	return buf[0] ? buf : "none";
+}
+
+/* poll() on one fd: its revents, or -1. */
+__attribute__((unused)) static int poll1(int fd, int events, int timeout)
+{
+	struct pollfd p = {fd, (short)events, 0};
+	return poll(&p, 1, timeout) < 0 ? -1 : p.revents;
+}
+
 static inline void tg_exit(void)
 {
 	out("done, %d failure(s)\n", tg_failures);
@@ -176,6 +197,23 @@ static inline pid_t xfork(void)
 	pid_t p = fork();
 	if (p < 0)
 		die("fork");
+	return p;
+}
+
+/* A signal handler that counts (got_sig). */
+static volatile sig_atomic_t got_sig __attribute__((unused));
+__attribute__((unused)) static void on_sig(int s)
+{
+	(void)s;
+	got_sig++;
+}
+
+/* fork() whose child cannot hang forever either (alarm(10) in it). */
+__attribute__((unused)) static pid_t child(void)
+{
+	pid_t p = xfork();
+	if (p == 0)
+		alarm(10);
 	return p;
 }
 

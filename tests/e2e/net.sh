@@ -1,0 +1,87 @@
+#!/bin/sh
+# Networking inside one guest, with busybox as the guest's tools: lo comes
+# up with ifconfig (and gets 127.0.0.1/8 as on Linux), route and netstat
+# read /proc/net, ping gets its echo replies over a raw ICMP socket, httpd
+# serves wget over TCP (a small page and a 2 MiB file compared byte for
+# byte), nc moves data both ways, and a route can be added and removed.
+# Prints PASS/FAIL lines like the other suites.
+SUITE=net
+. "$(dirname "$0")/suite.sh"
+img=$B/rootfs.cpio.gz
+
+# guest NAME SCRIPT: boots with SCRIPT as the shell's commands; the
+# console output lands in $tmp/NAME.
+guest() {
+	timeout 90 ./linux mem=64M initrd="$img" init=/bin/sh -- -c \
+		"mount -t proc proc /proc; $2; poweroff -f" </dev/null >"$tmp/$1" 2>&1
+}
+
+# expect NAME FILE PATTERN: passes if the extended regexp is in FILE.
+expect() {
+	if grep -Eq "$3" "$2"; then
+		pass "$1"
+	else
+		fail "$1" "no /$3/ in: $(tr -d '\r' <"$2" | grep -v '^\[' | tail -15)"
+	fi
+}
+
+guest lo '
+echo "flags before: $(ifconfig lo | grep -c UP)"
+ifconfig lo up
+ifconfig lo
+grep lo: /proc/net/dev | sed "s/^ */dev-line: /"
+route -n
+ping -c 2 127.0.0.1
+ping -c 1 127.0.0.2 | grep -c "bytes from" | sed "s/^/other-loopback: /"
+ping -c 1 -W 1 10.9.9.9 2>&1 | sed "s/^/unreachable: /"
+'
+o=$tmp/lo
+expect lo-starts-down "$o" "flags before: 0"
+expect lo-up-has-address "$o" "inet addr:127\.0\.0\.1 +Mask:255\.0\.0\.0"
+expect lo-up-flags "$o" "UP LOOPBACK RUNNING +MTU:65536"
+expect proc-net-dev "$o" "dev-line: lo:"
+expect route-table "$o" "^Kernel IP routing table"
+expect ping-loopback "$o" "2 packets transmitted, 2 packets received, 0% packet loss"
+expect ping-127-0-0-2 "$o" "other-loopback: 1"
+expect ping-no-route "$o" "unreachable: .*(Network is unreachable|Network unreachable)"
+
+guest tcp '
+ifconfig lo 127.0.0.1 up
+mkdir -p /www
+echo hello-from-httpd >/www/index.html
+dd if=/dev/urandom of=/www/big bs=1k count=2048 2>/dev/null
+httpd -p 127.0.0.1:8080 -h /www
+wget -q -O - http://127.0.0.1:8080/index.html | sed "s/^/page: /"
+wget -q -O /tmp/big http://127.0.0.1:8080/big && cmp /www/big /tmp/big && echo "big: same"
+netstat -tln | grep 8080 | sed "s/^/listening: /"
+grep -c " 0A " /proc/net/tcp | sed "s/^/listeners: /"
+wget -q -O - http://127.0.0.1:8081/ 2>&1 | sed "s/^/closed port: /"
+echo from-the-client | nc -l -p 9000 >/tmp/got &
+sleep 1
+echo from-the-server-side | nc 127.0.0.1 9000 | sed "s/^/nc reply: /"
+wait
+sed "s/^/nc got: /" /tmp/got
+'
+o=$tmp/tcp
+expect httpd-page "$o" "page: hello-from-httpd"
+expect httpd-2MiB-file "$o" "big: same"
+expect netstat-listening "$o" "listening: tcp +0 +0 127\.0\.0\.1:8080 +0\.0\.0\.0:\* +LISTEN"
+expect proc-net-tcp "$o" "listeners: [1-9]"
+expect connection-refused "$o" "closed port: .*(refused|Connection refused)"
+expect nc-to-listener "$o" "nc got: from-the-server-side"
+expect nc-reply "$o" "nc reply: from-the-client"
+
+guest route '
+ifconfig lo 127.0.0.1 up
+route add -net 10.20.0.0 netmask 255.255.0.0 dev lo && echo "add: ok"
+route -n | grep "^10\.20\.0\.0" | sed "s/^/route: /"
+route del -net 10.20.0.0 netmask 255.255.0.0 dev lo && echo "del: ok"
+route -n | grep -c "^10\.20" | sed "s/^/after del: /"
+'
+o=$tmp/route
+expect route-add "$o" "add: ok"
+expect route-listed "$o" "route: 10\.20\.0\.0 +0\.0\.0\.0 +255\.255\.0\.0 +U +0 +0 +0 +lo"
+expect route-del "$o" "del: ok"
+expect route-gone "$o" "after del: 0"
+
+exit "$failed"

@@ -61,8 +61,14 @@ void eventpoll_release(struct file *f)
 static unsigned item_poll(struct ep_item *it, struct poll_table *pt)
 {
 	int before = pt ? pt->n : 0;
-	unsigned m = it->file->fops->poll(it->file, pt);
+	struct file *outer = pt ? pt->cur : NULL;
+	unsigned m;
 
+	if (pt)
+		pt->cur = it->file;
+	m = it->file->fops->poll(it->file, pt);
+	if (pt)
+		pt->cur = outer;
 	if (pt && pt->n > before)
 		it->wq = pt->w[before].wq_ptr;
 	return m & (it->events | EPOLLERR | EPOLLHUP);
@@ -288,11 +294,12 @@ static long do_epoll_wait(int epfd, u64 uevents, int max, s64 timeout_ms)
 		file_put(ef);
 		return -ENOMEM;
 	}
+	pt->n = 0;
+	pt->cur = NULL;
 	for (;;) {
 		struct ep_item *it;
 		int count = 0, k;
 
-		pt->n = 0;
 		list_for_each_entry(it, &ep->items, node)
 			count++;
 		/* Visit each item once, rotating so reported ones go last. */

@@ -14,16 +14,39 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 {
 	if (!pt || pt->n >= POLL_MAX_WAITS)
 		return;
+	pt->file[pt->n] = pt->cur;
+	pt->put[pt->n] = NULL;
+	if (pt->cur)
+		file_get(pt->cur);
+	wait_add(wq, &pt->w[pt->n++]);
+}
+
+void poll_wait_hold(struct poll_table *pt, struct wait_queue *wq, void (*put)(void *obj), void *obj)
+{
+	if (!pt || pt->n >= POLL_MAX_WAITS) {
+		put(obj);
+		return;
+	}
+	pt->file[pt->n] = NULL;
+	pt->put[pt->n] = put;
+	pt->obj[pt->n] = obj;
 	wait_add(wq, &pt->w[pt->n++]);
 }
 
 void poll_table_free(struct poll_table *pt)
 {
-	int i;
+	int i, n = pt->n;
 
-	for (i = 0; i < pt->n; i++)
+	/* Off every queue first: dropping a reference may free one. */
+	for (i = 0; i < n; i++)
 		wait_remove(&pt->w[i]);
 	pt->n = 0;
+	for (i = 0; i < n; i++) {
+		if (pt->file[i])
+			file_put(pt->file[i]);
+		else if (pt->put[i])
+			pt->put[i](pt->obj[i]);
+	}
 }
 
 /* Readiness of one fd; POLLNVAL for a bad one. */
@@ -37,9 +60,13 @@ static unsigned poll_one(int fd, struct poll_table *pt)
 	f = fget(fd);
 	if (!f)
 		return POLLNVAL;
-	if (f->fops && f->fops->poll)
+	if (f->fops && f->fops->poll) {
+		if (pt)
+			pt->cur = f;
 		mask = f->fops->poll(f, pt);
-	else
+		if (pt)
+			pt->cur = NULL;
+	} else
 		mask = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 	file_put(f);
 	return mask;
@@ -56,8 +83,9 @@ static long do_poll(struct pollfd *pfd, unsigned n, u64 deadline)
 
 	if (!pt)
 		return -ENOMEM;
+	pt->n = 0;
+	pt->cur = NULL;
 	for (;;) {
-		pt->n = 0;
 		count = 0;
 		for (i = 0; i < n; i++) {
 			unsigned m = poll_one(pfd[i].fd, count ? NULL : pt);
@@ -201,8 +229,9 @@ static long do_select(int n, u64 uin, u64 uout, u64 uex, u64 deadline)
 	pt = kmalloc(sizeof(*pt));
 	if (!pt)
 		return -ENOMEM;
+	pt->n = 0;
+	pt->cur = NULL;
 	for (;;) {
-		pt->n = 0;
 		count = 0;
 		memset(rin, 0, sizeof(rin));
 		memset(rout, 0, sizeof(rout));

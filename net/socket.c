@@ -21,6 +21,8 @@
 #define UIO_MAXIOV 1024
 #define SOCK_BUF_DEFAULT 212992
 #define SOCK_BUF_MIN 4608
+#define SOCK_BUF_MAX 212992 /* /proc/sys/net/core/[rw]mem_max */
+#define SOCK_TIMEO_MAX_S (100ULL * 365 * 86400)
 
 struct inode *anon_inode(void);
 
@@ -511,8 +513,10 @@ static long parse_control(struct kmsg *m, u64 ucontrol, u64 len)
 		if (h.len < sizeof(h) || h.len > len - off)
 			return -EINVAL;
 		dlen = h.len - sizeof(h);
-		if (h.level != SOL_SOCKET)
-			return -EINVAL;
+		if (h.level != SOL_SOCKET) { /* not ours: Linux passes over it */
+			off += CMSG_ALIGN_K(h.len);
+			continue;
+		}
 		if (h.type == SCM_RIGHTS) {
 			s32 fds[SCM_MAX_FD];
 			u64 n = dlen / sizeof(s32), k;
@@ -825,7 +829,13 @@ static long sock_setsockopt(struct socket *s, int name, const u8 *val, u32 len)
 		memcpy(&tv, val, sizeof(tv));
 		if (tv.usec < 0 || tv.usec >= 1000000)
 			return -EDOM;
-		ns = tv.sec < 0 ? 0 : (u64)tv.sec * 1000000000ULL + (u64)tv.usec * 1000;
+		/* Negative: no timeout; huge: as good as none, never wrapped. */
+		if (tv.sec < 0)
+			ns = 0;
+		else if ((u64)tv.sec > SOCK_TIMEO_MAX_S)
+			ns = SOCK_TIMEO_MAX_S * 1000000000ULL;
+		else
+			ns = (u64)tv.sec * 1000000000ULL + (u64)tv.usec * 1000;
 		if (name == SO_RCVTIMEO_OLD)
 			s->rcvtimeo = ns;
 		else
@@ -839,6 +849,11 @@ static long sock_setsockopt(struct socket *s, int name, const u8 *val, u32 len)
 	if (len < sizeof(v))
 		return -EINVAL;
 	memcpy(&v, val, sizeof(v));
+	if ((name == SO_SNDBUFFORCE || name == SO_RCVBUFFORCE) && current->euid != 0)
+		return -EPERM;
+	/* Linux caps by wmem_max/rmem_max, then doubles for overhead. */
+	if ((name == SO_SNDBUF || name == SO_RCVBUF) && v > SOCK_BUF_MAX)
+		v = SOCK_BUF_MAX;
 	switch (name) {
 	case SO_SNDBUF:
 	case SO_SNDBUFFORCE:

@@ -35,6 +35,11 @@
 #define MAX_DGRAM_QLEN 10   /* /proc/sys/net/unix/max_dgram_qlen */
 #define STREAM_CHUNK 65536  /* the largest piece a stream send queues */
 #define ADDR_MAX ((u32)sizeof(struct sockaddr_un))
+/* A name of 108 bytes has no room for its NUL in sun_path: one more. */
+#define ADDR_BUF (sizeof(struct sockaddr_un) + 1)
+/* What a queued message costs beyond its bytes, against the receive
+ * buffer: without it, zero-length and one-byte messages would be free. */
+#define MSG_COST 256
 
 enum { SS_UNCONNECTED, SS_LISTENING, SS_CONNECTED };
 
@@ -44,7 +49,7 @@ struct unix_msg {
 	struct file **fds;
 	int nfds;
 	struct ucred_k cred;
-	u8 addr[sizeof(struct sockaddr_un)]; /* the sender's name */
+	u8 addr[ADDR_BUF]; /* the sender's name */
 	u32 addrlen;
 	char data[];
 };
@@ -63,7 +68,7 @@ struct unix_sock {
 	int rx_count;
 	struct wait_queue wq;
 	/* the name */
-	u8 addr[sizeof(struct sockaddr_un)];
+	u8 addr[ADDR_BUF];
 	u32 addrlen;      /* 0: unbound */
 	struct path_ref path;
 	struct super_block *bsb;
@@ -77,6 +82,8 @@ struct unix_sock {
 	struct ucred_k peercred, owncred;
 	bool has_peercred;
 	struct list_head all_node;
+	struct task *reader; /* a receive is copying out: others wait (iolock) */
+	bool binding;     /* a bind is in progress (it may sleep) */
 };
 
 static LIST_HEAD(bound);
@@ -111,14 +118,32 @@ static struct unix_sock *usock_new(int type)
 	return u;
 }
 
+/*
+ * Freeing a message puts the files it carries; the last reference to a
+ * socket among them frees that socket's queue, and so on: a chain of
+ * sockets sent inside sockets. The frees go through a list worked off in
+ * a loop, so the chain's length never becomes stack depth.
+ */
+static LIST_HEAD(msgs_to_free);
+static bool freeing_msgs;
+
 static void msg_free(struct unix_msg *msg)
 {
-	int i;
+	list_add_tail(&msg->node, &msgs_to_free);
+	if (freeing_msgs)
+		return;
+	freeing_msgs = true;
+	while (!list_empty(&msgs_to_free)) {
+		struct unix_msg *m = list_first_entry(&msgs_to_free, struct unix_msg, node);
+		int i;
 
-	for (i = 0; i < msg->nfds; i++)
-		file_put(msg->fds[i]);
-	kfree(msg->fds);
-	kfree(msg);
+		list_del(&m->node);
+		for (i = 0; i < m->nfds; i++)
+			file_put(m->fds[i]);
+		kfree(m->fds);
+		kfree(m);
+	}
+	freeing_msgs = false;
 }
 
 static void purge_rx(struct unix_sock *u)
@@ -167,10 +192,11 @@ static void peer_gone(struct unix_sock *u, bool had_unread)
 	wake(u);
 }
 
-static void disconnect(struct unix_sock *u)
+/* reset: the peer gets ECONNRESET even with nothing unread. */
+static void disconnect(struct unix_sock *u, bool reset)
 {
 	struct unix_sock *p = u->peer;
-	bool unread = !list_empty(&u->rx);
+	bool unread = !list_empty(&u->rx) || reset;
 
 	if (!p)
 		return;
@@ -180,11 +206,13 @@ static void disconnect(struct unix_sock *u)
 	unref(p);
 }
 
-/* A connection nobody accepted: its client sees the end. */
+/* A connection nobody accepted: its client is reset, and a send of its
+ * that waits for room in the embryo's queue wakes up. */
 static void embryo_kill(struct unix_sock *e)
 {
 	e->dead = true;
-	disconnect(e);
+	wake(e);
+	disconnect(e, true);
 	unref(e);
 }
 
@@ -204,7 +232,7 @@ static void unix_release(struct socket *s)
 		list_init(&e->acc_node);
 		embryo_kill(e);
 	}
-	disconnect(u);
+	disconnect(u, false);
 	purge_rx(u);
 	wake(u);
 	s->proto = NULL;
@@ -264,8 +292,6 @@ static long parse_addr(const u8 *addr, u32 len, char *path)
 
 		while (k < n && sa->sun_path[k])
 			k++;
-		if (k >= UNIX_PATH_MAX)
-			k = UNIX_PATH_MAX - 1;
 		memcpy(path, sa->sun_path, k);
 		path[k] = 0;
 		return (long)(sizeof(sa->sun_family) + k + 1);
@@ -328,6 +354,8 @@ static long autobind(struct unix_sock *u)
 
 	if (u->addrlen)
 		return 0;
+	if (u->binding)
+		return -EINVAL;
 	for (tries = 0; tries < 0x100000; tries++) {
 		struct unix_sock *o;
 		u32 n = autobind_next++ & 0xfffff;
@@ -351,12 +379,12 @@ static long autobind(struct unix_sock *u)
 	return -ENOSPC;
 }
 
+static int bind_path(struct unix_sock *u, const char *path);
+
 static long unix_bind(struct socket *s, const u8 *addr, u32 len)
 {
 	struct unix_sock *u = us(s), *o;
 	char path[UNIX_PATH_MAX + 1];
-	struct nameidata nd;
-	struct dentry *d;
 	long alen;
 	int rc;
 
@@ -365,7 +393,7 @@ static long unix_bind(struct socket *s, const u8 *addr, u32 len)
 	alen = parse_addr(addr, len, path);
 	if (alen < 0)
 		return alen;
-	if (u->addrlen)
+	if (u->addrlen || u->binding)
 		return -EINVAL;
 	if (!path[0]) {
 		list_for_each_entry(o, &bound, bound_node)
@@ -374,36 +402,51 @@ static long unix_bind(struct socket *s, const u8 *addr, u32 len)
 				return -EADDRINUSE;
 		memcpy(u->addr, addr, (size_t)alen);
 	} else {
-		rc = path_lookup_at(AT_FDCWD, path, LOOKUP_PARENT, &nd);
+		/* Looking up and creating may sleep: no second bind meanwhile. */
+		u->binding = true;
+		rc = bind_path(u, path);
+		u->binding = false;
 		if (rc < 0)
 			return rc;
-		d = vfs_lookup_one(nd.path.dentry, nd.last, nd.last_len);
-		if (!IS_ERR(d)) {
-			bool exists = d->inode != NULL;
-
-			dentry_put(d);
-			if (exists) {
-				path_put(&nd.path);
-				return -EADDRINUSE;
-			}
-		}
-		rc = vfs_create(&nd.path, nd.last, nd.last_len,
-				S_IFSOCK | (0777 & ~current->fs->umask), 0, &d);
-		if (rc < 0) {
-			path_put(&nd.path);
-			return rc == -EEXIST ? -EADDRINUSE : rc;
-		}
-		u->path.mnt = nd.path.mnt;
-		u->path.dentry = d; /* keeps the inode, and so its number, alive */
-		u->bsb = d->inode->sb;
-		u->bino = d->inode->ino;
-		path_put(&nd.path);
-		memset(u->addr, 0, sizeof(u->addr));
-		u->addr[0] = AF_UNIX;
-		memcpy(u->addr + 2, path, strlen(path) + 1);
 	}
 	u->addrlen = (u32)alen;
 	list_add_tail(&u->bound_node, &bound);
+	return 0;
+}
+
+/* Creates the socket's node at path and remembers it. */
+static int bind_path(struct unix_sock *u, const char *path)
+{
+	struct nameidata nd;
+	struct dentry *d;
+	int rc = path_lookup_at(AT_FDCWD, path, LOOKUP_PARENT, &nd);
+
+	if (rc < 0)
+		return rc;
+	d = vfs_lookup_one(nd.path.dentry, nd.last, nd.last_len);
+	if (!IS_ERR(d)) {
+		bool exists = d->inode != NULL;
+
+		dentry_put(d);
+		if (exists) {
+			path_put(&nd.path);
+			return -EADDRINUSE;
+		}
+	}
+	rc = vfs_create(&nd.path, nd.last, nd.last_len, S_IFSOCK | (0777 & ~current->fs->umask), 0,
+			&d);
+	if (rc < 0) {
+		path_put(&nd.path);
+		return rc == -EEXIST ? -EADDRINUSE : rc;
+	}
+	u->path.mnt = nd.path.mnt;
+	u->path.dentry = d; /* keeps the inode, and so its number, alive */
+	u->bsb = d->inode->sb;
+	u->bino = d->inode->ino;
+	path_put(&nd.path);
+	memset(u->addr, 0, sizeof(u->addr));
+	u->addr[0] = AF_UNIX;
+	memcpy(u->addr + 2, path, strlen(path) + 1);
 	return 0;
 }
 
@@ -508,7 +551,7 @@ static long unix_connect(struct socket *s, const u8 *addr, u32 len)
 		return connect_stream(u, addr, len, s->file && (s->file->flags & O_NONBLOCK),
 				      sock_deadline(s->sndtimeo));
 	if (len >= sizeof(short) && addr[0] == AF_UNSPEC) {
-		disconnect(u);
+		disconnect(u, false);
 		u->state = SS_UNCONNECTED;
 		return 0;
 	}
@@ -523,7 +566,7 @@ static long unix_connect(struct socket *s, const u8 *addr, u32 len)
 		unref(t);
 		return -ENOSPC;
 	}
-	disconnect(u);
+	disconnect(u, false);
 	u->peer = t; /* lookup's reference */
 	u->state = SS_CONNECTED;
 	return 0;
@@ -619,7 +662,7 @@ static struct unix_msg *msg_new(struct kmsg *m, size_t len, struct unix_sock *fr
 static void enqueue(struct unix_sock *t, struct unix_msg *msg)
 {
 	list_add_tail(&msg->node, &t->rx);
-	t->rx_bytes += msg->len;
+	t->rx_bytes += msg->len + MSG_COST;
 	t->rx_count++;
 	wake(t);
 }
@@ -643,16 +686,23 @@ static long send_stream(struct socket *s, struct kmsg *m, int flags)
 		return -ENOTCONN;
 	if (seqpacket && total > (size_t)s->sndbuf)
 		return -EMSGSIZE;
+	if (!seqpacket && !total) /* nothing to queue, as in Linux */
+		return (u->shutdown & SEND_SHUTDOWN) || !u->peer || u->peer->dead ? -EPIPE : 0;
 	do {
 		struct unix_sock *p = u->peer;
 		struct unix_msg *msg;
 		size_t room, chunk;
 
+		if (u->err) { /* a reset reaches a sender first, as in Linux */
+			rc = -u->err;
+			u->err = 0;
+			break;
+		}
 		if ((u->shutdown & SEND_SHUTDOWN) || !p || p->dead) {
 			rc = -EPIPE;
 			break;
 		}
-		room = p->rx_bytes < limit_of(p) ? limit_of(p) - p->rx_bytes : 0;
+		room = p->rx_bytes + MSG_COST < limit_of(p) ? limit_of(p) - p->rx_bytes - MSG_COST : 0;
 		if ((seqpacket && room < total && p->rx_bytes) || (!seqpacket && !room)) {
 			if (flags & MSG_DONTWAIT) {
 				rc = -EAGAIN;
@@ -661,7 +711,7 @@ static long send_stream(struct socket *s, struct kmsg *m, int flags)
 			rc = wait_event_deadline(
 				&p->wq,
 				(u->shutdown & SEND_SHUTDOWN) || p->dead ||
-					p->rx_bytes + (seqpacket ? total : 1) <= limit_of(p) ||
+					p->rx_bytes + MSG_COST + (seqpacket ? total : 1) <= limit_of(p) ||
 					(seqpacket && !p->rx_bytes),
 				dl, "unix_send");
 			if (rc < 0)
@@ -679,6 +729,18 @@ static long send_stream(struct socket *s, struct kmsg *m, int flags)
 	if (sent && (!seqpacket || sent == total))
 		return (long)sent;
 	return rc ? rc : (long)sent;
+}
+
+/*
+ * Can u queue a datagram of len bytes on t? Sockets connected to each
+ * other (a socketpair) are limited by bytes only; others share t's queue
+ * of at most MAX_DGRAM_QLEN + 1 datagrams, as in Linux.
+ */
+static bool dgram_room(struct unix_sock *u, struct unix_sock *t, size_t len)
+{
+	if (t->rx_bytes + len + MSG_COST > limit_of(t) && t->rx_count)
+		return false;
+	return t->peer == u || t->rx_count <= MAX_DGRAM_QLEN;
 }
 
 static long send_dgram(struct socket *s, struct kmsg *m, int flags)
@@ -712,20 +774,20 @@ static long send_dgram(struct socket *s, struct kmsg *m, int flags)
 		if (t->dead) {
 			rc = -ECONNREFUSED;
 			if (u->peer == t) /* the connected peer is gone: forget it */
-				disconnect(u);
+				disconnect(u, false);
 			break;
 		}
 		if (t->peer && t->peer != u) {
 			rc = -EPERM;
 			break;
 		}
-		if (t->rx_count <= MAX_DGRAM_QLEN)
+		if (dgram_room(u, t, len))
 			break;
 		if (flags & MSG_DONTWAIT) {
 			rc = -EAGAIN;
 			break;
 		}
-		rc = wait_event_deadline(&t->wq, t->dead || t->rx_count <= MAX_DGRAM_QLEN, dl,
+		rc = wait_event_deadline(&t->wq, t->dead || dgram_room(u, t, len), dl,
 					 "unix_dgram_send");
 	}
 	if (rc == 0) {
@@ -775,12 +837,51 @@ static void deliver_control(struct socket *s, struct kmsg *m, struct unix_msg *m
 	}
 }
 
+/*
+ * One receiver at a time copies out of a queue: copying may sleep (a page
+ * fault on a file mapping), and another receiver must not take the
+ * message meanwhile. Receivers let go while they wait for data.
+ */
+static long iolock(struct unix_sock *u)
+{
+	long rc = wait_event_interruptible(&u->wq, !u->reader, "unix_iolock");
+
+	if (rc == 0)
+		u->reader = current;
+	return rc;
+}
+
+/* Lets go of the iolock if this task holds it. */
+static void iounlock(struct unix_sock *u)
+{
+	if (u->reader != current)
+		return;
+	u->reader = NULL;
+	wake_up(&u->wq);
+}
+
+/* wait_event_deadline for a receiver holding the iolock. */
+#define recv_wait(u, cond, dl)                                                                  \
+	({                                                                                      \
+		long __rc;                                                                      \
+		iounlock(u);                                                                    \
+		__rc = wait_event_deadline(&(u)->wq, cond, dl, "unix_recv");                    \
+		if (__rc == 0)                                                                  \
+			__rc = iolock(u);                                                       \
+		__rc;                                                                           \
+	})
+
 static void dequeue(struct unix_sock *u, struct unix_msg *msg)
 {
 	list_del(&msg->node);
 	u->rx_count--;
+	u->rx_bytes -= MSG_COST;
 	msg_free(msg);
 	wake(u);
+	/* Room for the peer to send: its own queue is the one its poll and
+	 * epoll watch first. */
+	if (u->peer && u->peer->peer == u)
+		wake_up_poll(&u->peer->wq, POLLOUT);
 }
 
 static long recv_dgram(struct socket *s, struct kmsg *m, size_t len, int flags)
@@ -803,9 +904,7 @@ static long recv_dgram(struct socket *s, struct kmsg *m, size_t len, int flags)
 			return 0;
 		if (flags & MSG_DONTWAIT)
 			return -EAGAIN;
-		rc = wait_event_deadline(&u->wq,
-					 !list_empty(&u->rx) || (u->shutdown & RCV_SHUTDOWN) || u->err,
-					 dl, "unix_recv");
+		rc = recv_wait(u, !list_empty(&u->rx) || (u->shutdown & RCV_SHUTDOWN) || u->err, dl);
 		if (rc < 0)
 			return rc;
 	}
@@ -892,9 +991,7 @@ static long recv_stream(struct socket *s, struct kmsg *m, size_t len, int flags)
 				rc = -EAGAIN;
 			break;
 		}
-		rc = wait_event_deadline(&u->wq,
-					 !list_empty(&u->rx) || (u->shutdown & RCV_SHUTDOWN) || u->err,
-					 dl, "unix_recv");
+		rc = recv_wait(u, !list_empty(&u->rx) || (u->shutdown & RCV_SHUTDOWN) || u->err, dl);
 		if (rc < 0)
 			break;
 	}
@@ -906,14 +1003,24 @@ static long recv_stream(struct socket *s, struct kmsg *m, size_t len, int flags)
 static long unix_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 {
 	struct unix_sock *u = us(s);
+	long rc;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	return u->type == SOCK_STREAM ? recv_stream(s, m, len, flags) :
-					recv_dgram(s, m, len, flags);
+	rc = iolock(u);
+	if (rc < 0)
+		return rc;
+	rc = u->type == SOCK_STREAM ? recv_stream(s, m, len, flags) : recv_dgram(s, m, len, flags);
+	iounlock(u);
+	return rc;
 }
 
 /* --- readiness and options --- */
+
+static void unref_obj(void *u)
+{
+	unref(u);
+}
 
 static unsigned unix_poll(struct socket *s, struct poll_table *pt)
 {
@@ -922,8 +1029,11 @@ static unsigned unix_poll(struct socket *s, struct poll_table *pt)
 	bool writable;
 
 	poll_wait(pt, &u->wq);
-	if (p)
-		poll_wait(pt, &p->wq);
+	if (p) {
+		/* The peer may go while we sleep: the wait holds it. */
+		p->refs++;
+		poll_wait_hold(pt, &p->wq, unref_obj, p);
+	}
 	if (u->err)
 		mask |= POLLERR;
 	if (u->shutdown == SHUTDOWN_MASK)
@@ -935,7 +1045,7 @@ static unsigned unix_poll(struct socket *s, struct poll_table *pt)
 	if (u->type != SOCK_DGRAM && u->state == SS_UNCONNECTED)
 		mask |= POLLHUP;
 	if (u->type == SOCK_DGRAM)
-		writable = !(p && !p->dead && p->peer != u && p->rx_count > MAX_DGRAM_QLEN);
+		writable = !(p && !p->dead && !dgram_room(u, p, 0));
 	else
 		writable = u->state != SS_LISTENING &&
 			   !(p && !p->dead && p->rx_bytes >= limit_of(p));

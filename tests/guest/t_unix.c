@@ -14,11 +14,16 @@
  *  7. getsockopt/setsockopt.
  *  8. readiness through poll, select and epoll.
  *  9. a blocking recv interrupted by a signal, with and without SA_RESTART.
+ * 10. /proc/net/unix; 11. what a hostile program tries (zero-length writes
+ *     and peeks, a chain of sockets in flight, huge buffers, a sender
+ *     blocked on an embryo, 108-byte names, edge-triggered epoll writers,
+ *     a socket closed while polled).
  * Every blocking call is bounded: alarm(10) in the parent and in each child.
  */
 #include "tg.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -864,10 +869,172 @@ static void test_proc_net(const char *dir)
 	closep(sv);
 }
 
+
+/* ---------------------------------------------------------------- 11 */
+
+/* Sends fds over s with SCM_RIGHTS and one data byte. */
+static int send_fds2(int s, int a, int b)
+{
+	char c = 'x';
+	struct iovec iov = {&c, 1};
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = sizeof u.buf};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
+	memcpy(CMSG_DATA(cm), (int[]){a, b}, 2 * sizeof(int));
+	return (int)sendmsg(s, &mh, 0);
+}
+
+static int poll_fd;
+static void *poll_thread(void *arg)
+{
+	(void)arg;
+	struct pollfd p = {poll_fd, POLLIN, 0};
+	return (void *)(long)poll(&p, 1, 300);
+}
+
+/* What a hostile program does must not hurt the kernel, and Linux's
+ * answers stay the reference. */
+static void test_hostile(const char *dir)
+{
+	out("[hostile]\n");
+	int sv[2], i;
+	char buf[256];
+
+	/* A zero-length stream write queues nothing: a peek finds nothing
+	 * and a timed peek times out instead of spinning. */
+	xpair(SOCK_STREAM, sv);
+	out("write 0 bytes: %zd", write(sv[0], "", 0));
+	out(", peek %s", er(recv(sv[1], buf, 1, MSG_PEEK | MSG_DONTWAIT)));
+	struct timeval tv = {0, 100000};
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	out(", timed peek %s\n", er(recv(sv[1], buf, 1, MSG_PEEK)));
+	closep(sv);
+
+	/* A datagram socketpair is limited by bytes, not by a count of
+	 * eleven; poll agrees with send. */
+	xpair(SOCK_DGRAM, sv);
+	int sent = 0;
+	for (i = 0; i < 40; i++)
+		sent += send(sv[0], "0123456789", 10, MSG_DONTWAIT) == 10;
+	out("socketpair dgram: 40 sends of 10 bytes, %d queued, poll %s\n", sent,
+	    pmask(poll1(sv[0], POLLOUT, 0)));
+	closep(sv);
+
+	/* A chain of sockets, each in flight inside the next, freed at once. */
+	int prev[2] = {-1, -1}, ok = 1;
+	for (i = 0; i < 300 && ok; i++) {
+		int p[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, p) < 0) {
+			ok = 0;
+			break;
+		}
+		if (prev[0] >= 0) {
+			ok = send_fds2(p[0], prev[0], prev[1]) == 1;
+			closep(prev);
+		}
+		prev[0] = p[0];
+		prev[1] = p[1];
+	}
+	closep(prev);
+	out("a chain of 300 socketpairs in flight, closed: %s\n", ok ? "ok" : ename(errno));
+
+	/* Buffer sizes are capped for an unprivileged request. */
+	int s = xsock(SOCK_STREAM), big = 1 << 30, v = 0;
+	socklen_t l = sizeof v;
+	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+	getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &l);
+	out("SO_RCVBUF 1 GiB: capped far below %s\n", yesno(v > 0 && v < (1 << 28)));
+	close(s);
+
+	/* A sender blocked on a connection nobody accepted wakes up when
+	 * the listener goes. */
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/embryo", dir);
+	int ls = xsock(SOCK_STREAM), c = xsock(SOCK_STREAM);
+	if (bind(ls, SA(&a), sizeof a) < 0 || listen(ls, 4) < 0 || connect(c, SA(&a), sizeof a) < 0)
+		die("embryo setup");
+	fcntl(c, F_SETFL, O_NONBLOCK);
+	memset(buf, 'e', sizeof buf);
+	while (write(c, buf, sizeof buf) > 0)
+		;
+	pid_t pid = child();
+	if (pid == 0) {
+		close(ls); /* only the parent's copy keeps the listener */
+		fcntl(c, F_SETFL, 0);
+		ssize_t r = write(c, buf, sizeof buf);
+		_exit(r < 0 && errno == ECONNRESET ? 3 : r < 0 ? 1 : 2);
+	}
+	msleep(100);
+	close(ls);
+	int st = wait_for(pid);
+	out("blocked sender, listener closed: %s (exit 3: ECONNRESET)\n", wstr(st));
+	close(c);
+	unlink(a.sun_path);
+
+	/* A name of the full 108 bytes. */
+	char path[sizeof a.sun_path];
+	int n = snprintf(path, sizeof path, "%s/", dir);
+	memset(path + n, 'n', sizeof path - (size_t)n);
+	memcpy(a.sun_path, path, sizeof a.sun_path);
+	s = xsock(SOCK_STREAM);
+	out("bind a 108-byte name: %s", er(bind(s, SA(&a), sizeof a)));
+	out(", listen %s", er(listen(s, 1)));
+	c = xsock(SOCK_STREAM);
+	out(", connect %s\n", er(connect(c, SA(&a), sizeof a)));
+	close(c);
+	close(s);
+	char p0[sizeof a.sun_path + 1];
+	memcpy(p0, path, sizeof path);
+	p0[sizeof path] = 0;
+	unlink(p0);
+
+	/* Edge-triggered epoll tells a writer again once the reader drains. */
+	xpair(SOCK_STREAM, sv);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	while (write(sv[0], buf, sizeof buf) > 0)
+		;
+	int ep = epoll_create1(0);
+	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET};
+	epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev);
+	int before = epoll_wait(ep, &ev, 1, 0);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	while (read(sv[1], buf, sizeof buf) > 0)
+		;
+	out("epoll ET on a full socket: %d event(s), after the reader drains: %d\n", before,
+	    epoll_wait(ep, &ev, 1, 1000));
+	close(ep);
+	closep(sv);
+
+	/* A socket closed while another thread polls it. */
+	poll_fd = xsock(SOCK_DGRAM);
+	struct sockaddr_un pa = {.sun_family = AF_UNIX};
+	snprintf(pa.sun_path, sizeof pa.sun_path, "%s/polled", dir);
+	bind(poll_fd, SA(&pa), sizeof pa);
+	pthread_t th;
+	pthread_create(&th, NULL, poll_thread, NULL);
+	msleep(50);
+	close(poll_fd);
+	s = xsock(SOCK_DGRAM);
+	for (i = 0; i < 20; i++)
+		sendto(s, buf, 200, MSG_DONTWAIT, SA(&pa), sizeof pa);
+	void *pr;
+	pthread_join(th, &pr);
+	out("poll while another thread closes the socket: returned %ld\n", (long)pr);
+	close(s);
+	unlink(pa.sun_path);
+}
+
 int main(void)
 {
 	tg_init();
-	alarm(10);
+	alarm(20);
 	test_pairs();
 	const char *dir = mk_tmpdir("t_unix");
 	test_named(dir);
@@ -879,6 +1046,7 @@ int main(void)
 	test_ready();
 	test_restart();
 	test_proc_net(dir);
+	test_hostile(dir);
 	tg_cleanup();
 	tg_exit();
 }

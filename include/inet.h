@@ -188,8 +188,15 @@ struct inet_sock {
 	int sndbuf, rcvbuf;
 	u32 uid;
 	u64 drops;
+	/* One task at a time copies in (writer) or out (reader): a copy may
+	 * sleep, and the buffer must stay where it is meanwhile. */
+	struct task *reader, *writer;
 	void (*destroy)(struct inet_sock *isk);
 };
+/* Takes *owner (&isk->reader or &isk->writer), sleeping while another
+ * task has it; -ERESTARTSYS on a signal. inet_unlock lets go if held. */
+long inet_lock(struct inet_sock *isk, struct task **owner);
+void inet_unlock(struct inet_sock *isk, struct task **owner);
 #define RCV_SHUTDOWN 1
 #define SEND_SHUTDOWN 2
 #define SHUTDOWN_MASK 3

@@ -23,6 +23,7 @@ struct sk_buff {
 	struct net_device *dev;
 	u8 *head, *data, *end;
 	u32 len;
+	u32 truesize;    /* what it costs: buffer and header, for accounting */
 	u16 protocol;    /* ETH_P_*, host order */
 	u8 pkt_type;     /* PACKET_* */
 	u8 ip_summed;    /* CHECKSUM_UNNECESSARY: nobody needs to check */
@@ -47,6 +48,7 @@ struct sk_buff_head {
 	struct list_head list;
 	u32 qlen;
 	u64 bytes; /* sum of len */
+	u64 mem;   /* sum of truesize */
 };
 
 struct sk_buff *alloc_skb(u32 size, u32 headroom);

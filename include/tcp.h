@@ -84,6 +84,8 @@ struct tcp_sock {
 	struct list_head q_node;  /* in the parent's synq or accq */
 	struct list_head synq, accq;
 	int synq_len, accq_len, backlog;
+	bool orphan_counted, tw_counted; /* in tcp_orphans, tcp_tw_count */
+	u64 last_oow_ack_ns;      /* rate limit of answers to stray segments */
 	/* statistics (TCP_INFO) */
 	u64 bytes_acked, bytes_received;
 	u32 segs_in, segs_out;

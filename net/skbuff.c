@@ -19,6 +19,7 @@ struct sk_buff *alloc_skb(u32 size, u32 headroom)
 		return NULL;
 	}
 	skb->end = skb->head + total;
+	skb->truesize = total + (u32)sizeof(*skb);
 	skb->data = skb->head + headroom;
 	skb_live_bytes += total;
 	list_init(&skb->list);
@@ -61,6 +62,7 @@ void skb_queue_init(struct sk_buff_head *q)
 	list_init(&q->list);
 	q->qlen = 0;
 	q->bytes = 0;
+	q->mem = 0;
 }
 
 void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
@@ -68,6 +70,7 @@ void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
 	list_add_tail(&skb->list, &q->list);
 	q->qlen++;
 	q->bytes += skb->len;
+	q->mem += skb->truesize;
 }
 
 void skb_queue_head(struct sk_buff_head *q, struct sk_buff *skb)
@@ -75,6 +78,7 @@ void skb_queue_head(struct sk_buff_head *q, struct sk_buff *skb)
 	list_add(&skb->list, &q->list);
 	q->qlen++;
 	q->bytes += skb->len;
+	q->mem += skb->truesize;
 }
 
 void skb_insert_before(struct sk_buff_head *q, struct sk_buff *next, struct sk_buff *skb)
@@ -82,6 +86,7 @@ void skb_insert_before(struct sk_buff_head *q, struct sk_buff *next, struct sk_b
 	list_add_tail(&skb->list, next ? &next->list : &q->list);
 	q->qlen++;
 	q->bytes += skb->len;
+	q->mem += skb->truesize;
 }
 
 void skb_unlink(struct sk_buff_head *q, struct sk_buff *skb)
@@ -89,6 +94,7 @@ void skb_unlink(struct sk_buff_head *q, struct sk_buff *skb)
 	list_del(&skb->list);
 	q->qlen--;
 	q->bytes -= skb->len;
+	q->mem -= skb->truesize;
 }
 
 struct sk_buff *skb_dequeue(struct sk_buff_head *q)

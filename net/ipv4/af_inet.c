@@ -70,6 +70,23 @@ struct inet_sock *inet_sock_alloc(struct socket *s, size_t size, int type, int p
 	return isk;
 }
 
+long inet_lock(struct inet_sock *isk, struct task **owner)
+{
+	long rc = wait_event_interruptible(&isk->wq, !*owner, "inet_iolock");
+
+	if (rc == 0)
+		*owner = current;
+	return rc;
+}
+
+void inet_unlock(struct inet_sock *isk, struct task **owner)
+{
+	if (*owner != current)
+		return;
+	*owner = NULL;
+	wake_up(&isk->wq);
+}
+
 void inet_put(struct inet_sock *isk)
 {
 	if (--isk->refs > 0)
@@ -496,8 +513,11 @@ struct sk_buff *inet_dgram_wait(struct socket *s, int flags, long *err)
 		*err = -EAGAIN;
 		if (flags & MSG_DONTWAIT)
 			return NULL;
+		inet_unlock(isk, &isk->reader);
 		rc = wait_event_deadline(&isk->wq, isk->rxq.qlen || isk->err || (isk->shutdown & RCV_SHUTDOWN),
 					 sock_deadline(s->rcvtimeo), "dgram_recv");
+		if (rc == 0)
+			rc = inet_lock(isk, &isk->reader);
 		if (rc < 0) {
 			*err = rc;
 			return NULL;

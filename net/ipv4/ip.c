@@ -38,7 +38,7 @@ static void ipq_free(struct ipq *q)
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&q->frags))) {
-		frag_mem -= skb->len;
+		frag_mem -= skb->truesize;
 		kfree_skb(skb);
 	}
 	list_del(&q->node);
@@ -70,7 +70,7 @@ static struct sk_buff *ip_defrag(struct sk_buff *skb, const struct iphdr_k *iph,
 		if (q->saddr == iph->saddr && q->daddr == iph->daddr && q->id == iph->id &&
 		    q->proto == iph->protocol)
 			goto found;
-	if (nipqs >= IPFRAG_MAX_QUEUES || frag_mem + skb->len > IPFRAG_HIGH) {
+	if (nipqs >= IPFRAG_MAX_QUEUES || frag_mem + skb->truesize > IPFRAG_HIGH) {
 		kfree_skb(skb);
 		return NULL;
 	}
@@ -90,8 +90,8 @@ static struct sk_buff *ip_defrag(struct sk_buff *skb, const struct iphdr_k *iph,
 found:
 	/* Fragments of 8-byte multiples, within 64 KiB, not overlapping
 	 * (an overlap drops the whole datagram, as Linux does). */
-	if (end > 65535 || ((fo & IP_MF) && (skb->len & 7)) || (!(fo & IP_MF) && q->total) ||
-	    (q->total && end > q->total) || frag_mem + skb->len > IPFRAG_HIGH)
+	if (!skb->len || end > 65535 - hlen || ((fo & IP_MF) && (skb->len & 7)) || (!(fo & IP_MF) && q->total) ||
+	    (q->total && end > q->total) || frag_mem + skb->truesize > IPFRAG_HIGH)
 		goto drop_all;
 	for (p = skb_peek(&q->frags); p; p = skb_next(&q->frags, p)) {
 		u32 poff = p->cb.tcp.seq, pend = poff + p->len;
@@ -107,7 +107,7 @@ found:
 		skb->nh_off = (u16)(skb->data - skb->head - hlen);
 	}
 	skb_insert_before(&q->frags, p, skb);
-	frag_mem += skb->len;
+	frag_mem += skb->truesize;
 	q->meat += skb->len;
 	if (!(fo & IP_MF))
 		q->total = end;
@@ -250,13 +250,17 @@ int ip_send(struct sk_buff *skb, u32 saddr, u32 daddr, int proto, const struct i
 	u32 mtu = dev->mtu, maxfrag, off;
 	u16 id = htons(ip_ident++);
 
+	if (skb->len > IP_MAX_PAYLOAD) { /* tot_len has 16 bits */
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
 	skb->dev = dev;
 	if (skb->len + sizeof(struct iphdr_k) <= mtu) {
 		ip_fill_header(skb, saddr, daddr, proto, o, o->df ? IP_DF : 0, id);
 		neigh_output(skb, dev, rt->nexthop, rt->type);
 		return 0;
 	}
-	if (o->df || skb->len > IP_MAX_PAYLOAD) {
+	if (o->df) {
 		kfree_skb(skb);
 		return -EMSGSIZE;
 	}

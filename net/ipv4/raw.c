@@ -62,10 +62,12 @@ bool raw_deliver(struct sk_buff *skb, int proto)
 			isk->drops++;
 			continue;
 		}
-		c = skb_copy(skb);
+		/* The copy starts at the IP header (skb->data is past it). */
+		c = alloc_skb(hlen + skb->len, MAX_HEADER);
 		if (!c)
 			continue;
-		skb_push(c, hlen);
+		memcpy(skb_put(c, hlen + skb->len), iph, hlen + skb->len);
+		c->dev = skb->dev;
 		c->cb.addr.saddr = iph->saddr;
 		c->cb.addr.daddr = iph->daddr;
 		skb_queue_tail(&isk->rxq, c);
@@ -164,16 +166,21 @@ static long raw_sendmsg(struct socket *s, struct kmsg *m, int flags)
 static long raw_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 {
 	struct inet_sock *isk = inet_sk(s);
-	long rc;
-	struct sk_buff *skb = inet_dgram_wait(s, flags, &rc);
+	struct sk_buff *skb;
+	long rc = inet_lock(isk, &isk->reader);
 
-	if (!skb)
-		return rc;
-	rc = inet_dgram_copy(isk, skb, m, len, flags);
 	if (rc < 0)
 		return rc;
+	skb = inet_dgram_wait(s, flags, &rc);
+	if (!skb)
+		goto out;
+	rc = inet_dgram_copy(isk, skb, m, len, flags);
+	if (rc < 0)
+		goto out;
 	inet_msg_name(m, skb->cb.addr.saddr, 0);
 	inet_dgram_consume(isk, skb, flags);
+out:
+	inet_unlock(isk, &isk->reader);
 	return rc;
 }
 

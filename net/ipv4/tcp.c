@@ -129,8 +129,14 @@ void tcp_done(struct tcp_sock *tp)
 
 	if (isk->state == TCPS_CLOSE && !child)
 		return;
-	if (isk->state == TCPS_TIME_WAIT && !isk->sock)
+	if (tp->tw_counted) {
+		tp->tw_counted = false;
 		tcp_tw_count--;
+	}
+	if (tp->orphan_counted) {
+		tp->orphan_counted = false;
+		tcp_orphans--;
+	}
 	if (child)
 		unlink_child(tp);
 	tcp_set_state(tp, TCPS_CLOSE);
@@ -142,8 +148,6 @@ void tcp_done(struct tcp_sock *tp)
 	wake_up_poll(&isk->wq, POLLIN | POLLOUT);
 	if (!isk->sock) {
 		/* An orphan or an unaccepted child: its reference goes. */
-		if (!child)
-			tcp_orphans--;
 		inet_unhash_port(isk);
 		inet_put(isk);
 	}
@@ -168,6 +172,20 @@ void tcp_reset(struct tcp_sock *tp)
 	tcp_done(tp);
 }
 
+/* An orphan in TIME_WAIT counts against the TIME_WAIT cap, not the
+ * orphan cap (which would turn other connections' closes into resets). */
+static void tcp_count_tw(struct tcp_sock *tp)
+{
+	if (tp->orphan_counted) {
+		tp->orphan_counted = false;
+		tcp_orphans--;
+	}
+	if (!tp->tw_counted) {
+		tp->tw_counted = true;
+		tcp_tw_count++;
+	}
+}
+
 void tcp_time_wait(struct tcp_sock *tp)
 {
 	struct inet_sock *isk = &tp->inet;
@@ -183,7 +201,7 @@ void tcp_time_wait(struct tcp_sock *tp)
 	skb_queue_purge(&tp->sndq);
 	tp->send_head = NULL;
 	if (!isk->sock)
-		tcp_tw_count++;
+		tcp_count_tw(tp);
 	timer_arm(&tp->tw_timer, ktime_ns() + TCP_TIMEWAIT_NS);
 }
 
@@ -202,11 +220,27 @@ static long wait_connected(struct tcp_sock *tp)
 	return rc;
 }
 
+/* Connections nobody accepted are reset (Linux: inet_csk_listen_stop). */
+static void tcp_listen_stop(struct tcp_sock *tp)
+{
+	while (!list_empty(&tp->synq) || !list_empty(&tp->accq)) {
+		struct tcp_sock *c = list_first_entry(list_empty(&tp->accq) ? &tp->synq : &tp->accq,
+						      struct tcp_sock, q_node);
+
+		inet_hold(&c->inet);
+		tcp_send_active_reset(c);
+		tcp_done(c);
+		inet_put(&c->inet);
+	}
+}
+
 static void tcp_disconnect(struct tcp_sock *tp)
 {
 	struct inet_sock *isk = &tp->inet;
 	int st = isk->state;
 
+	if (st == TCPS_LISTEN)
+		tcp_listen_stop(tp);
 	if (st != TCPS_CLOSE && st != TCPS_LISTEN && st != TCPS_SYN_SENT && st != TCPS_TIME_WAIT)
 		tcp_send_active_reset(tp);
 	tcp_set_state(tp, TCPS_CLOSE);
@@ -224,6 +258,11 @@ static void tcp_disconnect(struct tcp_sock *tp)
 	if (!isk->port_locked)
 		inet_unhash_port(isk);
 	tp->sstate = SS_UNCONNECTED;
+	/* Nothing of the old connection carries over to the next. */
+	tp->in_recovery = false;
+	tp->ssthresh = 0x7fffffff;
+	tp->srtt = tp->rttvar = 0;
+	tp->dupacks = 0;
 	if (isk->sock)
 		isk->sock->listening = false;
 	wake_up(&isk->wq);
@@ -240,8 +279,16 @@ static long tcp_connect(struct socket *s, const u8 *addr, u32 len)
 	long rc;
 
 	if (len >= 2 && ((const struct sockaddr_in *)(const void *)addr)->sin_family == AF_UNSPEC) {
-		tcp_disconnect(tp);
-		return 0;
+		/* Not while another task copies in or out of the queues. */
+		rc = inet_lock(isk, &isk->reader);
+		if (rc < 0)
+			return rc;
+		rc = inet_lock(isk, &isk->writer);
+		if (rc == 0)
+			tcp_disconnect(tp);
+		inet_unlock(isk, &isk->writer);
+		inet_unlock(isk, &isk->reader);
+		return rc;
 	}
 	switch (tp->sstate) {
 	case SS_CONNECTED:
@@ -403,23 +450,18 @@ static void tcp_release(struct socket *s)
 	s->proto = NULL;
 	isk->shutdown = SHUTDOWN_MASK;
 	skb_queue_purge(&isk->rxq);
-	tcp_orphans++;
+	if (isk->state != TCPS_TIME_WAIT) {
+		tp->orphan_counted = true;
+		tcp_orphans++;
+	}
 	if (isk->state == TCPS_LISTEN) {
-		/* Connections nobody accepted are reset. */
-		while (!list_empty(&tp->synq) || !list_empty(&tp->accq)) {
-			struct tcp_sock *c = list_first_entry(list_empty(&tp->accq) ? &tp->synq : &tp->accq,
-							      struct tcp_sock, q_node);
-
-			inet_hold(&c->inet);
-			tcp_send_active_reset(c);
-			tcp_done(c);
-			inet_put(&c->inet);
-		}
+		tcp_listen_stop(tp);
 		tcp_done(tp);
 		return;
 	}
 	switch (isk->state) {
 	case TCPS_CLOSE:
+		tp->orphan_counted = false;
 		tcp_orphans--;
 		inet_unhash_port(isk);
 		inet_put(isk);
@@ -449,7 +491,7 @@ static void tcp_release(struct socket *s)
 		timer_arm(&tp->tw_timer, ktime_ns() + (u64)tp->linger2 * NSEC_PER_SEC);
 		break;
 	case TCPS_TIME_WAIT:
-		tcp_tw_count++;
+		tcp_count_tw(tp);
 		break;
 	}
 }
@@ -466,6 +508,45 @@ static long send_error(struct tcp_sock *tp)
 	int err = inet_sock_error(&tp->inet);
 
 	return err ? -err : -EPIPE;
+}
+
+/* Data goes into a new buffer first: copying from the user may sleep, and
+ * meanwhile a reset may empty the send queue. Small writes are then
+ * merged into the last unsent buffer when it has room. */
+static long tcp_send_chunk(struct tcp_sock *tp, struct uio *u, size_t n)
+{
+	struct sk_buff *skb = alloc_skb((u32)MIN(MAX(n, (size_t)512), (size_t)tp->mss), 0), *tail;
+	long rc;
+
+	if (!skb)
+		return -ENOBUFS;
+	rc = uio_copy_from(u, skb->data, n);
+	if (rc <= 0) {
+		kfree_skb(skb);
+		return rc ? rc : -EFAULT;
+	}
+	skb->len = (u32)rc;
+	if (tp->inet.err || (tp->inet.shutdown & SEND_SHUTDOWN) || !can_send_state(tp->inet.state)) {
+		kfree_skb(skb);
+		return send_error(tp);
+	}
+	tail = skb_peek_tail(&tp->sndq);
+	if (tail && tail == tp->send_head && !(tail->cb.tcp.flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+	    tail->len + skb->len <= tp->mss && skb_tailroom(tail) >= skb->len) {
+		memcpy(tail->data + tail->len, skb->data, skb->len);
+		tail->len += skb->len;
+		tail->cb.tcp.end_seq += skb->len;
+		tp->sndq.bytes += skb->len;
+		kfree_skb(skb);
+	} else {
+		skb->cb.tcp.seq = tp->write_seq;
+		skb->cb.tcp.end_seq = tp->write_seq + (u32)rc;
+		skb_queue_tail(&tp->sndq, skb);
+		if (!tp->send_head)
+			tp->send_head = skb;
+	}
+	tp->write_seq += (u32)rc;
+	return rc;
 }
 
 static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
@@ -487,79 +568,46 @@ static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		if (!can_send_state(isk->state))
 			return send_error(tp);
 	}
+	rc = inet_lock(isk, &isk->writer);
+	if (rc < 0)
+		return rc;
 	while (u->resid) {
-		struct sk_buff *tail = skb_peek_tail(&tp->sndq);
-		s64 space = (s64)isk->sndbuf - (s64)tp->sndq.bytes;
-		size_t n;
+		/* The send buffer counts what buffers cost, not just bytes. */
+		s64 space = (s64)isk->sndbuf - (s64)tp->sndq.mem;
 
 		if (isk->err || (isk->shutdown & SEND_SHUTDOWN) || !can_send_state(isk->state)) {
-			if (copied)
-				break;
-			return send_error(tp);
+			rc = send_error(tp);
+			break;
 		}
 		if (space <= 0) {
 			tcp_write_xmit(tp, true);
 			if (flags & MSG_DONTWAIT) {
-				if (copied)
-					break;
-				return -EAGAIN;
+				rc = -EAGAIN;
+				break;
 			}
 			rc = wait_event_deadline(&isk->wq,
-						 (s64)isk->sndbuf > (s64)tp->sndq.bytes || isk->err ||
+						 (s64)isk->sndbuf > (s64)tp->sndq.mem || isk->err ||
 							 (isk->shutdown & SEND_SHUTDOWN) ||
 							 !can_send_state(isk->state),
 						 sock_deadline(s->sndtimeo), "tcp_send");
-			if (rc < 0) {
-				if (copied)
-					break;
-				return rc;
-			}
+			if (rc < 0)
+				break;
 			continue;
 		}
-		if (tail && tail == tp->send_head && !(tail->cb.tcp.flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
-		    tail->len < tp->mss && skb_tailroom(tail) > 0) {
-			n = MIN(MIN(u->resid, (size_t)space), (size_t)MIN(tp->mss - tail->len, skb_tailroom(tail)));
-			rc = uio_copy_from(u, tail->data + tail->len, n);
-			if (rc < 0) {
-				if (copied)
-					break;
-				return rc;
-			}
-			tail->len += (u32)rc;
-			tail->cb.tcp.end_seq += (u32)rc;
-			tp->sndq.bytes += (u64)rc;
-		} else {
-			struct sk_buff *skb;
-
-			n = MIN(MIN(u->resid, (size_t)space), (size_t)tp->mss);
-			skb = alloc_skb(tp->mss, 0);
-			if (!skb) {
-				if (copied)
-					break;
-				return -ENOBUFS;
-			}
-			rc = uio_copy_from(u, skb->data, n);
-			if (rc < 0) {
-				kfree_skb(skb);
-				if (copied)
-					break;
-				return rc;
-			}
-			skb->len = (u32)rc;
-			skb->cb.tcp.seq = tp->write_seq;
-			skb->cb.tcp.end_seq = tp->write_seq + (u32)rc;
-			skb_queue_tail(&tp->sndq, skb);
-			if (!tp->send_head)
-				tp->send_head = skb;
-		}
-		tp->write_seq += (u32)rc;
+		rc = tcp_send_chunk(tp, u, MIN(MIN(u->resid, (size_t)space), (size_t)tp->mss));
+		if (rc < 0)
+			break;
 		copied += (size_t)rc;
 		if (tp->send_head && tp->send_head->len >= tp->mss)
 			tcp_write_xmit(tp, false);
 	}
+	inet_unlock(isk, &isk->writer);
 	tcp_write_xmit(tp, !(flags & MSG_MORE));
-	return (long)copied;
+	return copied ? (long)copied : rc;
 }
+
+static long tcp_recv_locked(struct tcp_sock *tp, struct kmsg *m, size_t len, int flags, size_t target,
+			    size_t *copiedp);
 
 static long tcp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 {
@@ -574,6 +622,23 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 		return -EINVAL;
 	if (!len)
 		return 0;
+	rc = inet_lock(isk, &isk->reader);
+	if (rc < 0)
+		return rc;
+	rc = tcp_recv_locked(tp, m, len, flags, target, &copied);
+	inet_unlock(isk, &isk->reader);
+	return copied ? (long)copied : rc;
+}
+
+/* The receive loop, with the reader lock held (let go while waiting). */
+static long tcp_recv_locked(struct tcp_sock *tp, struct kmsg *m, size_t len, int flags, size_t target,
+			    size_t *copiedp)
+{
+	struct inet_sock *isk = &tp->inet;
+	struct socket *s = isk->sock;
+	size_t copied = 0;
+	long rc = 0;
+
 	for (;;) {
 		struct sk_buff *skb;
 		size_t peek_off = 0;
@@ -584,18 +649,23 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 			if (flags & MSG_PEEK) {
 				rc = uio_copy_to(m->data, skb->data + peek_off, n);
 				if (rc < 0)
-					return copied ? (long)copied : rc;
-				copied += n;
+					goto out;
+				copied += (size_t)rc;
+				if ((size_t)rc < n)
+					goto out;
 				skb = skb_next(&isk->rxq, skb);
 				peek_off = 0;
 				continue;
 			}
 			rc = uio_copy_to(m->data, skb->data, n);
 			if (rc < 0)
-				return copied ? (long)copied : rc;
+				goto out;
+			n = (size_t)rc; /* a partial copy takes only what it got */
 			copied += n;
 			skb_pull(skb, (u32)n);
 			isk->rxq.bytes -= n;
+			if (!n)
+				goto out;
 			if (!skb->len) {
 				skb_unlink(&isk->rxq, skb);
 				kfree_skb(skb);
@@ -610,29 +680,34 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 			if (isk->err || isk->state == TCPS_CLOSE || (isk->shutdown & RCV_SHUTDOWN))
 				break;
 		} else {
-			if (isk->err)
-				return -inet_sock_error(isk);
+			if (isk->err) {
+				rc = -inet_sock_error(isk);
+				break;
+			}
 			if (isk->shutdown & RCV_SHUTDOWN)
 				break;
-			if (isk->state == TCPS_CLOSE)
-				return -ENOTCONN;
+			if (isk->state == TCPS_CLOSE) {
+				rc = -ENOTCONN;
+				break;
+			}
 		}
 		if (flags & MSG_DONTWAIT) {
-			if (copied)
-				break;
-			return -EAGAIN;
+			rc = -EAGAIN;
+			break;
 		}
+		inet_unlock(isk, &isk->reader);
 		rc = wait_event_deadline(&isk->wq,
 					 isk->rxq.qlen || isk->err || (isk->shutdown & RCV_SHUTDOWN) ||
 						 isk->state == TCPS_CLOSE,
 					 sock_deadline(s->rcvtimeo), "tcp_recv");
-		if (rc < 0) {
-			if (copied)
-				break;
-			return rc;
-		}
+		if (rc == 0)
+			rc = inet_lock(isk, &isk->reader);
+		if (rc < 0)
+			break;
 	}
-	return (long)copied;
+out:
+	*copiedp = copied;
+	return rc;
 }
 
 static unsigned tcp_poll(struct socket *s, struct poll_table *pt)

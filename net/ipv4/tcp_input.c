@@ -86,9 +86,11 @@ static void set_mss_from_syn(struct tcp_sock *tp, const struct seg *sg)
 	if (sg->wscale >= 0 && tp->wscale_ok) {
 		tp->snd_wscale = (u8)sg->wscale;
 	} else {
+		/* No scaling: windows are 16 bits, ours included. */
 		tp->wscale_ok = false;
 		tp->snd_wscale = 0;
 		tp->rcv_wscale = 0;
+		tp->rcv_wnd = MIN(tp->rcv_wnd, 65535u);
 	}
 	tp->cwnd = 10 * tp->mss;
 }
@@ -149,7 +151,7 @@ static void listen_rcv(struct tcp_sock *lp, struct sk_buff *skb, struct seg *sg)
 	tp->snd_wnd = ntohs(sg->th->window); /* SYN windows are not scaled */
 	tp->snd_wl1 = sg->seq;
 	tp->wscale_ok = true;
-	set_mss_from_syn(tp, sg);
+	set_mss_from_syn(tp, sg); /* after rcv_wnd: it may clamp it */
 	tp->iss = tcp_new_isn(c->saddr, c->daddr, c->sport, c->dport);
 	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->iss;
 	tp->last_rcv_ns = ktime_ns();
@@ -325,6 +327,42 @@ static bool fin_acked(const struct tcp_sock *tp)
 
 static void data_deliver(struct tcp_sock *tp, struct sk_buff *skb, struct seg *sg);
 
+#define SMALL_SEG 2048
+#define COALESCE_BUF 4096
+
+/*
+ * Queues in-order data for the reader. Small segments are copied into a
+ * shared buffer: each would otherwise hold a whole packet buffer for a
+ * few bytes, and a peer sending one byte at a time could fill memory
+ * long before it filled the window.
+ */
+static void rxq_add(struct inet_sock *isk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = skb_peek_tail(&isk->rxq), *n;
+
+	if (skb->len > SMALL_SEG) {
+		skb_queue_tail(&isk->rxq, skb);
+		return;
+	}
+	if (tail && skb_tailroom(tail) >= skb->len) {
+		memcpy(tail->data + tail->len, skb->data, skb->len);
+		tail->len += skb->len;
+		isk->rxq.bytes += skb->len;
+		kfree_skb(skb);
+		return;
+	}
+	n = alloc_skb(COALESCE_BUF, 0);
+	if (!n) {
+		skb_queue_tail(&isk->rxq, skb);
+		return;
+	}
+	memcpy(n->data, skb->data, skb->len);
+	n->len = skb->len;
+	n->dev = skb->dev;
+	kfree_skb(skb);
+	skb_queue_tail(&isk->rxq, n);
+}
+
 static void drain_ooo(struct tcp_sock *tp)
 {
 	struct sk_buff *skb;
@@ -386,16 +424,13 @@ static void data_deliver(struct tcp_sock *tp, struct sk_buff *skb, struct seg *s
 	if (skb->len) {
 		tp->rcv_nxt += skb->len;
 		tp->bytes_received += skb->len;
-		skb->cb.tcp.seq = tp->rcv_nxt - skb->len;
-		skb_queue_tail(&isk->rxq, skb);
+		rxq_add(isk, skb);
 		wake_up_poll(&isk->wq, POLLIN);
 	} else {
 		kfree_skb(skb);
 	}
 	if (fin)
 		tcp_fin(tp);
-	else
-		drain_ooo(tp);
 }
 
 static void data_queue(struct tcp_sock *tp, struct sk_buff *skb, struct seg *sg)
@@ -417,11 +452,25 @@ static void data_queue(struct tcp_sock *tp, struct sk_buff *skb, struct seg *sg)
 		tcp_send_ack(tp);
 		return;
 	}
+	/* A peer that ignores our window gets no more than twice the buffer. */
+	if (tp->ooo.mem + tp->inet.rxq.mem > 2 * (u64)tp->inet.rcvbuf) {
+		kfree_skb(skb);
+		tcp_send_ack(tp);
+		return;
+	}
 	if (!after(sg->seq, tp->rcv_nxt)) {
 		bool had_ooo = tp->ooo.qlen != 0;
 
 		data_deliver(tp, skb, sg);
+		drain_ooo(tp); /* a loop: no depth per held segment */
 		tcp_schedule_ack(tp, had_ooo || (sg->flags & TCPHDR_FIN));
+		return;
+	}
+	/* What the peer sends beyond what we can hold is dropped. */
+	if (tp->ooo.mem + tp->inet.rxq.mem + skb->truesize > 2 * (u64)tp->inet.rcvbuf ||
+	    tp->ooo.qlen >= 1024) {
+		kfree_skb(skb);
+		tcp_send_ack(tp);
 		return;
 	}
 	/* Out of order: keep it sorted, drop what we already hold. */
@@ -437,12 +486,8 @@ static void data_queue(struct tcp_sock *tp, struct sk_buff *skb, struct seg *sg)
 		if (after(p->cb.tcp.seq, sg->seq))
 			break;
 	}
-	if (skb) {
-		if (tp->ooo.bytes + skb->len > (u64)tp->inet.rcvbuf)
-			kfree_skb(skb);
-		else
-			skb_insert_before(&tp->ooo, p, skb);
-	}
+	if (skb)
+		skb_insert_before(&tp->ooo, p, skb);
 	tcp_send_ack(tp); /* a duplicate ACK tells the sender of the hole */
 }
 
@@ -475,17 +520,40 @@ static void promote_child(struct tcp_sock *tp)
 	wake_up_poll(&lp->inet.wq, POLLIN);
 }
 
+/* Answers to segments outside the window, or acknowledging what was never
+ * sent, at most one per 500 ms (two stacks must not answer each other's
+ * answers for ever). */
+static void oow_ack(struct tcp_sock *tp)
+{
+	u64 now = ktime_ns();
+
+	if (tp->last_oow_ack_ns && now - tp->last_oow_ack_ns < 500 * 1000000ULL)
+		return;
+	tp->last_oow_ack_ns = now;
+	tcp_send_ack(tp);
+}
+
 static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg *sg)
 {
 	struct inet_sock *isk = &tp->inet;
 	int st;
 
+	/* Simultaneous open (a socket connected to itself): the SYN-ACK
+	 * repeats the SYN we answered and acknowledges ours. */
+	if (isk->state == TCPS_SYN_RECV && !tp->parent &&
+	    (sg->flags & (TCPHDR_SYN | TCPHDR_ACK)) == (TCPHDR_SYN | TCPHDR_ACK) && sg->seq == tp->irs) {
+		sg->flags &= (u8)~TCPHDR_SYN;
+		sg->seq++;
+	}
 	if (!seq_acceptable(tp, sg)) {
 		/* A zero window still takes the peer's ACKs and probes. */
 		if (!(sg->flags & TCPHDR_RST)) {
 			if ((sg->flags & TCPHDR_ACK) && !sg->len)
 				tcp_ack(tp, sg);
-			tcp_send_ack(tp);
+			if (sg->len || sg->seq != tp->rcv_nxt - 1)
+				oow_ack(tp);
+			else
+				tcp_send_ack(tp); /* a probe gets its answer */
 		}
 		kfree_skb(skb);
 		return;
@@ -499,7 +567,7 @@ static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg
 		return;
 	}
 	if (sg->flags & TCPHDR_SYN) {
-		tcp_send_ack(tp); /* a challenge ACK (RFC 5961) */
+		oow_ack(tp); /* a challenge ACK (RFC 5961) */
 		kfree_skb(skb);
 		return;
 	}
@@ -528,7 +596,7 @@ static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg
 		wake_up_poll(&isk->wq, POLLOUT);
 	}
 	if (!tcp_ack(tp, sg)) {
-		tcp_send_ack(tp);
+		oow_ack(tp);
 		kfree_skb(skb);
 		return;
 	}
@@ -649,6 +717,9 @@ void tcp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 		return;
 	if (code == ICMP_FRAG_NEEDED && type == ICMP_DEST_UNREACH)
 		return; /* path MTU discovery: not done, our MSS comes from the device */
+	/* Only about what we sent and is not yet acknowledged. */
+	if (before(ntohl(t->seq), tp->snd_una) || after(ntohl(t->seq), tp->snd_nxt))
+		return;
 	if (tp->inet.state == TCPS_SYN_SENT && hard) {
 		inet_hold(&tp->inet);
 		tp->inet.err = err;
@@ -656,6 +727,8 @@ void tcp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 		inet_put(&tp->inet);
 		return;
 	}
-	if (tp->inet.recverr && hard)
+	if (tp->inet.recverr && hard) {
 		tp->inet.err = err;
+		wake_up_poll(&tp->inet.wq, POLLIN | POLLOUT);
+	}
 }

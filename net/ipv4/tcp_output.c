@@ -16,7 +16,7 @@
 u32 tcp_select_window(struct tcp_sock *tp)
 {
 	struct inet_sock *isk = &tp->inet;
-	u64 queued = isk->rxq.bytes + tp->ooo.bytes;
+	u64 queued = isk->rxq.mem + tp->ooo.mem;
 	u32 unit = 1u << tp->rcv_wscale;
 	u32 free = (u64)isk->rcvbuf > queued ? (u32)((u64)isk->rcvbuf - queued) : 0;
 	u32 cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
@@ -68,7 +68,7 @@ static void tcp_transmit(struct tcp_sock *tp, const struct sk_buff *data, u32 se
 	} else {
 		wnd = tcp_select_window(tp) >> tp->rcv_wscale;
 	}
-	th->window = htons((u16)wnd);
+	th->window = htons((u16)MIN(wnd, 65535u));
 	th->urg_ptr = 0;
 	th->check = 0;
 	opt = (u8 *)(th + 1);
@@ -166,7 +166,7 @@ void tcp_schedule_ack(struct tcp_sock *tp, bool now)
 void tcp_maybe_window_update(struct tcp_sock *tp)
 {
 	struct inet_sock *isk = &tp->inet;
-	u64 queued = isk->rxq.bytes + tp->ooo.bytes;
+	u64 queued = isk->rxq.mem + tp->ooo.mem;
 	u32 free = (u64)isk->rcvbuf > queued ? (u32)((u64)isk->rcvbuf - queued) : 0;
 	u32 cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
 
@@ -193,7 +193,7 @@ void tcp_rearm_rto(struct tcp_sock *tp)
 static int tcp_fragment(struct tcp_sock *tp, struct sk_buff *skb, u32 len)
 {
 	u32 rest = skb->len - len;
-	struct sk_buff *n = alloc_skb(MAX(rest, tp->mss), 0);
+	struct sk_buff *n = alloc_skb(rest, 0);
 
 	if (!n)
 		return -ENOMEM;
@@ -298,6 +298,13 @@ static void tcp_rto_fire(struct ktimer *t)
 	inet_hold(isk);
 	if (!tcp_flight(tp)) {
 		if (tp->send_head && !tp->snd_wnd) {
+			/* An orphan does not wait on a closed window for ever
+			 * (tcp_orphan_retries). */
+			if (!isk->sock && ++tp->retransmits > 8) {
+				tcp_send_active_reset(tp);
+				tcp_done(tp);
+				goto out;
+			}
 			tcp_send_probe(tp);
 			tp->backoff++;
 			timer_arm(&tp->rto_timer,

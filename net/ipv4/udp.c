@@ -286,14 +286,17 @@ long put_cmsg(struct kmsg *m, int level, int type, const void *data, size_t len)
 static long udp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 {
 	struct inet_sock *isk = inet_sk(s);
-	long rc;
-	struct sk_buff *skb = inet_dgram_wait(s, flags, &rc);
+	struct sk_buff *skb;
+	long rc = inet_lock(isk, &isk->reader);
 
-	if (!skb)
-		return rc;
-	rc = inet_dgram_copy(isk, skb, m, len, flags);
 	if (rc < 0)
 		return rc;
+	skb = inet_dgram_wait(s, flags, &rc);
+	if (!skb)
+		goto out;
+	rc = inet_dgram_copy(isk, skb, m, len, flags);
+	if (rc < 0)
+		goto out;
 	inet_msg_name(m, skb->cb.addr.saddr, skb->cb.addr.sport);
 	if (isk->pktinfo) {
 		struct in_pktinfo pi = { .ipi_ifindex = skb->dev ? skb->dev->ifindex : 0 };
@@ -303,6 +306,8 @@ static long udp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 		put_cmsg(m, SOL_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
 	inet_dgram_consume(isk, skb, flags);
+out:
+	inet_unlock(isk, &isk->reader);
 	return rc;
 }
 

@@ -893,6 +893,26 @@ static void test_proc_net(void)
 		close(fd);
 }
 
+/* A socket connected to its own address (TCP simultaneous open), and a
+ * listener stopped by shutdown(SHUT_RD) with a connection still queued. */
+static void tcp_odd(void)
+{
+	out("[tcp odd]\n");
+	struct sockaddr_in a;
+	int s = bound(SOCK_STREAM, "127.0.0.1", 0, &a);
+	out("connect to itself: %s", er(connect(s, SA(&a), sizeof a)));
+	out(", write %zd", write(s, "hi", 2));
+	out(", reads %s\n", rxw(s, 63, 0));
+	close(s);
+	int ls = listener(0, &a), c = connected(&a);
+	msleep(20);
+	out("listener shutdown(SHUT_RD): %s", er(shutdown(ls, SHUT_RD)));
+	out(", accept %s", er(accept4(ls, NULL, NULL, SOCK_NONBLOCK)));
+	out(", the queued client reads %s\n", rxw(c, 63, 0));
+	close(c);
+	close(ls);
+}
+
 int main(void)
 {
 	tg_init();
@@ -911,6 +931,7 @@ int main(void)
 	tcp_options();
 	tcp_ready();
 	tcp_signals();
+	tcp_odd();
 	alarm(10);
 	test_ifaces();
 	test_proc_net();

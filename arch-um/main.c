@@ -166,6 +166,9 @@ int main(int argc, char **argv)
 	boot_task_init();
 	vfs_init();
 	net_init();
+	for (i = 0; i < cfg.nr_eth; i++)
+		if (eth_setup(cfg.eth[i], cfg.umid, err, sizeof(err)) < 0)
+			usage_error(err);
 	blk_init();
 	for (i = 0; i < cfg.nr_ubd; i++)
 		if (ubd_setup(cfg.ubd[i], err, sizeof(err)) < 0)

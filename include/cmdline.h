@@ -27,6 +27,8 @@ struct boot_config {
 	bool trace_syscalls;  /* log every system call (debugging) */
 	const char *ubd[16];  /* "ubd<N><flags>=<spec>" as given, in order */
 	int nr_ubd;
+	const char *eth[16];  /* "eth<N>=<transport>,..." as given */
+	int nr_eth;
 	const char *init_argv[CMDLINE_MAX_INIT + 1]; /* [0] left for init */
 	int init_argc;
 	const char *init_envp[CMDLINE_MAX_INIT + 1];

@@ -77,6 +77,11 @@ int host_irq_unwatch(int fd);
  */
 int host_irq_wait(s64 timeout_ns, u64 *tokens, int max);
 
+/* --- network transports --- */
+/* Opens the host TAP device dev (non-blocking, one frame per read/write);
+ * gate_ip (or NULL) is given to the host end. -1 with a message in err. */
+int host_tap_open(const char *dev, const char *gate_ip, char *err, size_t errlen);
+
 /*
  * --- process engine support (ptrace) ---
  * host_proc_spawn creates a child process for a new guest address space:

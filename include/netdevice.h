@@ -110,5 +110,8 @@ void inet_dev_down(struct net_device *dev);
 void inet_dev_unregister(struct net_device *dev);
 
 void net_init(void);
+/* eth<N>=<transport>,<fields...> from the command line (or mconsole
+ * config): makes and registers the device; umid seeds a stable MAC. */
+int eth_setup(const char *arg, const char *umid, char *err, size_t elen);
 
 #endif

@@ -198,6 +198,17 @@ static int set_ubd(struct boot_config *c, const char *v, char *err, size_t len)
 	return 0;
 }
 
+/* eth<N>=<transport>,...: kept whole; drivers/net/eth.c parses it. */
+static int set_eth(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (c->nr_eth >= 16) {
+		scnprintf(err, len, "too many network devices (at most 16)");
+		return -EINVAL;
+	}
+	c->eth[c->nr_eth++] = v;
+	return 0;
+}
+
 static int set_help(struct boot_config *c, const char *v, char *err, size_t len)
 {
 	c->help = true;
@@ -226,6 +237,7 @@ static const struct boot_option options[] = {
 	{ "con=", set_con0, "default channel for all consoles" },
 	{ "mconsole=", set_mconsole, "notify:<path>: send mconsole events to that socket" },
 	{ "ubd*", set_ubd, "ubd<N><flags>=<file>[,<backing>]: a disk (N 0-15 or a-p, flags r s d c t)" },
+	{ "eth*", set_eth, "eth<N>=tuntap,<tapdev>[,<mac>[,<gate_ip>]]: a network device on a host TAP device" },
 	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
 	{ "--help", set_help, "print this help and exit" },
 	{ "-h", set_help, "the same as --help" },

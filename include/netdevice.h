@@ -52,6 +52,8 @@ struct net_device_ops {
 	void (*stop)(struct net_device *dev);
 	/* Takes the packet (with its Ethernet header) in every case. */
 	void (*xmit)(struct sk_buff *skb, struct net_device *dev);
+	/* The device is going (hot-unplug): let go of the host side. */
+	void (*uninit)(struct net_device *dev);
 };
 
 struct net_stats {
@@ -108,6 +110,10 @@ void arp_rcv(struct sk_buff *skb);
 void inet_dev_up(struct net_device *dev);
 void inet_dev_down(struct net_device *dev);
 void inet_dev_unregister(struct net_device *dev);
+void ip_frag_dev_gone(struct net_device *dev);
+/* mconsole: config eth<N> (its specification), remove eth<N>. */
+int eth_query(const char *name, char *out, size_t len);
+int eth_remove(const char *name, char *err, size_t elen);
 
 void net_init(void);
 /* eth<N>=<transport>,<fields...> from the command line (or mconsole

@@ -20,7 +20,8 @@ struct net_device;
 
 struct sk_buff {
 	struct list_head list;
-	struct net_device *dev;
+	struct net_device *dev; /* only while the packet moves through the stack */
+	int iif;                /* ifindex it arrived on (dev may be gone later) */
 	u8 *head, *data, *end;
 	u32 len;
 	u32 truesize;    /* what it costs: buffer and header, for accounting */

@@ -16,6 +16,7 @@
 #include "kstring.h"
 #include "mconsole.h"
 #include "mm.h"
+#include "netdevice.h"
 #include "printk.h"
 #include "task.h"
 #include "timer.h"
@@ -516,6 +517,8 @@ static void mc_config_mem(const char *args)
 	reply(0, "", false);
 }
 
+static const char *mconsole_umid(void);
+
 /* config <dev>=<spec> hot-adds a device with command-line syntax;
  * config <dev> tells how it was configured. */
 static void mc_config(const char *args)
@@ -528,8 +531,23 @@ static void mc_config(const char *args)
 		mc_config_mem(args + 3);
 		return;
 	}
+	if (!strncmp(args, "eth", 3)) {
+		if (!strchr(args, '=')) {
+			if (eth_query(args, spec, sizeof(spec)) < 0)
+				reply(1, "Device doesn't exist", false);
+			else
+				reply(0, spec, false);
+			return;
+		}
+		err[0] = 0;
+		if (eth_setup(args, mconsole_umid(), err, sizeof(err)) < 0)
+			reply(1, err[0] ? err : "config failed", false);
+		else
+			reply(0, "", false);
+		return;
+	}
 	if (strncmp(args, "ubd", 3)) {
-		reply(1, "Unknown device type (ubd and mem for now)", false);
+		reply(1, "Unknown device type (ubd, eth and mem)", false);
 		return;
 	}
 	if (!strchr(args, '=')) {
@@ -552,8 +570,15 @@ static void mc_remove(const char *args)
 
 	while (*args == ' ')
 		args++;
+	if (!strncmp(args, "eth", 3)) {
+		if (eth_remove(args, err, sizeof(err)) < 0)
+			reply(1, err, false);
+		else
+			reply(0, "", false);
+		return;
+	}
 	if (strncmp(args, "ubd", 3)) {
-		reply(1, "Unknown device type (only ubd devices for now)", false);
+		reply(1, "Unknown device type (ubd and eth)", false);
 		return;
 	}
 	if (ubd_remove(args, err, sizeof(err)) < 0)
@@ -694,12 +719,21 @@ int mconsole_notify_init(const char *path)
 
 struct task *kthread_start(const char *name, void (*fn)(void));
 
+static char machine_umid[64];
+
+/* The machine's name (it seeds the MACs of hot-plugged NICs). */
+static const char *mconsole_umid(void)
+{
+	return machine_umid;
+}
+
 /* Opens the socket (boot, before the command line's errors are final). */
 int mconsole_init(const char *uml_dir, const char *umid, char *err, size_t elen)
 {
 	char path[4096];
 	int fd = host_mconsole_open(uml_dir, umid, path, sizeof(path)), tx;
 
+	strlcpy(machine_umid, umid, sizeof(machine_umid));
 	if (fd == -EEXIST) {
 		scnprintf(err, elen, "umid %s is in use by a running instance", umid);
 		return fd;

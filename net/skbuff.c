@@ -46,6 +46,7 @@ struct sk_buff *skb_copy(const struct sk_buff *skb)
 	memcpy(n->data, skb->data, skb->len);
 	n->len = skb->len;
 	n->dev = skb->dev;
+	n->iif = skb->iif;
 	n->protocol = skb->protocol;
 	n->pkt_type = skb->pkt_type;
 	n->ip_summed = skb->ip_summed;

@@ -15,6 +15,12 @@
 
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 
+/* What each eth<N> was made from, for config eth<N> and remove. */
+static struct {
+	struct net_device *dev;
+	char spec[256];
+} eths[16];
+
 /* "fe:fd:01:02:03:04" into mac; false if it is not one. */
 static bool parse_mac(const char *s, u8 *mac)
 {
@@ -113,6 +119,8 @@ int eth_setup(const char *arg, const char *umid, char *err, size_t elen)
 			dev->ops->stop(dev);
 		goto fail;
 	}
+	eths[n].dev = dev;
+	strlcpy(eths[n].spec, eq + 1, sizeof(eths[n].spec));
 	printk(KERN_INFO "%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x\n", dev->name, fields[0], dev->addr[0],
 	       dev->addr[1], dev->addr[2], dev->addr[3], dev->addr[4], dev->addr[5]);
 	kfree(copy);
@@ -121,4 +129,53 @@ fail:
 	kfree(copy);
 	kfree(dev);
 	return rc;
+}
+
+/* "eth<N>" to N, or -1. */
+static int eth_index(const char *name)
+{
+	char *end;
+	unsigned long n;
+
+	if (strncmp(name, "eth", 3) != 0)
+		return -1;
+	n = simple_strtoul(name + 3, &end, 10);
+	return end == name + 3 || *end || n > 15 ? -1 : (int)n;
+}
+
+int eth_query(const char *name, char *out, size_t len)
+{
+	int n = eth_index(name);
+
+	if (n < 0 || !eths[n].dev)
+		return -ENODEV;
+	strlcpy(out, eths[n].spec, len);
+	return 0;
+}
+
+int eth_remove(const char *name, char *err, size_t elen)
+{
+	int n = eth_index(name);
+	struct net_device *dev;
+
+	if (n < 0) {
+		scnprintf(err, elen, "Invalid device number '%s'", name);
+		return -EINVAL;
+	}
+	dev = eths[n].dev;
+	if (!dev) {
+		scnprintf(err, elen, "Device doesn't exist");
+		return -ENODEV;
+	}
+	if (dev->flags & IFF_UP) { /* as UML: take it down in the guest first */
+		scnprintf(err, elen, "Device is currently open");
+		return -EBUSY;
+	}
+	unregister_netdev(dev);
+	if (dev->ops->uninit)
+		dev->ops->uninit(dev);
+	eths[n].dev = NULL;
+	printk(KERN_INFO "%s: removed\n", dev->name);
+	kfree(dev);
+	return 0;
 }

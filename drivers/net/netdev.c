@@ -39,6 +39,7 @@ void unregister_netdev(struct net_device *dev)
 	if (dev->flags & IFF_UP)
 		dev_change_flags(dev, dev->flags & ~IFF_UP);
 	inet_dev_unregister(dev);
+	ip_frag_dev_gone(dev);
 	/* Frames from this device still waiting in the backlog go too. */
 	for (skb = skb_peek(&backlog); skb; skb = n) {
 		n = skb_next(&backlog, skb);
@@ -121,6 +122,7 @@ void netif_rx(struct sk_buff *skb)
 	}
 	dev->stats.rx_packets++;
 	dev->stats.rx_bytes += skb->len;
+	skb->iif = dev->ifindex;
 	if (!skb->tstamp)
 		skb->tstamp = ktime_real_ns();
 	skb_queue_tail(&backlog, skb);

@@ -68,7 +68,17 @@ static void tap_stop(struct net_device *dev)
 	(void)dev; /* the host device stays open: ifconfig up works again */
 }
 
-static const struct net_device_ops tap_ops = { .xmit = tap_xmit, .stop = tap_stop };
+static void tap_uninit(struct net_device *dev)
+{
+	struct tap_priv *tp = dev->priv;
+
+	irq_unregister(&tp->irq);
+	host_close(tp->fd); /* a tap we created goes away with it */
+	kfree(tp);
+	dev->priv = NULL;
+}
+
+static const struct net_device_ops tap_ops = { .xmit = tap_xmit, .stop = tap_stop, .uninit = tap_uninit };
 
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen)
 {

@@ -46,6 +46,22 @@ static void ipq_free(struct ipq *q)
 	kfree(q);
 }
 
+/* A device goes: reassembly must not hand its packets on later. */
+void ip_frag_dev_gone(struct net_device *dev)
+{
+	struct ipq *q, *n;
+
+	list_for_each_entry_safe(q, n, &ipqs, node) {
+		struct sk_buff *skb;
+		bool mine = false;
+
+		for (skb = skb_peek(&q->frags); skb; skb = skb_next(&q->frags, skb))
+			mine = mine || skb->dev == dev;
+		if (mine)
+			ipq_free(q);
+	}
+}
+
 static void ipq_expire_old(void)
 {
 	struct ipq *q, *n;

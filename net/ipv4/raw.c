@@ -67,7 +67,7 @@ bool raw_deliver(struct sk_buff *skb, int proto)
 		if (!c)
 			continue;
 		memcpy(skb_put(c, hlen + skb->len), iph, hlen + skb->len);
-		c->dev = skb->dev;
+		c->iif = skb->iif;
 		c->cb.addr.saddr = iph->saddr;
 		c->cb.addr.daddr = iph->daddr;
 		skb_queue_tail(&isk->rxq, c);

@@ -340,6 +340,7 @@ static void rxq_add(struct inet_sock *isk, struct sk_buff *skb)
 {
 	struct sk_buff *tail = skb_peek_tail(&isk->rxq), *n;
 
+	skb->dev = NULL; /* the device may go before the data is read */
 	if (skb->len > SMALL_SEG) {
 		skb_queue_tail(&isk->rxq, skb);
 		return;
@@ -358,7 +359,6 @@ static void rxq_add(struct inet_sock *isk, struct sk_buff *skb)
 	}
 	memcpy(n->data, skb->data, skb->len);
 	n->len = skb->len;
-	n->dev = skb->dev;
 	kfree_skb(skb);
 	skb_queue_tail(&isk->rxq, n);
 }

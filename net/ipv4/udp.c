@@ -76,6 +76,7 @@ static void udp_queue(struct inet_sock *isk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	skb->dev = NULL; /* the device may go before the datagram is read */
 	skb_queue_tail(&isk->rxq, skb);
 	wake_up_poll(&isk->wq, POLLIN);
 }
@@ -299,7 +300,7 @@ static long udp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 		goto out;
 	inet_msg_name(m, skb->cb.addr.saddr, skb->cb.addr.sport);
 	if (isk->pktinfo) {
-		struct in_pktinfo pi = { .ipi_ifindex = skb->dev ? skb->dev->ifindex : 0 };
+		struct in_pktinfo pi = { .ipi_ifindex = skb->iif };
 
 		pi.ipi_spec_dst.s_addr = skb->cb.addr.daddr;
 		pi.ipi_addr.s_addr = skb->cb.addr.daddr;

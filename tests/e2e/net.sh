@@ -111,7 +111,8 @@ ip netns exec "$ns" busybox httpd -f -p 10.0.7.1:8080 -h "$tmp/www" </dev/null >
 httpd_pid=$!
 big_sum=$(md5sum <"$tmp/www/big" | cut -d' ' -f1)
 o=$tmp/tap
-nsx timeout 90 ./linux mem=64M initrd="$img" eth0=tuntap,tap0,fe:fd:0a:00:07:02 init=/bin/sh -- -c "
+umid=nettest$$
+nsx timeout 90 ./linux mem=64M umid="$umid" initrd="$img" eth0=tuntap,tap0,fe:fd:0a:00:07:02 init=/bin/sh -- -c "
 mount -t proc proc /proc
 ifconfig eth0 10.0.7.2 netmask 255.255.255.0 up
 ifconfig eth0 | grep HWaddr | sed 's/^/mac: /'
@@ -124,13 +125,30 @@ mkdir -p /www && echo hello-from-the-guest >/www/index.html && httpd -p 80 -h /w
 # httpd listens in the child it forks: wait until it does
 i=0; while ! netstat -tln | grep -q ':80 ' && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
 echo guest-ready-\$((40 + 2)) # not the text of the command line the boot log shows
-sleep 6
+i=0; while ! grep -q eth1 /proc/net/dev && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+ifconfig eth1 | grep HWaddr | sed 's/^/hot-plugged: /'
+i=0; while grep -q eth1 /proc/net/dev && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+grep -c eth1 /proc/net/dev | sed 's/^/eth1 lines after remove: /'
+sleep 1
 poweroff -f" </dev/null >"$o" 2>&1 &
 guest=$!
 wait_grep guest-ready-42 "$o"
 nsx busybox ping -c 1 -W 2 10.0.7.2 >"$tmp/hostping" 2>&1
 # (busybox wget -T crashes on this host: timeout(1) bounds it instead)
 nsx timeout 10 busybox wget -q -O - http://10.0.7.2/index.html >"$tmp/hostwget" 2>&1
+# NIC hot-plug through mconsole, with the command line's syntax; the tap
+# is created by the kernel (we are root) and its host end gets gate_ip.
+# (in the namespace: the client's reply address is abstract, and those
+# are per network namespace)
+mc() { nsx build/tools-san/uml_mconsole "$umid" "$@" 2>/dev/null; }
+mc config eth1=tuntap,tap1,,10.0.9.1 >"$tmp/mc-add"
+wait_grep "hot-plugged:" "$o"
+nsx ip addr show tap1 >"$tmp/tap1" 2>&1
+mc config eth1 >"$tmp/mc-query"
+mc remove eth0 >"$tmp/mc-busy"
+mc remove eth1 >"$tmp/mc-remove"
+wait_grep "eth1 lines after remove" "$o"
+nsx ip link show tap1 >"$tmp/tap1-after" 2>&1 && echo still-there >>"$tmp/tap1-after"
 wait "$guest"
 expect tap-mac-from-command-line "$o" "mac: eth0 .*HWaddr FE:FD:0A:00:07:02"
 expect tap-guest-pings-host "$o" "ping host: 2 packets transmitted, 2 packets received"
@@ -140,5 +158,17 @@ expect tap-default-route "$o" "via gateway: 1 packets transmitted, 1 packets rec
 expect tap-arp-table "$o" "arp entries: [1-9]"
 expect tap-host-pings-guest "$tmp/hostping" "1 packets transmitted, 1 packets received"
 expect tap-host-fetches-guest-page "$tmp/hostwget" "hello-from-the-guest"
+expect nic-hotplug-config "$tmp/mc-add" "^OK"
+expect nic-hotplug-appears "$o" "hot-plugged: eth1 "
+expect nic-hotplug-gate-ip "$tmp/tap1" "inet 10\.0\.9\.1/"
+expect nic-hotplug-query "$tmp/mc-query" "OK tuntap,tap1,,10\.0\.9\.1"
+expect nic-remove-busy "$tmp/mc-busy" "ERR Device is currently open"
+expect nic-remove "$tmp/mc-remove" "^OK"
+expect nic-removed-in-guest "$o" "eth1 lines after remove: 0"
+if grep -q still-there "$tmp/tap1-after"; then
+	fail nic-remove-closes-tap "tap1 is still on the host"
+else
+	pass nic-remove-closes-tap
+fi
 
 exit "$failed"

@@ -7,6 +7,7 @@
 #define INET_H
 
 #include <linux/in.h>
+#include <linux/rtnetlink.h>
 
 #include "net.h"
 #include "netdevice.h"
@@ -107,7 +108,7 @@ struct icmphdr_k {
 #define IP_MAX_PAYLOAD 65515 /* 65535 - the largest IP header */
 
 /* --- routes and addresses (route.c, devinet.c) --- */
-enum { RTN_UNICAST = 1, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST = 5, RTN_UNREACHABLE = 7 };
+/* Route types are rtnetlink's RTN_* (linux/rtnetlink.h). */
 
 struct rt_result {
 	struct net_device *dev;
@@ -125,6 +126,18 @@ int inet_addr_type(u32 addr);
 int ip_route_add(u32 dst, u32 mask, u32 gw, struct net_device *dev, int metric);
 int ip_route_del(u32 dst, u32 mask, u32 gw, struct net_device *dev, int metric);
 int route_proc(char *buf, size_t len);
+/* The main table as rtnetlink shows it: subnet routes of up interfaces
+ * (kernel) and static ones. */
+struct route_info {
+	u32 dst, mask, gw, src;
+	struct net_device *dev;
+	int metric;
+	bool kernel;
+};
+void route_walk(void (*fn)(const struct route_info *r, void *arg), void *arg);
+/* rtnetlink: another address on dev (excl: EEXIST if it is there). */
+int inet_ifa_add(struct net_device *dev, u32 local, u8 prefixlen, u32 bcast, bool excl);
+int inet_ifa_del(struct net_device *dev, u32 local, u8 prefixlen);
 /* Interface addresses. */
 int inet_ifa_set(struct net_device *dev, u32 local, u32 mask);
 void inet_ifa_set_mask(struct net_device *dev, u32 mask);

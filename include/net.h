@@ -24,6 +24,8 @@
 #define AF_UNSPEC 0
 #define AF_UNIX 1
 #define AF_INET 2
+#define AF_NETLINK 16
+#define SOL_NETLINK 270
 
 #define MSG_OOB 0x1
 #define MSG_PEEK 0x2
@@ -115,6 +117,7 @@ int unix_proc_net(char *buf, size_t len);
 /* Makes a socket of a family (net/socket.c calls the family's create). */
 int unix_create(struct socket *s);
 int inet_create(struct socket *s);
+int netlink_create(struct socket *s);
 /* The inode number of a socket's file (0 once it is closed). */
 u64 sock_ino(const struct socket *s);
 struct socket *sock_alloc(int family, int type, int protocol);

@@ -199,7 +199,7 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 
 	if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
-	if (family != AF_UNIX && family != AF_INET)
+	if (family != AF_UNIX && family != AF_INET && family != AF_NETLINK)
 		return -EAFNOSUPPORT;
 	if (family == AF_UNIX) {
 		if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
@@ -212,7 +212,7 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 	s = sock_alloc(family, t, protocol);
 	if (!s)
 		return -ENOMEM;
-	rc = family == AF_UNIX ? unix_create(s) : inet_create(s);
+	rc = family == AF_UNIX ? unix_create(s) : family == AF_INET ? inet_create(s) : netlink_create(s);
 	if (rc < 0) {
 		kfree(s);
 		return rc;

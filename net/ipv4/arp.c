@@ -20,7 +20,7 @@
 #define NEIGH_REACHABLE_NS (300 * NSEC_PER_SEC)
 #define ATF_COM 0x02
 
-enum { NUD_INCOMPLETE, NUD_REACHABLE, NUD_FAILED };
+/* States: NUD_INCOMPLETE, NUD_REACHABLE, NUD_FAILED (linux/neighbour.h). */
 
 struct arphdr_k {
 	u16 htype, ptype;

@@ -115,3 +115,43 @@ void inet_dev_unregister(struct net_device *dev)
 	route_dev_gone(dev);
 	arp_dev_gone(dev);
 }
+
+int inet_ifa_add(struct net_device *dev, u32 local, u8 prefixlen, u32 bcast, bool excl)
+{
+	struct in_ifaddr *ifa, **pp;
+
+	for (ifa = dev->ifa_list; ifa; ifa = ifa->next)
+		if (ifa->local == local && ifa->prefixlen == prefixlen)
+			return excl ? -EEXIST : 0;
+	ifa = kzalloc(sizeof(*ifa));
+	if (!ifa)
+		return -ENOMEM;
+	ifa->dev = dev;
+	strlcpy(ifa->label, dev->name, sizeof(ifa->label));
+	ifa->local = local;
+	ifa->prefixlen = prefixlen;
+	ifa->mask = prefixlen ? htonl(0xffffffffu << (32 - prefixlen)) : 0;
+	set_broadcast(ifa);
+	if (bcast)
+		ifa->broadcast = bcast;
+	for (pp = &dev->ifa_list; *pp; pp = &(*pp)->next)
+		;
+	*pp = ifa;
+	return 0;
+}
+
+int inet_ifa_del(struct net_device *dev, u32 local, u8 prefixlen)
+{
+	struct in_ifaddr **pp;
+
+	for (pp = &dev->ifa_list; *pp; pp = &(*pp)->next) {
+		struct in_ifaddr *ifa = *pp;
+
+		if (ifa->local == local && (!prefixlen || ifa->prefixlen == prefixlen)) {
+			*pp = ifa->next;
+			kfree(ifa);
+			return 0;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}

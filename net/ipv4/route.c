@@ -261,3 +261,27 @@ int route_proc(char *buf, size_t len)
 	}
 	return (int)pos;
 }
+
+void route_walk(void (*fn)(const struct route_info *r, void *arg), void *arg)
+{
+	struct net_device *d;
+	struct route *r;
+
+	for_each_netdev(d) {
+		struct in_ifaddr *ifa;
+
+		if (!(d->flags & IFF_UP) || (d->flags & IFF_LOOPBACK))
+			continue;
+		for (ifa = d->ifa_list; ifa; ifa = ifa->next) {
+			struct route_info ri = { ifa->local & ifa->mask, ifa->mask, 0, ifa->local, d, 0, true };
+
+			fn(&ri, arg);
+		}
+	}
+	list_for_each_entry(r, &routes, node) {
+		struct route_info ri = { r->dst, r->mask, r->gw, 0, r->dev, r->metric, false };
+
+		if (r->dev->flags & IFF_UP)
+			fn(&ri, arg);
+	}
+}

@@ -3,7 +3,10 @@
 # up with ifconfig (and gets 127.0.0.1/8 as on Linux), route and netstat
 # read /proc/net, ping gets its echo replies over a raw ICMP socket, httpd
 # serves wget over TCP (a small page and a 2 MiB file compared byte for
-# byte), nc moves data both ways, and a route can be added and removed.
+# byte), nc moves data both ways, routes and addresses come and go with
+# route(8) and with ip(8) over rtnetlink; as root, a TAP device in a
+# namespace of our own connects the guest to the host, and NICs are
+# hot-plugged over mconsole.
 # Prints PASS/FAIL lines like the other suites.
 SUITE=net
 . "$(dirname "$0")/suite.sh"
@@ -77,12 +80,27 @@ route add -net 10.20.0.0 netmask 255.255.0.0 dev lo && echo "add: ok"
 route -n | grep "^10\.20\.0\.0" | sed "s/^/route: /"
 route del -net 10.20.0.0 netmask 255.255.0.0 dev lo && echo "del: ok"
 route -n | grep -c "^10\.20" | sed "s/^/after del: /"
+ip link | sed "s/^/ip-link: /"
+ip addr add 10.1.2.3/24 dev lo && ip -4 addr show dev lo | sed "s/^/ip-addr: /"
+ip route add 10.5.0.0/16 via 127.0.0.1 dev lo && ip route | sed "s/^/ip-route: /"
+ip route del 10.5.0.0/16 && ip route | grep -c 10.5 | sed "s/^/ip-route after del: /"
+ip addr del 10.1.2.3/24 dev lo && ip -4 addr | grep -c 10.1.2.3 | sed "s/^/ip-addr after del: /"
+ping -c 1 10.1.2.3 >/dev/null 2>&1; echo "ping deleted address: $?"
+ip link set lo down && ip link show lo | sed "s/^/ip-link down: /"
 '
 o=$tmp/route
 expect route-add "$o" "add: ok"
 expect route-listed "$o" "route: 10\.20\.0\.0 +0\.0\.0\.0 +255\.255\.0\.0 +U +0 +0 +0 +lo"
 expect route-del "$o" "del: ok"
 expect route-gone "$o" "after del: 0"
+expect ip-link-dump "$o" "ip-link: 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"
+expect ip-addr-add "$o" "ip-addr: +inet 10\.1\.2\.3/24 scope global lo"
+expect ip-addr-keeps-loopback "$o" "ip-addr: +inet 127\.0\.0\.1/8 scope host lo"
+expect ip-route-add "$o" "ip-route: 10\.5\.0\.0/16 via 127\.0\.0\.1 dev lo"
+expect ip-route-del "$o" "ip-route after del: 0"
+expect ip-addr-del "$o" "ip-addr after del: 0"
+expect ip-addr-del-unreachable "$o" "ping deleted address: 1"
+expect ip-link-set-down "$o" "ip-link down: 1: lo: <LOOPBACK> mtu"
 
 # A host TAP device in a network namespace of our own (root only): the
 # guest's eth0 reaches the host end (ARP, ICMP both ways, TCP both ways

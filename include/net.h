@@ -25,6 +25,7 @@
 #define AF_UNIX 1
 #define AF_INET 2
 #define AF_NETLINK 16
+#define AF_PACKET 17
 #define SOL_NETLINK 270
 
 #define MSG_OOB 0x1
@@ -118,6 +119,7 @@ int unix_proc_net(char *buf, size_t len);
 int unix_create(struct socket *s);
 int inet_create(struct socket *s);
 int netlink_create(struct socket *s);
+int packet_create(struct socket *s);
 /* The inode number of a socket's file (0 once it is closed). */
 u64 sock_ino(const struct socket *s);
 struct socket *sock_alloc(int family, int type, int protocol);

@@ -103,6 +103,8 @@ void netif_rx(struct sk_buff *skb);
 /* /proc/net/dev */
 int netdev_proc(char *buf, size_t len);
 
+/* AF_PACKET sockets get a copy of each received frame (net/packet.c). */
+void packet_deliver(struct sk_buff *skb, u16 proto);
 /* Receive handlers by Ethernet type (IPv4, ARP). */
 void ip_rcv(struct sk_buff *skb);
 void arp_rcv(struct sk_buff *skb);

@@ -7,6 +7,8 @@
 #ifndef SKBUFF_H
 #define SKBUFF_H
 
+#include <linux/if_packet.h>
+
 #include "list.h"
 #include "types.h"
 
@@ -14,7 +16,7 @@
 #define MAX_HEADER 128
 
 enum { CHECKSUM_NONE, CHECKSUM_UNNECESSARY };
-enum { PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING };
+/* pkt_type values: PACKET_HOST, PACKET_BROADCAST... (linux/if_packet.h). */
 
 struct net_device;
 

@@ -199,7 +199,7 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 
 	if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
-	if (family != AF_UNIX && family != AF_INET && family != AF_NETLINK)
+	if (family != AF_UNIX && family != AF_INET && family != AF_NETLINK && family != AF_PACKET)
 		return -EAFNOSUPPORT;
 	if (family == AF_UNIX) {
 		if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
@@ -212,7 +212,12 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 	s = sock_alloc(family, t, protocol);
 	if (!s)
 		return -ENOMEM;
-	rc = family == AF_UNIX ? unix_create(s) : family == AF_INET ? inet_create(s) : netlink_create(s);
+	switch (family) {
+	case AF_UNIX: rc = unix_create(s); break;
+	case AF_INET: rc = inet_create(s); break;
+	case AF_NETLINK: rc = netlink_create(s); break;
+	default: rc = packet_create(s);
+	}
 	if (rc < 0) {
 		kfree(s);
 		return rc;

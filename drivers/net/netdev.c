@@ -155,6 +155,10 @@ static void net_rx_action(void)
 
 	while (n++ < NETDEV_BUDGET && (skb = skb_dequeue(&backlog))) {
 		eth_type_trans(skb);
+		/* Packet sockets see frames with their Ethernet header. */
+		skb_push(skb, ETH_HLEN);
+		packet_deliver(skb, skb->protocol);
+		skb_pull(skb, ETH_HLEN);
 		if (skb->pkt_type == PACKET_OTHERHOST) {
 			kfree_skb(skb);
 			continue;

@@ -5,8 +5,8 @@
 # serves wget over TCP (a small page and a 2 MiB file compared byte for
 # byte), nc moves data both ways, routes and addresses come and go with
 # route(8) and with ip(8) over rtnetlink; as root, a TAP device in a
-# namespace of our own connects the guest to the host, and NICs are
-# hot-plugged over mconsole.
+# namespace of our own connects the guest to the host, NICs are
+# hot-plugged over mconsole, and udhcpc gets a lease from the host's udhcpd.
 # Prints PASS/FAIL lines like the other suites.
 SUITE=net
 . "$(dirname "$0")/suite.sh"
@@ -114,8 +114,8 @@ if ! ip netns add "$ns" 2>/dev/null; then
 	echo "SKIP: e2e/net/tuntap: cannot create a network namespace"
 	exit "$failed"
 fi
-httpd_pid=
-trap '[ -n "$httpd_pid" ] && kill "$httpd_pid"; ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
+httpd_pid= udhcpd_pid=
+trap 'kill $httpd_pid $udhcpd_pid 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
 nsx() { ip netns exec "$ns" "$@"; }
 nsx ip link set lo up
 nsx ip tuntap add dev tap0 mode tap
@@ -188,5 +188,26 @@ if grep -q still-there "$tmp/tap1-after"; then
 else
 	pass nic-remove-closes-tap
 fi
+
+# DHCP: busybox udhcpd on the host end, udhcpc in the guest (AF_PACKET).
+printf 'start 10.0.7.100\nend 10.0.7.110\ninterface tap0\nlease_file %s\noption subnet 255.255.255.0\noption router 10.0.7.1\n' \
+	"$tmp/leases" >"$tmp/udhcpd.conf"
+touch "$tmp/leases"
+ip netns exec "$ns" busybox udhcpd -f "$tmp/udhcpd.conf" </dev/null >/dev/null 2>&1 &
+udhcpd_pid=$!
+o=$tmp/dhcp
+nsx timeout 60 ./linux mem=64M initrd="$img" eth0=tuntap,tap0 init=/bin/sh -- -c '
+mount -t proc proc /proc
+printf "#!/bin/sh\n[ \"\$1\" = bound ] && ifconfig \$interface \$ip netmask \$subnet up && echo \"lease: \$ip router \$router\"\nexit 0\n" >/tmp/d.sh
+chmod +x /tmp/d.sh
+ifconfig eth0 up
+udhcpc -i eth0 -n -q -t 5 -T 1 -s /tmp/d.sh 2>&1 | grep lease
+ifconfig eth0 | grep "inet addr" | sed "s/^/dhcp-ifconfig: /"
+ping -c 1 10.0.7.1 | grep received | sed "s/^/dhcp-ping: /"
+poweroff -f' </dev/null >"$o" 2>&1
+kill "$udhcpd_pid" 2>/dev/null
+expect dhcp-lease "$o" "lease: 10\.0\.7\.1[01][0-9] router 10\.0\.7\.1"
+expect dhcp-address-configured "$o" "dhcp-ifconfig: +inet addr:10\.0\.7\.1[01][0-9] +Bcast:10\.0\.7\.255 +Mask:255\.255\.255\.0"
+expect dhcp-then-ping "$o" "dhcp-ping: 1 packets transmitted, 1 packets received"
 
 exit "$failed"

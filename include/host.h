@@ -81,6 +81,10 @@ int host_irq_wait(s64 timeout_ns, u64 *tokens, int max);
 /* Opens the host TAP device dev (non-blocking, one frame per read/write);
  * gate_ip (or NULL) is given to the host end. -1 with a message in err. */
 int host_tap_open(const char *dev, const char *gate_ip, char *err, size_t errlen);
+/* The mcast transport's socket: joined to group:port, non-blocking. */
+int host_mcast_open(const char *group, int port, int ttl, char *err, size_t errlen);
+/* Sends one frame to group:port; 0 or -errno. */
+int host_mcast_send(int fd, const char *group, int port, const void *buf, size_t len);
 
 /*
  * --- process engine support (ptrace) ---

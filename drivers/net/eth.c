@@ -14,6 +14,7 @@
 #define ETH_MAX_FIELDS 8
 
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
+int mcast_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 
 /* What each eth<N> was made from, for config eth<N> and remove. */
 static struct {
@@ -105,8 +106,16 @@ int eth_setup(const char *arg, const char *umid, char *err, size_t elen)
 			goto fail;
 		}
 		rc = tuntap_open(dev, fields, nf, err, elen);
+	} else if (strcmp(fields[0], "mcast") == 0) {
+		/* mcast,<mac>,<addr>,<port>,<ttl> */
+		if (nf > 1 && fields[1][0] && !parse_mac(fields[1], dev->addr)) {
+			scnprintf(err, elen, "%s: '%s' is not a unicast MAC address", dev->name, fields[1]);
+			rc = -EINVAL;
+			goto fail;
+		}
+		rc = mcast_open(dev, fields, nf, err, elen);
 	} else {
-		scnprintf(err, elen, "%s: transport '%s' is not supported (this kernel has tuntap)",
+		scnprintf(err, elen, "%s: transport '%s' is not supported (this kernel has tuntap and mcast)",
 			  dev->name, fields[0]);
 		rc = -EINVAL;
 	}

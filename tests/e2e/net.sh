@@ -6,7 +6,8 @@
 # byte), nc moves data both ways, routes and addresses come and go with
 # route(8) and with ip(8) over rtnetlink; as root, a TAP device in a
 # namespace of our own connects the guest to the host, NICs are
-# hot-plugged over mconsole, and udhcpc gets a lease from the host's udhcpd.
+# hot-plugged over mconsole, udhcpc gets a lease from the host's udhcpd,
+# and two machines share an mcast LAN.
 # Prints PASS/FAIL lines like the other suites.
 SUITE=net
 . "$(dirname "$0")/suite.sh"
@@ -209,5 +210,26 @@ kill "$udhcpd_pid" 2>/dev/null
 expect dhcp-lease "$o" "lease: 10\.0\.7\.1[01][0-9] router 10\.0\.7\.1"
 expect dhcp-address-configured "$o" "dhcp-ifconfig: +inet addr:10\.0\.7\.1[01][0-9] +Bcast:10\.0\.7\.255 +Mask:255\.255\.255\.0"
 expect dhcp-then-ping "$o" "dhcp-ping: 1 packets transmitted, 1 packets received"
+
+# The mcast transport: two machines on one multicast LAN (no tap, no
+# privileges needed by the kernel; the namespace gives lo a multicast route).
+nsx ip link set lo multicast on
+nsx ip route add 224.0.0.0/4 dev lo
+port=$((20000 + $$ % 10000))
+oa=$tmp/mcast-a
+ob=$tmp/mcast-b
+nsx timeout 60 ./linux mem=32M initrd="$img" "eth0=mcast,,239.192.168.1,$port,1" init=/bin/sh -- -c '
+ifconfig eth0 10.0.9.1 netmask 255.255.255.0 up
+echo mcast-ready-$((40 + 2))
+sleep 8
+poweroff -f' </dev/null >"$oa" 2>&1 &
+ga=$!
+wait_grep mcast-ready-42 "$oa"
+nsx timeout 60 ./linux mem=32M initrd="$img" "eth0=mcast,,239.192.168.1,$port,1" init=/bin/sh -- -c '
+ifconfig eth0 10.0.9.2 netmask 255.255.255.0 up
+ping -c 2 10.0.9.1 | grep received | sed "s/^/mcast-ping: /"
+poweroff -f' </dev/null >"$ob" 2>&1
+wait "$ga"
+expect mcast-lan-ping "$ob" "mcast-ping: 2 packets transmitted, 2 packets received"
 
 exit "$failed"

@@ -224,6 +224,18 @@ int fd_install_from(int from, struct file *f, bool cloexec)
 	return fd_install_at(fd, f, cloexec);
 }
 
+bool fd_available(void)
+{
+	struct files *fs = current->files;
+	u64 limit = MIN(nofile_limit(), (u64)NR_OPEN_MAX);
+	int fd;
+
+	for (fd = 0; fd < fs->max && (u64)fd < limit; fd++)
+		if (!fs->fd[fd])
+			return true;
+	return (u64)fs->max < limit;
+}
+
 int fd_install(struct file *f, bool cloexec)
 {
 	return fd_install_from(0, f, cloexec);

@@ -288,6 +288,8 @@ void file_get(struct file *f);
 void file_put(struct file *f);
 struct file *fget(int fd);
 int fd_install(struct file *f, bool cloexec);
+/* Is there a free descriptor (below RLIMIT_NOFILE) for fd_install? */
+bool fd_available(void);
 int fd_install_at(int fd, struct file *f, bool cloexec);
 int fd_close(int fd);
 struct files *files_alloc(void);

@@ -357,6 +357,11 @@ long sys_accept4(int fd, u64 uaddr, u64 ulen, int flags)
 		file_put(f);
 		return -EINVAL;
 	}
+	/* No descriptor for it: fail before a connection leaves the queue. */
+	if (!fd_available()) {
+		file_put(f);
+		return -EMFILE;
+	}
 	ns = s->ops->accept(s, (f->flags & O_NONBLOCK) != 0);
 	file_put(f);
 	if (IS_ERR(ns))

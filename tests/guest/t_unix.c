@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -1011,6 +1012,32 @@ static void test_hostile(const char *dir)
 	    epoll_wait(ep, &ev, 1, 1000));
 	close(ep);
 	closep(sv);
+
+	/* accept with no descriptor left fails without losing the connection. */
+	{
+		struct sockaddr_un la = {.sun_family = AF_UNIX};
+		snprintf(la.sun_path, sizeof la.sun_path, "%s/emfile", dir);
+		int l2 = xsock(SOCK_STREAM), c2 = xsock(SOCK_STREAM);
+		if (bind(l2, SA(&la), sizeof la) < 0 || listen(l2, 4) < 0 ||
+		    connect(c2, SA(&la), sizeof la) < 0 || write(c2, "kept", 4) != 4)
+			die("emfile setup");
+		struct rlimit old, low;
+		getrlimit(RLIMIT_NOFILE, &old);
+		int hi = dup(0);
+		close(hi);
+		low.rlim_cur = (rlim_t)hi;
+		low.rlim_max = old.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &low);
+		out("accept at the descriptor limit: %s", er(accept(l2, NULL, NULL)));
+		setrlimit(RLIMIT_NOFILE, &old);
+		int a2 = accept(l2, NULL, NULL);
+		out(", then %s", a2 >= 0 ? "ok" : ename(errno));
+		out(", the connection reads %s\n", a2 >= 0 ? (read(a2, buf, 4) == 4 && !memcmp(buf, "kept", 4) ? "kept" : "lost") : "-");
+		close(a2);
+		close(c2);
+		close(l2);
+		unlink(la.sun_path);
+	}
 
 	/* A socket closed while another thread polls it. */
 	poll_fd = xsock(SOCK_DGRAM);

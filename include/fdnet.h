@@ -13,6 +13,7 @@ struct fdnet {
 	long (*send)(struct fdnet *fn, const void *frame, u32 len);
 	char group[16];   /* mcast: where frames go */
 	int port;
+	int aux_fd;       /* daemon: the switch control connection; -1: none */
 };
 
 /* Makes dev send and receive through fd as tmpl says (send, drop_own,

@@ -81,6 +81,10 @@ int host_irq_wait(s64 timeout_ns, u64 *tokens, int max);
 /* Opens the host TAP device dev (non-blocking, one frame per read/write);
  * gate_ip (or NULL) is given to the host end. -1 with a message in err. */
 int host_tap_open(const char *dev, const char *gate_ip, char *err, size_t errlen);
+/* The daemon transport: a port on the uml_switch at ctl_path. Returns the
+ * data fd (non-blocking, connected to the switch) and the control fd in
+ * *ctl_out (closing it frees the port); -1 with a message in err. */
+int host_daemon_open(const char *ctl_path, int *ctl_out, char *err, size_t errlen);
 /* The mcast transport's socket: joined to group:port, non-blocking. */
 int host_mcast_open(const char *group, int port, int ttl, char *err, size_t errlen);
 /* Sends one frame to group:port; 0 or -errno. */

@@ -237,7 +237,7 @@ static const struct boot_option options[] = {
 	{ "con=", set_con0, "default channel for all consoles" },
 	{ "mconsole=", set_mconsole, "notify:<path>: send mconsole events to that socket" },
 	{ "ubd*", set_ubd, "ubd<N><flags>=<file>[,<backing>]: a disk (N 0-15 or a-p, flags r s d c t)" },
-	{ "eth*", set_eth, "eth<N>=tuntap,<tapdev>[,<mac>[,<gate_ip>]] or mcast[,<mac>,<addr>,<port>,<ttl>]: a network device" },
+	{ "eth*", set_eth, "eth<N>=tuntap,<tapdev>[,<mac>[,<gate_ip>]], daemon[,<mac>,unix,<ctl>] or mcast[,<mac>,<addr>,<port>,<ttl>]: a NIC" },
 	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
 	{ "--help", set_help, "print this help and exit" },
 	{ "-h", set_help, "the same as --help" },

@@ -20,7 +20,7 @@ $(B)/rootfs.cpio.gz: $(MKINITRAMFS) $(INITRAMFS_BUSYBOX)
 # they do not clash with the C library the tools use. Every tool is built
 # twice: $(B)/tools/ for users, $(B)/tools-san/ with ASan and UBSan for
 # the tests (make check).
-TOOL_NAMES := uml_mkcow uml_moo uml_mconsole
+TOOL_NAMES := uml_mkcow uml_moo uml_mconsole uml_switch
 TOOL_CFLAGS := $(HCFLAGS) -Wall -Wextra -Werror -iquote include
 TOOL_LIBS_uml_mconsole := -lreadline
 TOOL_MODS_uml_mkcow := drivers/block/cow kernel/string

@@ -15,6 +15,17 @@
 
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 int mcast_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
+int daemon_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
+
+static const struct {
+	const char *name;
+	int mac_field; /* which field holds the MAC */
+	int (*open)(struct net_device *dev, char **f, int nf, char *err, size_t elen);
+} transports[] = {
+	{ "tuntap", 2, tuntap_open }, /* tuntap,<tapdev>,<mac>,<gate_ip> */
+	{ "daemon", 1, daemon_open }, /* daemon,<mac>,unix,<ctl_socket> */
+	{ "mcast", 1, mcast_open },   /* mcast,<mac>,<addr>,<port>,<ttl> */
+};
 
 /* What each eth<N> was made from, for config eth<N> and remove. */
 static struct {
@@ -61,7 +72,8 @@ int eth_setup(const char *arg, const char *umid, char *err, size_t elen)
 	char *copy, *fields[ETH_MAX_FIELDS], *p, *eq;
 	struct net_device *dev;
 	unsigned long n;
-	int nf = 0, rc;
+	int nf = 0, rc, m;
+	size_t k;
 
 	if (strncmp(arg, "eth", 3) != 0 || !(eq = strchr(arg, '='))) {
 		scnprintf(err, elen, "'%s': expected eth<N>=<transport>,...", arg);
@@ -98,27 +110,23 @@ int eth_setup(const char *arg, const char *umid, char *err, size_t elen)
 	dev->mtu = 1500;
 	memset(dev->broadcast, 0xff, ETH_ALEN);
 	stable_mac(umid, (int)n, dev->addr);
-	if (strcmp(fields[0], "tuntap") == 0) {
-		/* tuntap,<tapdev>,<mac>,<gate_ip> */
-		if (nf > 2 && fields[2][0] && !parse_mac(fields[2], dev->addr)) {
-			scnprintf(err, elen, "%s: '%s' is not a unicast MAC address", dev->name, fields[2]);
-			rc = -EINVAL;
-			goto fail;
-		}
-		rc = tuntap_open(dev, fields, nf, err, elen);
-	} else if (strcmp(fields[0], "mcast") == 0) {
-		/* mcast,<mac>,<addr>,<port>,<ttl> */
-		if (nf > 1 && fields[1][0] && !parse_mac(fields[1], dev->addr)) {
-			scnprintf(err, elen, "%s: '%s' is not a unicast MAC address", dev->name, fields[1]);
-			rc = -EINVAL;
-			goto fail;
-		}
-		rc = mcast_open(dev, fields, nf, err, elen);
-	} else {
-		scnprintf(err, elen, "%s: transport '%s' is not supported (this kernel has tuntap and mcast)",
+	/* Where each transport has its MAC field, and how it opens. */
+	for (k = 0; k < ARRAY_SIZE(transports); k++)
+		if (strcmp(fields[0], transports[k].name) == 0)
+			break;
+	if (k == ARRAY_SIZE(transports)) {
+		scnprintf(err, elen, "%s: transport '%s' is not supported (this kernel has tuntap, daemon and mcast)",
 			  dev->name, fields[0]);
 		rc = -EINVAL;
+		goto fail;
 	}
+	m = transports[k].mac_field;
+	if (nf > m && fields[m][0] && !parse_mac(fields[m], dev->addr)) {
+		scnprintf(err, elen, "%s: '%s' is not a unicast MAC address", dev->name, fields[m]);
+		rc = -EINVAL;
+		goto fail;
+	}
+	rc = transports[k].open(dev, fields, nf, err, elen);
 	if (rc < 0)
 		goto fail;
 	rc = register_netdev(dev);

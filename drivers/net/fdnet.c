@@ -64,6 +64,8 @@ static void fdnet_uninit(struct net_device *dev)
 
 	irq_unregister(&fn->irq);
 	host_close(fn->fd);
+	if (fn->aux_fd >= 0)
+		host_close(fn->aux_fd); /* the switch frees our port */
 	kfree(fn);
 	dev->priv = NULL;
 }
@@ -76,6 +78,8 @@ int fdnet_attach(struct net_device *dev, int fd, const struct fdnet *tmpl, char 
 
 	if (!fn) {
 		host_close(fd);
+		if (tmpl->aux_fd >= 0)
+			host_close(tmpl->aux_fd);
 		return -ENOMEM;
 	}
 	*fn = *tmpl;
@@ -87,6 +91,8 @@ int fdnet_attach(struct net_device *dev, int fd, const struct fdnet *tmpl, char 
 	if (irq_register(&fn->irq) < 0) {
 		scnprintf(err, elen, "%s: cannot watch the host side", dev->name);
 		host_close(fd);
+		if (fn->aux_fd >= 0)
+			host_close(fn->aux_fd);
 		kfree(fn);
 		return -EINVAL;
 	}

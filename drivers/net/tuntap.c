@@ -17,7 +17,7 @@ static long tap_send(struct fdnet *fn, const void *frame, u32 len)
 
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen)
 {
-	struct fdnet t = { .send = tap_send };
+	struct fdnet t = { .send = tap_send, .aux_fd = -1 };
 	int fd;
 
 	if (nf < 2 || !f[1][0]) {

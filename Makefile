@@ -44,7 +44,7 @@ $(KOBJ): | check-boundary
 
 linux: $(KOBJ) $(HOBJ)
 	@echo "  LD      $@"
-	@$(CC) -o $@ $(KOBJ) $(HOBJ) -lz -lpthread
+	@$(CC) -o $@ $(KOBJ) $(HOBJ) -lz -lvdeplug -lpthread
 
 $(UAPI)/.stamp:
 	@mkdir -p $(UAPI)

@@ -73,6 +73,13 @@ int host_irq_watch(int fd, u64 token)
 	return 0;
 }
 
+int host_irq_watch_out(int fd, u64 token, bool out)
+{
+	struct epoll_event ev = { .events = EPOLLIN | (out ? EPOLLOUT : 0), .data.u64 = token };
+
+	return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ? -errno : 0;
+}
+
 int host_irq_unwatch(int fd)
 {
 	return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) < 0 ? -errno : 0;

@@ -16,8 +16,8 @@
 
 #include "host.h"
 
-#define SWITCH_MAGIC 0xfeedface
-#define SWITCH_VERSION 3
+#define SWITCH_MAGIC	0xfeedface
+#define SWITCH_VERSION	3
 #define REQ_NEW_CONTROL 0
 
 struct switch_request {
@@ -29,7 +29,7 @@ struct switch_request {
 int host_daemon_open(const char *ctl_path, int *ctl_out, char *err, size_t errlen)
 {
 	static unsigned serial;
-	struct sockaddr_un ctl = { .sun_family = AF_UNIX }, mine = { .sun_family = AF_UNIX }, sw;
+	struct sockaddr_un ctl = {.sun_family = AF_UNIX}, mine = {.sun_family = AF_UNIX}, sw;
 	struct switch_request req;
 	int cfd = -1, dfd = -1;
 	ssize_t n;
@@ -47,7 +47,8 @@ int host_daemon_open(const char *ctl_path, int *ctl_out, char *err, size_t errle
 	}
 	/* An abstract name, the whole sun_path long: the switch sends to
 	 * all 110 bytes of the address we give it. */
-	snprintf(mine.sun_path + 1, sizeof(mine.sun_path) - 1, "uml-daemon-%d-%u", (int)getpid(), serial++);
+	snprintf(mine.sun_path + 1, sizeof(mine.sun_path) - 1, "uml-daemon-%d-%u", (int)getpid(),
+		 serial++);
 	if (bind(dfd, (struct sockaddr *)&mine, sizeof(mine)) < 0) {
 		snprintf(err, errlen, "daemon: bind: %s", strerror(errno));
 		goto fail;
@@ -68,11 +69,13 @@ int host_daemon_open(const char *ctl_path, int *ctl_out, char *err, size_t errle
 	}
 	n = read(cfd, &sw, sizeof(sw));
 	if (n != (ssize_t)sizeof(sw) || sw.sun_family != AF_UNIX) {
-		snprintf(err, errlen, "daemon: the switch at %s did not answer with its address", ctl_path);
+		snprintf(err, errlen, "daemon: the switch at %s did not answer with its address",
+			 ctl_path);
 		goto fail;
 	}
 	if (connect(dfd, (struct sockaddr *)&sw, sizeof(sw)) < 0) {
-		snprintf(err, errlen, "daemon: cannot reach the switch's data socket: %s", strerror(errno));
+		snprintf(err, errlen, "daemon: cannot reach the switch's data socket: %s",
+			 strerror(errno));
 		goto fail;
 	}
 	fcntl(dfd, F_SETFL, O_NONBLOCK);

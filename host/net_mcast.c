@@ -17,12 +17,13 @@
 
 int host_mcast_open(const char *group, int port, int ttl, char *err, size_t errlen)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
 	struct ip_mreq mreq;
 	int fd, one = 1;
 	unsigned char t = (unsigned char)ttl, loop = 1;
 
-	if (inet_pton(AF_INET, group, &sin.sin_addr) != 1 || !IN_MULTICAST(ntohl(sin.sin_addr.s_addr))) {
+	if (inet_pton(AF_INET, group, &sin.sin_addr) != 1 ||
+	    !IN_MULTICAST(ntohl(sin.sin_addr.s_addr))) {
 		snprintf(err, errlen, "mcast: '%s' is not an IPv4 multicast address", group);
 		return -1;
 	}
@@ -41,8 +42,9 @@ int host_mcast_open(const char *group, int port, int ttl, char *err, size_t errl
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &t, sizeof(t)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0) {
-		snprintf(err, errlen, "mcast: cannot join %s port %d: %s (a multicast route is needed)",
-			 group, port, strerror(errno));
+		snprintf(err, errlen,
+			 "mcast: cannot join %s port %d: %s (a multicast route is needed)", group,
+			 port, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -51,7 +53,7 @@ int host_mcast_open(const char *group, int port, int ttl, char *err, size_t errl
 
 int host_mcast_send(int fd, const char *group, int port, const void *buf, size_t len)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
 
 	inet_pton(AF_INET, group, &sin.sin_addr);
 	return sendto(fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0 ? -errno : 0;

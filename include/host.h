@@ -71,6 +71,8 @@ int host_irq_init(unsigned hz);
 /* Registers fd in the event set; token comes back from host_irq_wait. */
 int host_irq_watch(int fd, u64 token);
 int host_irq_unwatch(int fd);
+/* Whether a watched fd also reports when it can be written to. */
+int host_irq_watch_out(int fd, u64 token, bool out);
 /*
  * Waits up to timeout_ns (0 = poll, -1 = forever) for watched fds to be
  * readable or a host signal; stores ready tokens, returns their count.
@@ -89,6 +91,23 @@ int host_daemon_open(const char *ctl_path, int *ctl_out, char *err, size_t errle
 int host_mcast_open(const char *group, int port, int ttl, char *err, size_t errlen);
 /* Sends one frame to group:port; 0 or -errno. */
 int host_mcast_send(int fd, const char *group, int port, const void *buf, size_t len);
+/* The vde transport: a libvdeplug connection to url ("" = the default
+ * switch), known by the returned data fd (non-blocking; readable when a
+ * frame waits). -1 with a message in err. */
+int host_vde_open(const char *url, int port, const char *group, unsigned mode, const char *descr,
+		  char *err, size_t errlen);
+/* One frame each way: bytes moved or -errno (-EAGAIN: none waiting). */
+long host_vde_send(int fd, const void *buf, size_t len);
+long host_vde_recv(int fd, void *buf, size_t len);
+void host_vde_close(int fd);
+/* The pcap transport: captures on host interface ifname the frames that
+ * match filter ("" = all), up to snaplen bytes each, known by the
+ * returned fd (readable when frames wait). -1 with a message in err. */
+int host_pcap_open(const char *ifname, const char *filter, int promisc, int optimize, int snaplen,
+		   char *err, size_t errlen);
+/* One captured frame into buf: its length, or -EAGAIN when none waits. */
+long host_pcap_recv(int fd, void *buf, size_t len);
+void host_pcap_close(int fd);
 
 /*
  * --- process engine support (ptrace) ---

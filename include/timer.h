@@ -38,6 +38,8 @@ struct irq_source {
 };
 int irq_register(struct irq_source *src);
 void irq_unregister(struct irq_source *src);
+/* Also calls the handler when src's fd can be written to (or stops). */
+int irq_want_write(struct irq_source *src, bool want);
 /* Handles ticks, timers and ready host fds without blocking. */
 void irq_poll(void);
 /* Idle: blocks until the next timer or a host event, then handles it. */

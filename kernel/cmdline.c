@@ -11,7 +11,7 @@
 #define MAX_MEM (64ULL << 30)
 
 struct boot_option {
-	const char *name;  /* "mem=" takes a value; "quiet" does not */
+	const char *name; /* "mem=" takes a value; "quiet" does not */
 	int (*set)(struct boot_config *c, const char *val, char *err, size_t len);
 	const char *help;
 };
@@ -57,11 +57,25 @@ int parse_size(const char *s, u64 *out)
 	if (parse_number(s, &v, &end) < 0)
 		return -EINVAL;
 	switch (*end) {
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	case 0: break;
-	default: return -EINVAL;
+	case 'k':
+	case 'K':
+		mult = 1ULL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1ULL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ULL << 30;
+		end++;
+		break;
+	case 0:
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (*end)
 		return -EINVAL;
@@ -87,15 +101,15 @@ static int set_mem(struct boot_config *c, const char *v, char *err, size_t len)
 	return 0;
 }
 
-#define SET_STR(fn, field)                                                   \
+#define SET_STR(fn, field)                                                         \
 	static int fn(struct boot_config *c, const char *v, char *err, size_t len) \
-	{                                                                    \
-		if (!*v) {                                                   \
-			scnprintf(err, len, #field "= needs a value");       \
-			return -EINVAL;                                      \
-		}                                                            \
-		c->field = v;                                                \
-		return 0;                                                    \
+	{                                                                          \
+		if (!*v) {                                                         \
+			scnprintf(err, len, #field "= needs a value");             \
+			return -EINVAL;                                            \
+		}                                                                  \
+		c->field = v;                                                      \
+		return 0;                                                          \
 	}
 SET_STR(set_initrd, initrd)
 SET_STR(set_init, init)
@@ -110,8 +124,8 @@ static const char *fd_channel(const char *s)
 	const char *end;
 	u64 n;
 
-	if (strncmp(s, "fd:", 3) || s[3] < '0' || s[3] > '9' ||
-	    parse_number(s + 3, &n, &end) < 0 || n > 1023)
+	if (strncmp(s, "fd:", 3) || s[3] < '0' || s[3] > '9' || parse_number(s + 3, &n, &end) < 0 ||
+	    n > 1023)
 		return NULL;
 	return end;
 }
@@ -222,33 +236,36 @@ static int set_version(struct boot_config *c, const char *v, char *err, size_t l
 }
 
 static const struct boot_option options[] = {
-	{ "mem=", set_mem, "size of guest physical memory, e.g. 128M (default 64M)" },
-	{ "initrd=", set_initrd, "host path of a cpio (optionally gzip'd) initramfs" },
-	{ "init=", set_init, "program run as process 1 (default /init, /sbin/init...)" },
-	{ "rdinit=", set_rdinit, "program run from the initramfs (default /init)" },
-	{ "root=", set_root, "root device (only the initramfs for now)" },
-	{ "rw", set_rw, "mount the root filesystem read-write" },
-	{ "ro", set_ro, "mount the root filesystem read-only" },
-	{ "quiet", set_quiet, "print only warnings and errors while booting" },
-	{ "loglevel=", set_loglevel, "console log level 0-8 (messages below it print)" },
-	{ "umid=", set_umid, "name of this machine (for ~/.uml/<umid>)" },
-	{ "uml_dir=", set_uml_dir, "directory for umid directories (default ~/.uml)" },
-	{ "con0=", set_con0, "console 0 channel: fd:0,fd:1 (default) or null" },
-	{ "con=", set_con0, "default channel for all consoles" },
-	{ "mconsole=", set_mconsole, "notify:<path>: send mconsole events to that socket" },
-	{ "ubd*", set_ubd, "ubd<N><flags>=<file>[,<backing>]: a disk (N 0-15 or a-p, flags r s d c t)" },
-	{ "eth*", set_eth, "eth<N>=tuntap,<tapdev>[,<mac>[,<gate_ip>]], daemon[,<mac>,unix,<ctl>] or mcast[,<mac>,<addr>,<port>,<ttl>]: a NIC" },
-	{ "trace_syscalls", set_trace, "log every guest system call and its result" },
-	{ "--help", set_help, "print this help and exit" },
-	{ "-h", set_help, "the same as --help" },
-	{ "--version", set_version, "print the version and exit" },
+	{"mem=", set_mem, "size of guest physical memory, e.g. 128M (default 64M)"},
+	{"initrd=", set_initrd, "host path of a cpio (optionally gzip'd) initramfs"},
+	{"init=", set_init, "program run as process 1 (default /init, /sbin/init...)"},
+	{"rdinit=", set_rdinit, "program run from the initramfs (default /init)"},
+	{"root=", set_root, "root device (only the initramfs for now)"},
+	{"rw", set_rw, "mount the root filesystem read-write"},
+	{"ro", set_ro, "mount the root filesystem read-only"},
+	{"quiet", set_quiet, "print only warnings and errors while booting"},
+	{"loglevel=", set_loglevel, "console log level 0-8 (messages below it print)"},
+	{"umid=", set_umid, "name of this machine (for ~/.uml/<umid>)"},
+	{"uml_dir=", set_uml_dir, "directory for umid directories (default ~/.uml)"},
+	{"con0=", set_con0, "console 0 channel: fd:0,fd:1 (default) or null"},
+	{"con=", set_con0, "default channel for all consoles"},
+	{"mconsole=", set_mconsole, "notify:<path>: send mconsole events to that socket"},
+	{"ubd*", set_ubd,
+	 "ubd<N><flags>=<file>[,<backing>]: a disk (N 0-15 or a-p, flags r s d c t)"},
+	{"eth*", set_eth,
+	 "eth<N>=tuntap,<tapdev>[,<mac>[,<gate_ip>]], daemon[,<mac>,unix,<ctl>], "
+	 "mcast[,<mac>,<addr>,<port>,<ttl>], vde[,<switch>,<mac>,<port>,<group>,<mode>,<descr>] or "
+	 "pcap,<host_if>,<filter>[,[no]promisc,[no]optimize,<mac>]: a NIC"},
+	{"trace_syscalls", set_trace, "log every guest system call and its result"},
+	{"--help", set_help, "print this help and exit"},
+	{"-h", set_help, "the same as --help"},
+	{"--version", set_version, "print the version and exit"},
 };
 
 static int add_init(const char **vec, int *n, const char *s, char *err, size_t len)
 {
 	if (*n >= CMDLINE_MAX_INIT) {
-		scnprintf(err, len, "too many arguments for init (at most %d)",
-			  CMDLINE_MAX_INIT);
+		scnprintf(err, len, "too many arguments for init (at most %d)", CMDLINE_MAX_INIT);
 		return -EINVAL;
 	}
 	vec[(*n)++] = s;
@@ -256,8 +273,7 @@ static int add_init(const char **vec, int *n, const char *s, char *err, size_t l
 	return 0;
 }
 
-int cmdline_parse(int argc, char **argv, struct boot_config *c, char *err,
-		  size_t errlen)
+int cmdline_parse(int argc, char **argv, struct boot_config *c, char *err, size_t errlen)
 {
 	bool rest_to_init = false;
 	size_t pos = 0;
@@ -292,14 +308,18 @@ int cmdline_parse(int argc, char **argv, struct boot_config *c, char *err,
 
 			/* "name*" is a family: the option starts with name and has
 			 * a value; its setter gets the whole word. */
-			if (family ? (eq && !strncmp(a, n, nl - 1)) :
-			    takes ? (eq && nl == klen && !strncmp(a, n, klen)) : !strcmp(a, n))
+			if (family  ? (eq && !strncmp(a, n, nl - 1))
+			    : takes ? (eq && nl == klen && !strncmp(a, n, klen))
+				    : !strcmp(a, n))
 				break;
 		}
 		if (k < ARRAY_SIZE(options)) {
 			const char *n = options[k].name;
 
-			rc = options[k].set(c, n[strlen(n) - 1] == '*' ? a : eq ? eq + 1 : "",
+			rc = options[k].set(c,
+					    n[strlen(n) - 1] == '*' ? a
+					    : eq		    ? eq + 1
+								    : "",
 					    err, errlen);
 			if (rc < 0)
 				return rc;
@@ -325,17 +345,17 @@ size_t cmdline_help(char *buf, size_t len)
 	size_t pos = 0, k;
 
 	pos += (size_t)scnprintf(buf + pos, len - pos,
-		"Usage: linux [options] [init arguments] [-- init arguments]\n"
-		"A Linux-compatible kernel that runs as a user process.\n\n"
-		"Options (UML compatible):\n");
+				 "Usage: linux [options] [init arguments] [-- init arguments]\n"
+				 "A Linux-compatible kernel that runs as a user process.\n\n"
+				 "Options (UML compatible):\n");
 	for (k = 0; k < ARRAY_SIZE(options); k++) {
 		if (!options[k].help)
 			continue;
-		pos += (size_t)scnprintf(buf + pos, len - pos, "  %-16s %s\n",
-					 options[k].name, options[k].help);
+		pos += (size_t)scnprintf(buf + pos, len - pos, "  %-16s %s\n", options[k].name,
+					 options[k].help);
 	}
 	pos += (size_t)scnprintf(buf + pos, len - pos,
-		"\nOther key=value words become init's environment and other\n"
-		"words init's arguments, as with Linux.\n");
+				 "\nOther key=value words become init's environment and other\n"
+				 "words init's arguments, as with Linux.\n");
 	return pos;
 }

@@ -27,6 +27,11 @@ int irq_register(struct irq_source *src)
 	return host_irq_watch(src->fd, (u64)(uintptr_t)src);
 }
 
+int irq_want_write(struct irq_source *src, bool want)
+{
+	return host_irq_watch_out(src->fd, (u64)(uintptr_t)src, want);
+}
+
 void irq_unregister(struct irq_source *src)
 {
 	host_irq_unwatch(src->fd);

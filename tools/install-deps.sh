@@ -11,10 +11,13 @@
 set -u
 
 # build: gcc make libc6-dev linux-libc-dev zlib1g-dev libreadline-dev
+#        libvdeplug-dev libpcap-dev (network transports)
 # initramfs and images: busybox-static cpio gzip e2fsprogs
-# comparison and test tools: uml-utilities procps
+# comparison and test tools: uml-utilities procps vde2 (vde_switch,
+#        slirpvde) iproute2 (ip, tc) bash (/dev/udp)
 PACKAGES="gcc make libc6-dev linux-libc-dev zlib1g-dev busybox-static cpio gzip
-e2fsprogs libreadline-dev uml-utilities procps"
+e2fsprogs libreadline-dev libvdeplug-dev libpcap-dev uml-utilities procps vde2
+iproute2 bash"
 
 export DEBIAN_FRONTEND=noninteractive
 

@@ -16,15 +16,19 @@
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 int mcast_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 int daemon_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
+int vde_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
+int pcap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 
 static const struct {
 	const char *name;
 	int mac_field; /* which field holds the MAC */
 	int (*open)(struct net_device *dev, char **f, int nf, char *err, size_t elen);
 } transports[] = {
-	{ "tuntap", 2, tuntap_open }, /* tuntap,<tapdev>,<mac>,<gate_ip> */
-	{ "daemon", 1, daemon_open }, /* daemon,<mac>,unix,<ctl_socket> */
-	{ "mcast", 1, mcast_open },   /* mcast,<mac>,<addr>,<port>,<ttl> */
+	{"tuntap", 2, tuntap_open}, /* tuntap,<tapdev>,<mac>,<gate_ip> */
+	{"daemon", 1, daemon_open}, /* daemon,<mac>,unix,<ctl_socket> */
+	{"mcast", 1, mcast_open},   /* mcast,<mac>,<addr>,<port>,<ttl> */
+	{"vde", 2, vde_open},	    /* vde,<switch>,<mac>,<port>,<group>,<mode>,<descr> */
+	{"pcap", 5, pcap_open},	    /* pcap,<host_if>,<filter>,<[no]promisc>,<[no]optimize>,<mac> */
 };
 
 /* What each eth<N> was made from, for config eth<N> and remove. */
@@ -42,7 +46,8 @@ static bool parse_mac(const char *s, u8 *mac)
 		char *end;
 		unsigned long v = simple_strtoul(s, &end, 16);
 
-		if (end == s || end - s > 2 || v > 255 || (i < ETH_ALEN - 1 ? *end != ':' : *end != 0))
+		if (end == s || end - s > 2 || v > 255 ||
+		    (i < ETH_ALEN - 1 ? *end != ':' : *end != 0))
 			return false;
 		mac[i] = (u8)v;
 		s = end + 1;
@@ -115,8 +120,10 @@ int eth_setup(const char *arg, const char *umid, char *err, size_t elen)
 		if (strcmp(fields[0], transports[k].name) == 0)
 			break;
 	if (k == ARRAY_SIZE(transports)) {
-		scnprintf(err, elen, "%s: transport '%s' is not supported (this kernel has tuntap, daemon and mcast)",
-			  dev->name, fields[0]);
+		scnprintf(
+			err, elen,
+			"%s: transport '%s' is not supported (this kernel has tuntap, daemon, mcast, vde and pcap)",
+			dev->name, fields[0]);
 		rc = -EINVAL;
 		goto fail;
 	}
@@ -138,8 +145,8 @@ int eth_setup(const char *arg, const char *umid, char *err, size_t elen)
 	}
 	eths[n].dev = dev;
 	strlcpy(eths[n].spec, eq + 1, sizeof(eths[n].spec));
-	printk(KERN_INFO "%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x\n", dev->name, fields[0], dev->addr[0],
-	       dev->addr[1], dev->addr[2], dev->addr[3], dev->addr[4], dev->addr[5]);
+	printk(KERN_INFO "%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x\n", dev->name, fields[0],
+	       dev->addr[0], dev->addr[1], dev->addr[2], dev->addr[3], dev->addr[4], dev->addr[5]);
 	kfree(copy);
 	return 0;
 fail:

@@ -19,7 +19,7 @@ int mcast_open(struct net_device *dev, char **f, int nf, char *err, size_t elen)
 {
 	const char *group = nf > 2 && f[2][0] ? f[2] : "239.192.168.1";
 	unsigned long port = 1102, ttl = 1;
-	struct fdnet t = { .send = mcast_send, .drop_own = true, .aux_fd = -1 };
+	struct fdnet t = {.send = mcast_send, .drop_own = true, .aux_fd = -1};
 	int fd;
 
 	if ((nf > 3 && f[3][0] && (kstrtoul(f[3], 10, &port) < 0 || !port || port > 65535)) ||

@@ -14,7 +14,7 @@
 #include "timer.h"
 
 #define NETDEV_MAX_BACKLOG 1000 /* /proc/sys/net/core/netdev_max_backlog */
-#define NETDEV_BUDGET 300       /* frames per softirq round */
+#define NETDEV_BUDGET	   300	/* frames per softirq round */
 
 LIST_HEAD(netdev_list);
 static int next_ifindex = 1;
@@ -55,9 +55,7 @@ struct net_device *dev_get_by_name(const char *name)
 {
 	struct net_device *d;
 
-	for_each_netdev(d)
-		if (strncmp(d->name, name, IFNAMSIZ) == 0)
-			return d;
+	for_each_netdev(d) if (strncmp(d->name, name, IFNAMSIZ) == 0) return d;
 	return NULL;
 }
 
@@ -65,9 +63,7 @@ struct net_device *dev_get_by_index(int ifindex)
 {
 	struct net_device *d;
 
-	for_each_netdev(d)
-		if (d->ifindex == ifindex)
-			return d;
+	for_each_netdev(d) if (d->ifindex == ifindex) return d;
 	return NULL;
 }
 
@@ -114,8 +110,7 @@ void netif_rx(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 
-	if (!(dev->flags & IFF_UP) || backlog.qlen >= NETDEV_MAX_BACKLOG ||
-	    skb->len < ETH_HLEN) {
+	if (!(dev->flags & IFF_UP) || backlog.qlen >= NETDEV_MAX_BACKLOG || skb->len < ETH_HLEN) {
 		dev->stats.rx_dropped++;
 		kfree_skb(skb);
 		return;
@@ -133,13 +128,14 @@ void netif_rx(struct sk_buff *skb)
 static void eth_type_trans(struct sk_buff *skb)
 {
 	struct ethhdr_k *eh = (struct ethhdr_k *)skb->data;
-	static const u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const u8 bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 	if (memcmp(eh->dest, bcast, ETH_ALEN) == 0)
 		skb->pkt_type = PACKET_BROADCAST;
 	else if (eh->dest[0] & 1)
 		skb->pkt_type = PACKET_MULTICAST;
-	else if (skb->dev->type == ARPHRD_LOOPBACK || memcmp(eh->dest, skb->dev->addr, ETH_ALEN) == 0)
+	else if (skb->dev->type == ARPHRD_LOOPBACK ||
+		 memcmp(eh->dest, skb->dev->addr, ETH_ALEN) == 0)
 		skb->pkt_type = PACKET_HOST;
 	else
 		skb->pkt_type = PACKET_OTHERHOST;
@@ -183,19 +179,22 @@ int netdev_proc(char *buf, size_t len)
 	struct net_device *d;
 	size_t pos = 0;
 
-	pos += (size_t)scnprintf(buf + pos, len - pos,
-				 "Inter-|   Receive                                                |  Transmit\n"
-				 " face |bytes    packets errs drop fifo frame compressed multicast|"
-				 "bytes    packets errs drop fifo colls carrier compressed\n");
-	for_each_netdev(d) {
+	pos += (size_t)scnprintf(
+		buf + pos, len - pos,
+		"Inter-|   Receive                                                |  Transmit\n"
+		" face |bytes    packets errs drop fifo frame compressed multicast|"
+		"bytes    packets errs drop fifo colls carrier compressed\n");
+	for_each_netdev(d)
+	{
 		struct net_stats *s = &d->stats;
 
 		pos += (size_t)scnprintf(buf + pos, len - pos,
 					 "%6s:%8llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu "
 					 "%8llu %7llu %4llu %4llu %4llu %5llu %7llu %10llu\n",
-					 d->name, s->rx_bytes, s->rx_packets, s->rx_errors, s->rx_dropped,
-					 0ULL, 0ULL, 0ULL, s->multicast, s->tx_bytes, s->tx_packets,
-					 s->tx_errors, s->tx_dropped, 0ULL, 0ULL, 0ULL, 0ULL);
+					 d->name, s->rx_bytes, s->rx_packets, s->rx_errors,
+					 s->rx_dropped, 0ULL, 0ULL, 0ULL, s->multicast, s->tx_bytes,
+					 s->tx_packets, s->tx_errors, s->tx_dropped, 0ULL, 0ULL,
+					 0ULL, 0ULL);
 	}
 	return (int)pos;
 }

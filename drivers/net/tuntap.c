@@ -12,17 +12,19 @@ static long tap_send(struct fdnet *fn, const void *frame, u32 len)
 {
 	ssize_t n = host_write(fn->fd, frame, len);
 
+	if (n < 0)
+		return n;
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen)
 {
-	struct fdnet t = { .send = tap_send, .aux_fd = -1 };
+	struct fdnet t = {.send = tap_send, .aux_fd = -1};
 	int fd;
 
 	if (nf < 2 || !f[1][0]) {
-		scnprintf(err, elen, "%s: tuntap needs a host device: %s=tuntap,<tapdev>", dev->name,
-			  dev->name);
+		scnprintf(err, elen, "%s: tuntap needs a host device: %s=tuntap,<tapdev>",
+			  dev->name, dev->name);
 		return -EINVAL;
 	}
 	fd = host_tap_open(f[1], nf > 3 ? f[3] : NULL, err, elen);

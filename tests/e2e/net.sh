@@ -6,9 +6,8 @@
 # byte), nc moves data both ways, routes and addresses come and go with
 # route(8) and with ip(8) over rtnetlink; as root, a TAP device in a
 # namespace of our own connects the guest to the host, NICs are
-# hot-plugged over mconsole, udhcpc gets a lease from the host's udhcpd,
-# and two machines share an mcast LAN. Without root, two machines share a
-# uml_switch LAN (ours and Debian's).
+# hot-plugged over mconsole, and udhcpc gets a lease from the host's
+# udhcpd. Machines on LANs between them: lan.sh.
 # Prints PASS/FAIL lines like the other suites.
 SUITE=net
 . "$(dirname "$0")/suite.sh"
@@ -103,46 +102,6 @@ expect ip-route-del "$o" "ip-route after del: 0"
 expect ip-addr-del "$o" "ip-addr after del: 0"
 expect ip-addr-del-unreachable "$o" "ping deleted address: 1"
 expect ip-link-set-down "$o" "ip-link down: 1: lo: <LOOPBACK> mtu"
-
-# Two machines on a uml_switch LAN (eth0=daemon), no privileges needed:
-# with our tools/uml_switch, and with Debian's when it is installed.
-switch_lan() { # NAME SWITCH-COMMAND...
-	name=$1
-	shift
-	ctl=$tmp/$name.ctl
-	"$@" -unix "$ctl" </dev/null >"$tmp/$name.switch" 2>&1 &
-	sw=$!
-	wait_grep attached "$tmp/$name.switch"
-	timeout 60 ./linux mem=32M initrd="$img" "eth0=daemon,,unix,$ctl" init=/bin/sh -- -c '
-ifconfig eth0 10.0.9.1 netmask 255.255.255.0 up
-echo switch-ready-$((40 + 2))
-sleep 6
-poweroff -f' </dev/null >"$tmp/$name.a" 2>&1 &
-	ga=$!
-	wait_grep switch-ready-42 "$tmp/$name.a"
-	timeout 60 ./linux mem=32M initrd="$img" "eth0=daemon,fe:fd:00:00:09:02,unix,$ctl" init=/bin/sh -- -c '
-mount -t proc proc /proc
-ifconfig eth0 10.0.9.2 netmask 255.255.255.0 up
-ping -c 2 10.0.9.1 | grep received | sed "s/^/switch-ping: /"
-arp -n | grep -c 10.0.9.1 | sed "s/^/switch-arp: /"
-poweroff -f' </dev/null >"$tmp/$name.b" 2>&1
-	wait "$ga"
-	kill "$sw" 2>/dev/null
-	wait "$sw" 2>/dev/null
-	expect "$name-ping" "$tmp/$name.b" "switch-ping: 2 packets transmitted, 2 packets received"
-	expect "$name-arp" "$tmp/$name.b" "switch-arp: 1"
-}
-switch_lan daemon-our-switch build/tools-san/uml_switch
-if command -v uml_switch >/dev/null 2>&1; then
-	switch_lan daemon-debian-switch uml_switch
-else
-	echo "SKIP: e2e/net/daemon-debian-switch: uml-utilities (uml_switch) not installed"
-fi
-if ./linux mem=32M initrd="$img" eth0=daemon,,unix,"$tmp/none.ctl" init=/bin/true >"$tmp/noswitch" 2>&1; then
-	fail daemon-no-switch "booted without a switch"
-else
-	expect daemon-no-switch "$tmp/noswitch" "cannot connect to the switch at"
-fi
 
 # A host TAP device in a network namespace of our own (root only): the
 # guest's eth0 reaches the host end (ARP, ICMP both ways, TCP both ways
@@ -251,26 +210,5 @@ kill "$udhcpd_pid" 2>/dev/null
 expect dhcp-lease "$o" "lease: 10\.0\.7\.1[01][0-9] router 10\.0\.7\.1"
 expect dhcp-address-configured "$o" "dhcp-ifconfig: +inet addr:10\.0\.7\.1[01][0-9] +Bcast:10\.0\.7\.255 +Mask:255\.255\.255\.0"
 expect dhcp-then-ping "$o" "dhcp-ping: 1 packets transmitted, 1 packets received"
-
-# The mcast transport: two machines on one multicast LAN (no tap, no
-# privileges needed by the kernel; the namespace gives lo a multicast route).
-nsx ip link set lo multicast on
-nsx ip route add 224.0.0.0/4 dev lo
-port=$((20000 + $$ % 10000))
-oa=$tmp/mcast-a
-ob=$tmp/mcast-b
-nsx timeout 60 ./linux mem=32M initrd="$img" "eth0=mcast,,239.192.168.1,$port,1" init=/bin/sh -- -c '
-ifconfig eth0 10.0.9.1 netmask 255.255.255.0 up
-echo mcast-ready-$((40 + 2))
-sleep 8
-poweroff -f' </dev/null >"$oa" 2>&1 &
-ga=$!
-wait_grep mcast-ready-42 "$oa"
-nsx timeout 60 ./linux mem=32M initrd="$img" "eth0=mcast,,239.192.168.1,$port,1" init=/bin/sh -- -c '
-ifconfig eth0 10.0.9.2 netmask 255.255.255.0 up
-ping -c 2 10.0.9.1 | grep received | sed "s/^/mcast-ping: /"
-poweroff -f' </dev/null >"$ob" 2>&1
-wait "$ga"
-expect mcast-lan-ping "$ob" "mcast-ping: 2 packets transmitted, 2 packets received"
 
 exit "$failed"

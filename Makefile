@@ -5,7 +5,7 @@
 #   make check      build and run every test; last line "N passed, M failed"
 #   make check-quick  unit and guest tests only (the inner loop)
 #   make DEBUG=1    -O0 -g3 build
-#   make bench      disk benchmarks: native, ./linux and linux.uml side by side
+#   make bench      disk and network benchmarks: native, ./linux and linux.uml side by side
 #
 # Kernel code (everything outside host/, tools/, tests/, bench/) is compiled
 # with -nostdinc against a directory that exposes only the Linux UAPI
@@ -105,6 +105,7 @@ check-quick:
 # Benchmarks are not tests: they print numbers and never fail the build.
 bench: all
 	@sh bench/run-disk.sh
+	@sh bench/run-net.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -6,6 +6,7 @@
 #   bench/run-disk.sh [MiB]
 set -u
 cd "$(dirname "$0")/.."
+. bench/table.sh
 B=build
 mib=${1:-32}
 tmp=$(mktemp -d)
@@ -35,15 +36,4 @@ if command -v linux.uml >/dev/null 2>&1; then
 		con0=fd:0,fd:1 con=null
 fi
 
-printf '%-18s %14s %14s %14s %10s\n' benchmark native ./linux linux.uml linux/uml
-while read -r bname nval unit; do
-	lval=$(awk -v n="$bname" '$1 == n {print $2}' "$tmp/linux.res")
-	uval=-
-	ratio=-
-	if [ "$have_uml" = yes ]; then
-		uval=$(awk -v n="$bname" '$1 == n {print $2}' "$tmp/uml.res")
-		[ -n "$lval" ] && [ -n "$uval" ] &&
-			ratio=$(awk -v a="$lval" -v b="$uval" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
-	fi
-	printf '%-18s %14s %14s %14s %10s\n' "$bname ($unit)" "$nval" "${lval:--}" "${uval:--}" "$ratio"
-done <"$tmp/native.res"
+bench_table "$tmp" "$have_uml"

@@ -35,20 +35,20 @@ enum {
 /* What the socket (file) side believes, for connect's return values. */
 enum { SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED };
 
-#define TCP_RTO_MIN_NS (200 * 1000000ULL)
-#define TCP_RTO_MAX_NS (120 * NSEC_PER_SEC)
-#define TCP_RTO_INIT_NS NSEC_PER_SEC
-#define TCP_DELACK_NS (40 * 1000000ULL)
-#define TCP_TIMEWAIT_NS (60 * NSEC_PER_SEC)
-#define TCP_RETRIES2 15
-#define TCP_SYN_RETRIES 6
+#define TCP_RTO_MIN_NS	   (200 * 1000000ULL)
+#define TCP_RTO_MAX_NS	   (120 * NSEC_PER_SEC)
+#define TCP_RTO_INIT_NS	   NSEC_PER_SEC
+#define TCP_DELACK_NS	   (40 * 1000000ULL)
+#define TCP_TIMEWAIT_NS	   (60 * NSEC_PER_SEC)
+#define TCP_RETRIES2	   15
+#define TCP_SYN_RETRIES	   6
 #define TCP_SYNACK_RETRIES 5
-#define TCP_RCV_WSCALE 7
-#define TCP_MAX_SEG_ALLOC 65280 /* a segment's data plus headers fit 64 KiB */
+#define TCP_RCV_WSCALE	   7
+#define TCP_MAX_SEG_ALLOC  65280 /* a segment's data plus headers fit 64 KiB */
 
 struct tcp_sock {
 	struct inet_sock inet;
-	int sstate;               /* SS_* */
+	int sstate; /* SS_* */
 	/* send sequence space */
 	u32 iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, write_seq, max_window;
 	u8 snd_wscale, rcv_wscale;
@@ -62,12 +62,17 @@ struct tcp_sock {
 	struct sk_buff_head sndq;
 	struct sk_buff *send_head;
 	struct sk_buff_head ooo;
-	bool fin_queued;          /* the FIN is in sndq (write_seq counts it) */
+	bool fin_queued; /* the FIN is in sndq (write_seq counts it) */
 	/* congestion control (NewReno), in bytes */
 	u32 cwnd, ssthresh, recover, dupacks;
 	bool in_recovery;
+	/* after a timeout everything sent before it is presumed lost and
+	 * resent from snd_una (rtx_nxt: the next to resend) up to
+	 * loss_recover, as the congestion window allows, before new data */
+	bool in_loss;
+	u32 rtx_nxt, loss_recover;
 	/* round trip and retransmission */
-	u64 srtt, rttvar, rto;    /* ns; srtt 0: no sample yet */
+	u64 srtt, rttvar, rto; /* ns; srtt 0: no sample yet */
 	int retransmits, backoff, total_retrans;
 	/* delayed acknowledgements */
 	int ack_pending, quickack;
@@ -80,12 +85,12 @@ struct tcp_sock {
 	int keepidle, keepintvl, keepcnt, syn_retries, linger2;
 	u64 user_timeout_ns;
 	/* listening */
-	struct tcp_sock *parent;  /* listener, while not accepted */
-	struct list_head q_node;  /* in the parent's synq or accq */
+	struct tcp_sock *parent; /* listener, while not accepted */
+	struct list_head q_node; /* in the parent's synq or accq */
 	struct list_head synq, accq;
 	int synq_len, accq_len, backlog;
 	bool orphan_counted, tw_counted; /* in tcp_orphans, tcp_tw_count */
-	u64 last_oow_ack_ns;      /* rate limit of answers to stray segments */
+	u64 last_oow_ack_ns;		 /* rate limit of answers to stray segments */
 	/* statistics (TCP_INFO) */
 	u64 bytes_acked, bytes_received;
 	u32 segs_in, segs_out;

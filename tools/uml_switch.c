@@ -3,6 +3,7 @@
  * usage of Debian's uml-utilities tool:
  *
  *   uml_switch [ -unix <control socket> ] [ -hub ]
+ *              [ -loss <percent> ] [ -reorder <percent> ] [ -seed <n> ]
  *
  * Machines attach with eth<N>=daemon,<mac>,unix,<control socket>
  * (default /tmp/uml.ctl). Each attachment is a port: the machine's
@@ -13,6 +14,11 @@
  * broadcasts, multicasts and unknown destinations go to every other port
  * (every frame does with -hub). A port goes when its control connection
  * closes. Protocol: ../shared/design/REFERENCE.md.
+ *
+ * -loss and -reorder (ours, not in Debian's) make a bad network for
+ * testing: each frame is dropped with probability -loss, and a frame that
+ * survives is held back with probability -reorder until the next frame
+ * has gone (or 10 ms have passed). -seed makes a run repeatable.
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,13 +33,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SWITCH_MAGIC 0xfeedface
-#define SWITCH_VERSION 3
+#define SWITCH_MAGIC	0xfeedface
+#define SWITCH_VERSION	3
 #define REQ_NEW_CONTROL 0
-#define MAX_PORTS 256
-#define MAX_MACS 1024
-#define MAC_AGE_S 300
-#define FRAME_MAX 1514
+#define MAX_PORTS	256
+#define MAX_MACS	1024
+#define MAC_AGE_S	300
+#define FRAME_MAX	1514
 
 struct request {
 	uint32_t magic, version, type;
@@ -42,8 +48,8 @@ struct request {
 } __attribute__((packed));
 
 struct port {
-	int ctl;                 /* -1: free */
-	bool attached;           /* its request has come */
+	int ctl;		 /* -1: free */
+	bool attached;		 /* its request has come */
 	struct sockaddr_un addr; /* its data socket */
 };
 
@@ -67,14 +73,15 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage : uml_switch [ -unix control-socket ] [ -hub ]\n");
+	fprintf(stderr, "Usage : uml_switch [ -unix control-socket ] [ -hub ]\n"
+			"                  [ -loss percent ] [ -reorder percent ] [ -seed n ]\n");
 	exit(1);
 }
 
 /* The listening control socket; a stale one (nobody answering) is replaced. */
 static int open_control(void)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0 || strlen(ctl_path) >= sizeof(a.sun_path)) {
@@ -91,7 +98,8 @@ static int open_control(void)
 		}
 		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (probe >= 0 && connect(probe, (struct sockaddr *)&a, sizeof(a)) == 0) {
-			fprintf(stderr, "uml_switch: another switch is running on '%s'\n", ctl_path);
+			fprintf(stderr, "uml_switch: another switch is running on '%s'\n",
+				ctl_path);
 			exit(1);
 		}
 		if (probe >= 0)
@@ -148,8 +156,9 @@ static void control_input(int i, const struct sockaddr_un *data_addr)
 		drop_port(i);
 		return;
 	}
-	if (n != (ssize_t)sizeof(req) || req.magic != SWITCH_MAGIC || req.version != SWITCH_VERSION ||
-	    req.type != REQ_NEW_CONTROL || req.sock.sun_family != AF_UNIX) {
+	if (n != (ssize_t)sizeof(req) || req.magic != SWITCH_MAGIC ||
+	    req.version != SWITCH_VERSION || req.type != REQ_NEW_CONTROL ||
+	    req.sock.sun_family != AF_UNIX) {
 		fprintf(stderr, "uml_switch: bad request on port %d, dropped\n", i);
 		drop_port(i);
 		return;
@@ -210,7 +219,45 @@ static int lookup(const unsigned char *mac)
 
 static void send_to(int dfd, int i, const unsigned char *frame, size_t len)
 {
-	sendto(dfd, frame, len, MSG_DONTWAIT, (struct sockaddr *)&ports[i].addr, sizeof(ports[i].addr));
+	sendto(dfd, frame, len, MSG_DONTWAIT, (struct sockaddr *)&ports[i].addr,
+	       sizeof(ports[i].addr));
+}
+
+/* Sends a frame from port src where its destination MAC says. */
+static void forward(int dfd, bool hub, int src, const unsigned char *frame, size_t n)
+{
+	int dst = hub || (frame[0] & 1) ? -1 : lookup(frame), i;
+
+	if (dst >= 0) {
+		if (dst != src && ports[dst].attached)
+			send_to(dfd, dst, frame, n);
+		return;
+	}
+	for (i = 0; i < MAX_PORTS; i++)
+		if (i != src && ports[i].attached)
+			send_to(dfd, i, frame, n);
+}
+
+/* The impairments (-loss, -reorder), in percent, and the frame held back. */
+static double loss_pct, reorder_pct;
+static unsigned seed = 1;
+static struct {
+	unsigned char frame[FRAME_MAX];
+	size_t len; /* 0: none */
+	int src;
+} held;
+
+static bool chance(double pct)
+{
+	return pct > 0 && (unsigned)rand_r(&seed) % 10000 < (unsigned)(pct * 100);
+}
+
+static void release_held(int dfd, bool hub)
+{
+	if (held.len) {
+		forward(dfd, hub, held.src, held.frame, held.len);
+		held.len = 0;
+	}
 }
 
 static void data_input(int dfd, bool hub)
@@ -218,8 +265,9 @@ static void data_input(int dfd, bool hub)
 	unsigned char frame[FRAME_MAX + 64];
 	struct sockaddr_un from;
 	socklen_t flen = sizeof(from);
-	ssize_t n = recvfrom(dfd, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-	int src, dst, i;
+	ssize_t n =
+		recvfrom(dfd, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	int src;
 
 	if (n < 14 || n > FRAME_MAX)
 		return; /* not an Ethernet frame */
@@ -227,15 +275,27 @@ static void data_input(int dfd, bool hub)
 	if (src < 0)
 		return; /* not one of our ports */
 	learn(frame + 6, src);
-	dst = hub || (frame[0] & 1) ? -1 : lookup(frame);
-	if (dst >= 0) {
-		if (dst != src && ports[dst].attached)
-			send_to(dfd, dst, frame, (size_t)n);
+	if (chance(loss_pct))
+		return;
+	if (!held.len && chance(reorder_pct)) {
+		memcpy(held.frame, frame, (size_t)n);
+		held.len = (size_t)n;
+		held.src = src;
 		return;
 	}
-	for (i = 0; i < MAX_PORTS; i++)
-		if (i != src && ports[i].attached)
-			send_to(dfd, i, frame, (size_t)n);
+	forward(dfd, hub, src, frame, (size_t)n);
+	release_held(dfd, hub);
+}
+
+/* A percentage option's value, or usage. */
+static double percent(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || v < 0 || v > 100)
+		usage();
+	return v;
 }
 
 int main(int argc, char **argv)
@@ -250,8 +310,15 @@ int main(int argc, char **argv)
 			ctl_path = argv[++i];
 		else if (!strcmp(argv[i], "-hub"))
 			hub = true;
+		else if (!strcmp(argv[i], "-loss") && i + 1 < argc)
+			loss_pct = percent(argv[++i]);
+		else if (!strcmp(argv[i], "-reorder") && i + 1 < argc)
+			reorder_pct = percent(argv[++i]);
+		else if (!strcmp(argv[i], "-seed") && i + 1 < argc)
+			seed = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "-tap") || !strcmp(argv[i], "-compat-v0")) {
-			fprintf(stderr, "uml_switch: %s is not supported by this switch\n", argv[i]);
+			fprintf(stderr, "uml_switch: %s is not supported by this switch\n",
+				argv[i]);
 			return 1;
 		} else
 			usage();
@@ -267,22 +334,25 @@ int main(int argc, char **argv)
 	printf("uml_switch attached to unix socket '%s'%s\n", ctl_path, hub ? " (hub)" : "");
 	fflush(stdout);
 	while (!stop) {
-		int n = 0, map[MAX_PORTS + 2];
+		int n = 0, ready, map[MAX_PORTS + 2];
 
-		pfd[n] = (struct pollfd){ lfd, POLLIN, 0 };
+		pfd[n] = (struct pollfd){lfd, POLLIN, 0};
 		map[n++] = -1;
-		pfd[n] = (struct pollfd){ dfd, POLLIN, 0 };
+		pfd[n] = (struct pollfd){dfd, POLLIN, 0};
 		map[n++] = -2;
 		for (i = 0; i < MAX_PORTS; i++)
 			if (ports[i].ctl >= 0) {
-				pfd[n] = (struct pollfd){ ports[i].ctl, POLLIN, 0 };
+				pfd[n] = (struct pollfd){ports[i].ctl, POLLIN, 0};
 				map[n++] = i;
 			}
-		if (poll(pfd, (nfds_t)n, -1) < 0) {
+		ready = poll(pfd, (nfds_t)n, held.len ? 10 : -1);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (ready == 0)
+			release_held(dfd, hub); /* nothing came after it */
 		for (i = 0; i < n; i++) {
 			if (!pfd[i].revents)
 				continue;

@@ -11,16 +11,16 @@
 #include "poll.h"
 #include "tcp.h"
 
-#define OPT_MSS 2
+#define OPT_MSS	   2
 #define OPT_WSCALE 3
 
 struct seg {
 	struct tcphdr_k *th;
 	u32 seq, end_seq, ack; /* end_seq counts SYN and FIN */
-	u32 len;               /* data bytes */
+	u32 len;	       /* data bytes */
 	u8 flags;
-	u16 mss;               /* SYN options */
-	int wscale;            /* -1: none */
+	u16 mss;    /* SYN options */
+	int wscale; /* -1: none */
 };
 
 static void parse_options(struct seg *sg)
@@ -55,7 +55,8 @@ static struct tcp_sock *lookup(u32 saddr, u16 sport, u32 daddr, u16 dport, int i
 {
 	struct inet_sock *isk, *listener = NULL;
 
-	list_for_each_entry(isk, &tcp_table, bind_node) {
+	list_for_each_entry(isk, &tcp_table, bind_node)
+	{
 		if (isk->sport != dport)
 			continue;
 		if (isk->state == TCPS_LISTEN) {
@@ -240,7 +241,7 @@ static bool tcp_ack(struct tcp_sock *tp, struct seg *sg)
 	u32 ack = sg->ack, acked, wnd = (u32)ntohs(sg->th->window) << tp->snd_wscale;
 	struct sk_buff *skb;
 	u64 sample = 0;
-	bool wnd_changed = false;
+	bool wnd_changed = false, karn = false;
 
 	if (after(ack, tp->snd_nxt))
 		return false;
@@ -255,9 +256,10 @@ static bool tcp_ack(struct tcp_sock *tp, struct seg *sg)
 	}
 	acked = ack - tp->snd_una;
 	if (!acked) {
-		if (tcp_flight(tp) && !sg->len && !wnd_changed && !(sg->flags & (TCPHDR_SYN | TCPHDR_FIN))) {
+		if (tcp_flight(tp) && !sg->len && !wnd_changed &&
+		    !(sg->flags & (TCPHDR_SYN | TCPHDR_FIN))) {
 			tp->dupacks++;
-			if (tp->dupacks == 3 && !tp->in_recovery) {
+			if (tp->dupacks == 3 && !tp->in_recovery && !tp->in_loss) {
 				tp->ssthresh = MAX(tcp_flight(tp) / 2, 2 * tp->mss);
 				tp->recover = tp->snd_nxt;
 				tp->in_recovery = true;
@@ -282,7 +284,12 @@ static bool tcp_ack(struct tcp_sock *tp, struct seg *sg)
 			}
 			break;
 		}
-		if (!skb->cb.tcp.retrans && skb->cb.tcp.sent_ns)
+		/* Karn: an ACK that covers a resent segment times nothing
+		 * (it may answer either copy, and the segments around it
+		 * waited for the hole to be filled). */
+		if (skb->cb.tcp.retrans)
+			karn = true;
+		else if (skb->cb.tcp.sent_ns)
 			sample = ktime_ns() - skb->cb.tcp.sent_ns;
 		skb_unlink(&tp->sndq, skb);
 		kfree_skb(skb);
@@ -291,12 +298,13 @@ static bool tcp_ack(struct tcp_sock *tp, struct seg *sg)
 	tp->bytes_acked += acked;
 	tp->retransmits = 0;
 	tp->backoff = 0;
-	if (sample)
+	if (sample && !karn)
 		rtt_sample(tp, sample);
 	else if (!tp->srtt)
 		tp->rto = TCP_RTO_INIT_NS;
 	else
-		tp->rto = MIN(MAX(tp->srtt + MAX(4 * tp->rttvar, TCP_RTO_MIN_NS), TCP_RTO_MIN_NS), TCP_RTO_MAX_NS);
+		tp->rto = MIN(MAX(tp->srtt + MAX(4 * tp->rttvar, TCP_RTO_MIN_NS), TCP_RTO_MIN_NS),
+			      TCP_RTO_MAX_NS);
 	if (tp->in_recovery) {
 		if (!before(ack, tp->recover)) {
 			tp->in_recovery = false;
@@ -327,7 +335,7 @@ static bool fin_acked(const struct tcp_sock *tp)
 
 static void data_deliver(struct tcp_sock *tp, struct sk_buff *skb, struct seg *sg);
 
-#define SMALL_SEG 2048
+#define SMALL_SEG    2048
 #define COALESCE_BUF 4096
 
 /*
@@ -368,8 +376,10 @@ static void drain_ooo(struct tcp_sock *tp)
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&tp->ooo)) && !after(skb->cb.tcp.seq, tp->rcv_nxt)) {
-		struct seg sg = { .seq = skb->cb.tcp.seq, .end_seq = skb->cb.tcp.end_seq,
-				  .flags = skb->cb.tcp.flags, .len = skb->len };
+		struct seg sg = {.seq = skb->cb.tcp.seq,
+				 .end_seq = skb->cb.tcp.end_seq,
+				 .flags = skb->cb.tcp.flags,
+				 .len = skb->len};
 
 		skb_unlink(&tp->ooo, skb);
 		if (!after(sg.end_seq, tp->rcv_nxt)) {
@@ -501,12 +511,13 @@ static bool seq_acceptable(struct tcp_sock *tp, struct seg *sg)
 	if ((s32)wnd < 0)
 		wnd = 0;
 	if (!seglen)
-		return wnd ? !before(sg->seq, tp->rcv_nxt) && before(sg->seq, tp->rcv_nxt + wnd) :
-			     sg->seq == tp->rcv_nxt;
+		return wnd ? !before(sg->seq, tp->rcv_nxt) && before(sg->seq, tp->rcv_nxt + wnd)
+			   : sg->seq == tp->rcv_nxt;
 	if (!wnd)
 		return false;
 	return (!before(sg->seq, tp->rcv_nxt) && before(sg->seq, tp->rcv_nxt + wnd)) ||
-	       (!before(sg->end_seq - 1, tp->rcv_nxt) && before(sg->end_seq - 1, tp->rcv_nxt + wnd));
+	       (!before(sg->end_seq - 1, tp->rcv_nxt) &&
+		before(sg->end_seq - 1, tp->rcv_nxt + wnd));
 }
 
 static void promote_child(struct tcp_sock *tp)
@@ -522,7 +533,8 @@ static void promote_child(struct tcp_sock *tp)
 
 /* Answers to segments outside the window, or acknowledging what was never
  * sent, at most one per 500 ms (two stacks must not answer each other's
- * answers for ever). */
+ * answers for ever). Data is answered every time: a resent segment whose
+ * ACK was lost needs its answer, and data is not part of an ACK loop. */
 static void oow_ack(struct tcp_sock *tp)
 {
 	u64 now = ktime_ns();
@@ -541,7 +553,8 @@ static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg
 	/* Simultaneous open (a socket connected to itself): the SYN-ACK
 	 * repeats the SYN we answered and acknowledges ours. */
 	if (isk->state == TCPS_SYN_RECV && !tp->parent &&
-	    (sg->flags & (TCPHDR_SYN | TCPHDR_ACK)) == (TCPHDR_SYN | TCPHDR_ACK) && sg->seq == tp->irs) {
+	    (sg->flags & (TCPHDR_SYN | TCPHDR_ACK)) == (TCPHDR_SYN | TCPHDR_ACK) &&
+	    sg->seq == tp->irs) {
 		sg->flags &= (u8)~TCPHDR_SYN;
 		sg->seq++;
 	}
@@ -550,7 +563,9 @@ static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg
 		if (!(sg->flags & TCPHDR_RST)) {
 			if ((sg->flags & TCPHDR_ACK) && !sg->len)
 				tcp_ack(tp, sg);
-			if (sg->len || sg->seq != tp->rcv_nxt - 1)
+			if (sg->len && !(sg->flags & TCPHDR_SYN))
+				tcp_send_ack(tp); /* resent data we hold: no loop */
+			else if (sg->seq != tp->rcv_nxt - 1)
 				oow_ack(tp);
 			else
 				tcp_send_ack(tp); /* a probe gets its answer */
@@ -605,7 +620,8 @@ static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg
 		if (st == TCPS_FIN_WAIT1) {
 			tcp_set_state(tp, TCPS_FIN_WAIT2);
 			if (!isk->sock) /* orphaned: FIN_WAIT2 does not last */
-				timer_arm(&tp->tw_timer, ktime_ns() + (u64)tp->linger2 * NSEC_PER_SEC);
+				timer_arm(&tp->tw_timer,
+					  ktime_ns() + (u64)tp->linger2 * NSEC_PER_SEC);
 		} else if (st == TCPS_CLOSING) {
 			tcp_time_wait(tp);
 		} else if (st == TCPS_LAST_ACK) {
@@ -658,7 +674,8 @@ void tcp_rcv(struct sk_buff *skb)
 	sg.ack = ntohl(th->ack_seq);
 	sg.flags = th->flags;
 	sg.len = skb->len - hlen;
-	sg.end_seq = sg.seq + sg.len + (sg.flags & TCPHDR_SYN ? 1 : 0) + (sg.flags & TCPHDR_FIN ? 1 : 0);
+	sg.end_seq =
+		sg.seq + sg.len + (sg.flags & TCPHDR_SYN ? 1 : 0) + (sg.flags & TCPHDR_FIN ? 1 : 0);
 	parse_options(&sg);
 	skb_pull(skb, hlen);
 again:

@@ -10,7 +10,7 @@
 #include "poll.h"
 #include "tcp.h"
 
-#define OPT_MSS 2
+#define OPT_MSS	   2
 #define OPT_WSCALE 3
 
 u32 tcp_select_window(struct tcp_sock *tp)
@@ -25,8 +25,15 @@ u32 tcp_select_window(struct tcp_sock *tp)
 		free = tp->window_clamp;
 	free = MIN(free, 65535u << tp->rcv_wscale);
 	free &= ~(unit - 1);
-	/* The right edge never moves left. */
-	if ((s32)cur > 0 && free < cur)
+	/*
+	 * The right edge never moves left. While a hole waits to be filled
+	 * it does not move right either, and otherwise only by a whole
+	 * segment or half the buffer (receiver SWS avoidance): a duplicate
+	 * ACK that carries a new window is not a duplicate to the sender,
+	 * and it would never fast-retransmit while our reader drains.
+	 */
+	if ((s32)cur > 0 &&
+	    (free < cur || tp->ooo.qlen || free - cur < MIN(tp->mss, (u32)isk->rcvbuf / 2)))
 		free = (cur + unit - 1) & ~(unit - 1);
 	tp->rcv_wnd = free;
 	tp->rcv_wup = tp->rcv_nxt;
@@ -122,7 +129,7 @@ void tcp_send_reset(struct sk_buff *in)
 	struct iphdr_k *iph = (struct iphdr_k *)skb_network_header(in);
 	struct tcphdr_k *th = (struct tcphdr_k *)skb_transport_header(in), *r;
 	u32 seglen = in->len - (u32)(th->doff >> 4) * 4;
-	struct ip_opts o = { .ttl = IPDEFTTL, .df = true };
+	struct ip_opts o = {.ttl = IPDEFTTL, .df = true};
 	struct sk_buff *skb;
 	struct rt_result rt;
 
@@ -201,7 +208,7 @@ static int tcp_fragment(struct tcp_sock *tp, struct sk_buff *skb, u32 len)
 	n->cb.tcp.seq = skb->cb.tcp.seq + len;
 	n->cb.tcp.end_seq = skb->cb.tcp.end_seq;
 	n->cb.tcp.flags = skb->cb.tcp.flags;
-	skb->cb.tcp.flags &= (u8)~(TCPHDR_FIN | TCPHDR_PSH);
+	skb->cb.tcp.flags &= (u8) ~(TCPHDR_FIN | TCPHDR_PSH);
 	tp->sndq.bytes -= rest;
 	skb->len = len;
 	skb->cb.tcp.end_seq = skb->cb.tcp.seq + len;
@@ -220,10 +227,59 @@ static void tcp_send_skb(struct tcp_sock *tp, struct sk_buff *skb)
 	tcp_transmit(tp, skb, skb->cb.tcp.seq, flags);
 }
 
+/* The sent segment holding seq, or NULL. */
+static struct sk_buff *sent_skb_at(struct tcp_sock *tp, u32 seq)
+{
+	struct sk_buff *skb;
+
+	for (skb = skb_peek(&tp->sndq); skb && skb != tp->send_head; skb = skb_next(&tp->sndq, skb))
+		if (before(seq, skb->cb.tcp.end_seq))
+			return skb;
+	return NULL;
+}
+
+static void tcp_resend(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	if (skb->len > tp->mss)
+		tcp_fragment(tp, skb, tp->mss);
+	skb->cb.tcp.retrans = 1;
+	tp->total_retrans++;
+	tcp_send_skb(tp, skb);
+}
+
+/*
+ * After a timeout: resends what was in flight, in order, as much as the
+ * congestion window (growing in slow start as ACKs come) allows; true
+ * while some of it is left, when new data must wait.
+ */
+static bool tcp_loss_xmit(struct tcp_sock *tp)
+{
+	u32 wnd = MIN(tp->snd_wnd, tp->cwnd);
+
+	if (!before(tp->snd_una, tp->loss_recover)) {
+		tp->in_loss = false;
+		return false;
+	}
+	if (before(tp->rtx_nxt, tp->snd_una))
+		tp->rtx_nxt = tp->snd_una; /* the receiver had kept some */
+	while (before(tp->rtx_nxt, tp->loss_recover) &&
+	       tp->rtx_nxt - tp->snd_una < MAX(wnd, tp->mss)) {
+		struct sk_buff *skb = sent_skb_at(tp, tp->rtx_nxt);
+
+		if (!skb)
+			break;
+		tcp_resend(tp, skb);
+		tp->rtx_nxt = skb->cb.tcp.end_seq;
+	}
+	return before(tp->rtx_nxt, tp->loss_recover);
+}
+
 void tcp_write_xmit(struct tcp_sock *tp, bool push)
 {
 	struct sk_buff *skb;
 
+	if (tp->in_loss && tcp_loss_xmit(tp))
+		return;
 	while ((skb = tp->send_head)) {
 		u32 wnd = MIN(tp->snd_wnd, tp->cwnd), limit = tp->snd_una + wnd;
 		u32 data_end = skb->cb.tcp.seq + skb->len;
@@ -259,11 +315,7 @@ void tcp_retransmit_head(struct tcp_sock *tp)
 
 	if (!skb || skb == tp->send_head)
 		return;
-	if (skb->len > tp->mss)
-		tcp_fragment(tp, skb, tp->mss);
-	skb->cb.tcp.retrans = 1;
-	tp->total_retrans++;
-	tcp_send_skb(tp, skb);
+	tcp_resend(tp, skb);
 }
 
 int tcp_queue_control(struct tcp_sock *tp, u8 flags)
@@ -307,12 +359,14 @@ static void tcp_rto_fire(struct ktimer *t)
 			}
 			tcp_send_probe(tp);
 			tp->backoff++;
-			timer_arm(&tp->rto_timer,
-				  ktime_ns() + MIN(tp->rto << MIN(tp->backoff, 10), TCP_RTO_MAX_NS));
+			timer_arm(&tp->rto_timer, ktime_ns() + MIN(tp->rto << MIN(tp->backoff, 10),
+								   TCP_RTO_MAX_NS));
 		}
 		goto out;
 	}
-	max = st == TCPS_SYN_SENT ? tp->syn_retries : st == TCPS_SYN_RECV ? TCP_SYNACK_RETRIES : TCP_RETRIES2;
+	max = st == TCPS_SYN_SENT   ? tp->syn_retries
+	      : st == TCPS_SYN_RECV ? TCP_SYNACK_RETRIES
+				    : TCP_RETRIES2;
 	if (tp->retransmits >= max ||
 	    (tp->user_timeout_ns && ktime_ns() - tp->last_rcv_ns >= tp->user_timeout_ns)) {
 		if (!(st == TCPS_SYN_RECV && tp->parent))
@@ -321,12 +375,20 @@ static void tcp_rto_fire(struct ktimer *t)
 		goto out;
 	}
 	if (st != TCPS_SYN_SENT && st != TCPS_SYN_RECV) {
-		tp->ssthresh = MAX(tcp_flight(tp) / 2, 2 * tp->mss);
+		if (!tp->in_loss) /* a second timeout: the flight is not new */
+			tp->ssthresh = MAX(tcp_flight(tp) / 2, 2 * tp->mss);
 		tp->cwnd = tp->mss;
 		tp->in_recovery = false;
 		tp->dupacks = 0;
+		tp->in_loss = true;
+		tp->loss_recover = tp->snd_nxt;
 	}
 	tcp_retransmit_head(tp);
+	if (tp->in_loss) {
+		struct sk_buff *head = skb_peek(&tp->sndq);
+
+		tp->rtx_nxt = head && head != tp->send_head ? head->cb.tcp.end_seq : tp->snd_una;
+	}
 	tp->retransmits++;
 	tp->backoff++;
 	tp->rto = MIN(tp->rto * 2, TCP_RTO_MAX_NS);
@@ -348,8 +410,7 @@ void tcp_reset_keepalive(struct tcp_sock *tp)
 	int st = tp->inet.state;
 
 	if (tp->keepalive && (st == TCPS_ESTABLISHED || st == TCPS_CLOSE_WAIT))
-		timer_arm(&tp->keepalive_timer,
-			  tp->last_rcv_ns + (u64)tp->keepidle * NSEC_PER_SEC);
+		timer_arm(&tp->keepalive_timer, tp->last_rcv_ns + (u64)tp->keepidle * NSEC_PER_SEC);
 	else
 		timer_cancel(&tp->keepalive_timer);
 }

@@ -11,7 +11,8 @@ struct fdnet {
 	struct net_device *dev;
 	bool drop_own; /* a shared medium: our own frames come back */
 	/* One frame out: 0, -EAGAIN when the host side cannot take it yet
-	 * (it is kept and sent when the fd turns writable), or -errno. */
+	 * (it is kept and sent when the fd turns writable), or -errno.
+	 * NULL: a plain write to fd. */
 	long (*send)(struct fdnet *fn, const void *frame, u32 len);
 	/* One frame into buf: its length, or <= 0 when none is waiting.
 	 * NULL: a plain read of fd. */
@@ -20,7 +21,7 @@ struct fdnet {
 	void (*close)(struct fdnet *fn);
 	char group[16]; /* mcast: where frames go */
 	int port;
-	int aux_fd; /* daemon: the switch control connection; -1: none */
+	int aux_fd;	      /* daemon: the switch control connection; -1: none */
 	struct list_head txq; /* frames the host side was not ready for */
 	u32 txq_len;
 };

@@ -239,6 +239,9 @@ void inet_fill_sockaddr(u8 *addr, u32 *len, u32 ip, u16 port);
 void inet_sock_release(struct socket *s);
 /* Chooses the source address for daddr as a connect would. */
 long inet_pick_source(struct inet_sock *isk, u32 daddr, struct rt_result *rt);
+/* The same for a peer of a connection or a datagram: 0.0.0.0 means this
+ * host, as on Linux, and *daddr becomes 127.0.0.1. */
+long inet_route_peer(struct inet_sock *isk, u32 *daddr, struct rt_result *rt);
 void inet_ip_opts(const struct inet_sock *isk, struct ip_opts *o);
 /* The error to report now (clears it), or 0. */
 static inline int inet_sock_error(struct inet_sock *isk)

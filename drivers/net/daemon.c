@@ -10,19 +10,10 @@
 #include "kprintf.h"
 #include "kstring.h"
 
-static long daemon_send(struct fdnet *fn, const void *frame, u32 len)
-{
-	ssize_t n = host_write(fn->fd, frame, len);
-
-	if (n < 0)
-		return n;
-	return n == (ssize_t)len ? 0 : -EIO;
-}
-
 int daemon_open(struct net_device *dev, char **f, int nf, char *err, size_t elen)
 {
 	const char *ctl = nf > 3 && f[3][0] ? f[3] : "/tmp/uml.ctl";
-	struct fdnet t = {.send = daemon_send, .aux_fd = -1};
+	struct fdnet t = {.aux_fd = -1};
 	int fd;
 
 	if (nf > 2 && f[2][0] && strcmp(f[2], "unix") != 0) {

@@ -8,18 +8,9 @@
 #include "kerrno.h"
 #include "kprintf.h"
 
-static long tap_send(struct fdnet *fn, const void *frame, u32 len)
-{
-	ssize_t n = host_write(fn->fd, frame, len);
-
-	if (n < 0)
-		return n;
-	return n == (ssize_t)len ? 0 : -EIO;
-}
-
 int tuntap_open(struct net_device *dev, char **f, int nf, char *err, size_t elen)
 {
-	struct fdnet t = {.send = tap_send, .aux_fd = -1};
+	struct fdnet t = {.aux_fd = -1};
 	int fd;
 
 	if (nf < 2 || !f[1][0]) {

@@ -284,6 +284,13 @@ long inet_pick_source(struct inet_sock *isk, u32 daddr, struct rt_result *rt)
 	return 0;
 }
 
+long inet_route_peer(struct inet_sock *isk, u32 *daddr, struct rt_result *rt)
+{
+	if (*daddr == 0)
+		*daddr = INADDR_LOOPBACK_N;
+	return inet_pick_source(isk, *daddr, rt);
+}
+
 void inet_ip_opts(const struct inet_sock *isk, struct ip_opts *o)
 {
 	o->ttl = isk->ttl ? isk->ttl : IPDEFTTL;

@@ -308,9 +308,7 @@ static long tcp_connect(struct socket *s, const u8 *addr, u32 len)
 	rc = inet_addr_parse(addr, len, &ip, &port, false);
 	if (rc < 0)
 		return rc;
-	if (ip == 0)
-		ip = INADDR_LOOPBACK_N;
-	rc = inet_pick_source(isk, ip, &rt);
+	rc = inet_route_peer(isk, &ip, &rt);
 	if (rc < 0)
 		return rc;
 	if (rt.type == RTN_BROADCAST || rt.type == RTN_MULTICAST)

@@ -255,6 +255,7 @@ static void tcp_resend(struct tcp_sock *tp, struct sk_buff *skb)
 static bool tcp_loss_xmit(struct tcp_sock *tp)
 {
 	u32 wnd = MIN(tp->snd_wnd, tp->cwnd);
+	struct sk_buff *skb;
 
 	if (!before(tp->snd_una, tp->loss_recover)) {
 		tp->in_loss = false;
@@ -262,14 +263,14 @@ static bool tcp_loss_xmit(struct tcp_sock *tp)
 	}
 	if (before(tp->rtx_nxt, tp->snd_una))
 		tp->rtx_nxt = tp->snd_una; /* the receiver had kept some */
-	while (before(tp->rtx_nxt, tp->loss_recover) &&
+	skb = sent_skb_at(tp, tp->rtx_nxt);
+	while (skb && before(tp->rtx_nxt, tp->loss_recover) &&
 	       tp->rtx_nxt - tp->snd_una < MAX(wnd, tp->mss)) {
-		struct sk_buff *skb = sent_skb_at(tp, tp->rtx_nxt);
-
-		if (!skb)
-			break;
-		tcp_resend(tp, skb);
+		tcp_resend(tp, skb); /* a longer one is split: the rest is next */
 		tp->rtx_nxt = skb->cb.tcp.end_seq;
+		skb = skb_next(&tp->sndq, skb);
+		if (skb == tp->send_head)
+			skb = NULL; /* never sent */
 	}
 	return before(tp->rtx_nxt, tp->loss_recover);
 }

@@ -168,6 +168,24 @@ void udp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 	}
 }
 
+/* Where a datagram to *daddr goes (connect and sendmsg alike): a
+ * broadcast needs SO_BROADCAST, and an unbound socket gets a port. */
+static long udp_route(struct inet_sock *isk, u32 *daddr, struct rt_result *rt)
+{
+	long rc = inet_route_peer(isk, daddr, rt);
+
+	if (rc < 0)
+		return rc;
+	if (rt->type == RTN_BROADCAST && !isk->broadcast)
+		return -EACCES;
+	if (!isk->num) {
+		rc = inet_get_port(isk, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static long udp_connect(struct socket *s, const u8 *addr, u32 len)
 {
 	struct inet_sock *isk = inet_sk(s);
@@ -190,18 +208,9 @@ static long udp_connect(struct socket *s, const u8 *addr, u32 len)
 	rc = inet_addr_parse(addr, len, &ip, &port, false);
 	if (rc < 0)
 		return rc;
-	if (ip == 0)
-		ip = INADDR_LOOPBACK_N;
-	rc = inet_pick_source(isk, ip, &rt);
+	rc = udp_route(isk, &ip, &rt);
 	if (rc < 0)
 		return rc;
-	if (rt.type == RTN_BROADCAST && !isk->broadcast)
-		return -EACCES;
-	if (!isk->num) {
-		rc = inet_get_port(isk, 0);
-		if (rc < 0)
-			return rc;
-	}
 	if (!isk->saddr)
 		isk->saddr = rt.src;
 	if (!isk->rcv_saddr)
@@ -248,18 +257,9 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		return -EMSGSIZE;
 	if (isk->shutdown & SEND_SHUTDOWN)
 		return -EPIPE;
-	if (daddr == 0)
-		daddr = INADDR_LOOPBACK_N;
-	rc = inet_pick_source(isk, daddr, &rt);
+	rc = udp_route(isk, &daddr, &rt);
 	if (rc < 0)
 		return rc;
-	if (rt.type == RTN_BROADCAST && !isk->broadcast)
-		return -EACCES;
-	if (!isk->num) {
-		rc = inet_get_port(isk, 0);
-		if (rc < 0)
-			return rc;
-	}
 	skb = alloc_skb((u32)(sizeof(*uh) + len), MAX_HEADER);
 	if (!skb)
 		return -ENOBUFS;

@@ -230,6 +230,7 @@ mkfifo /tmp/f
 seq 1 $lines | nc 10.0.7.1 5001 &
 nc 10.0.7.1 5000 <>/tmp/f | md5sum | sed 's/^/guest-got: /'
 wait
+$fin_linger
 poweroff -f" </dev/null >"$tmp/$1" 2>&1
 	kill "$sender" 2>/dev/null
 	wait "$receiver"

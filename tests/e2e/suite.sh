@@ -20,6 +20,11 @@ wait_grep() {
 		i=$((i + 1))
 	done
 }
+# Guest shell text for just before poweroff -f: waits (up to 10 s) until
+# every FIN this machine sent is acknowledged, so that a peer does not wait
+# for ever on a lost FIN that a halted machine can no longer resend.
+# shellcheck disable=SC2016 # expanded by the guest's shell
+fin_linger='i=0; while netstat -tn 2>/dev/null | grep -qE "FIN_WAIT1|LAST_ACK|CLOSING" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done'
 fail() {
 	echo "FAIL: e2e/$SUITE/$1: $2"
 	failed=1

@@ -9,6 +9,7 @@
 #include <linux/in.h>
 #include <linux/rtnetlink.h>
 
+#include "ipv6.h"
 #include "net.h"
 #include "netdevice.h"
 #include "skbuff.h"
@@ -108,6 +109,7 @@ struct icmphdr_k {
 #define IP_MAX_PAYLOAD 65515 /* 65535 - the largest IP header */
 
 /* --- routes and addresses (route.c, devinet.c) --- */
+struct ip_opts;
 /* Route types are rtnetlink's RTN_* (linux/rtnetlink.h). */
 
 struct rt_result {
@@ -115,7 +117,27 @@ struct rt_result {
 	u32 nexthop; /* where the frame goes on the link */
 	u32 src;     /* the preferred source address */
 	int type;    /* RTN_* of the destination */
+	bool v6;     /* an IPv6 route: r6 holds it (and dev is r6.dev) */
+	struct rt6_result r6;
 };
+
+/* The two addresses of a packet or a connection, of either family. */
+struct inet_pair {
+	bool v6;
+	u32 saddr, daddr;		/* IPv4 */
+	struct in6_addr saddr6, daddr6; /* IPv6 */
+};
+/* The addresses of a received packet (by its skb->protocol). */
+void inet_pair_of_skb(const struct sk_buff *skb, struct inet_pair *p);
+/* The same with source and destination swapped: for an answer. */
+void inet_pair_reply(const struct sk_buff *skb, struct inet_pair *p);
+/* The TCP/UDP checksum over p's pseudo header. */
+u16 inet_pair_csum(const struct inet_pair *p, int proto, const void *data, u32 len);
+/* Routes to p's destination; -ENETUNREACH and the like. */
+int inet_pair_route(const struct inet_pair *p, int oif, struct rt_result *rt);
+/* Sends skb (transport header and data) from p->saddr to p->daddr. */
+int inet_pair_send(struct sk_buff *skb, const struct inet_pair *p, int proto, const struct ip_opts *o,
+		   const struct rt_result *rt);
 
 /* Chooses the device, next hop and source for daddr (oif: 0 or a device
  * the socket is bound to). -ENETUNREACH when nothing matches. */
@@ -163,7 +185,8 @@ u16 inet_csum(u32 saddr, u32 daddr, int proto, const void *data, u32 len);
 void neigh_output(struct sk_buff *skb, struct net_device *dev, u32 nexthop, int rtype);
 
 /* Receive handlers: skb->data at the transport header, its IP header at
- * skb_network_header. Each consumes skb. */
+ * skb_network_header (IPv4 or IPv6: udp_rcv and tcp_rcv take both). Each
+ * consumes skb. */
 void icmp_rcv(struct sk_buff *skb);
 void udp_rcv(struct sk_buff *skb);
 void tcp_rcv(struct sk_buff *skb);
@@ -181,12 +204,24 @@ struct inet_sock {
 	struct socket *sock;   /* NULL once its file is closed */
 	int type, protocol;
 	int state;             /* TCP_* (TCP), or 0 */
+	u8 family;             /* AF_INET or AF_INET6 */
+	bool ipv6;             /* IPv6 on the wire: the v6 addresses below count */
+	bool v6only;           /* IPV6_V6ONLY */
 	u32 rcv_saddr;         /* bound address (0: any) */
 	u32 saddr;             /* source address once connected */
 	u32 daddr;             /* peer (0: none) */
+	/* An AF_INET6 socket's addresses as it shows them: IPv6 ones, or
+	 * the IPv4 ones above v4-mapped (::ffff:a.b.c.d) when !ipv6. */
+	struct in6_addr rcv_saddr6, saddr6, daddr6;
 	u16 sport, dport;      /* network order */
 	u16 num;               /* local port, host order; 0: none */
 	bool reuseaddr, reuseport, broadcast, hdrincl, recverr, pktinfo;
+	bool pktinfo6;            /* IPV6_RECVPKTINFO */
+	u8 hoplimit6;             /* the hop limit's control message type, or 0:
+				   * IPV6_HOPLIMIT or RFC 2292's (IPV6_2292HOPLIMIT) */
+	int mc_hops;              /* IPV6_MULTICAST_HOPS (0: 1) */
+	int csum_off;             /* raw IPv6: IPV6_CHECKSUM (-1: none) */
+	u32 icmp6_filter[8];      /* raw ICMPv6: types not to deliver */
 	bool addr_locked, port_locked; /* bind() chose the address, the port */
 	bool connected;        /* UDP: connect() gave it a peer */
 	u8 ttl, tos;           /* 0 ttl: IPDEFTTL */
@@ -228,6 +263,31 @@ void inet_put(struct inet_sock *isk);
 struct inet_sock *inet_sock_alloc(struct socket *s, size_t size, int type, int proto);
 /* Parses a sockaddr_in; -EINVAL / -EAFNOSUPPORT as Linux. */
 long inet_addr_parse(const u8 *addr, u32 len, u32 *ip, u16 *port, bool unspec_ok);
+/* A peer's address for connect or sendto, of the socket's family (an
+ * AF_INET6 socket takes v4-mapped addresses for IPv4): p->v6 and
+ * p->daddr(6), its port and the interface its scope names (*oif, or the
+ * socket's bound device). */
+long inet_peer_parse(struct inet_sock *isk, const u8 *addr, u32 len, struct inet_pair *p, u16 *port,
+		     int *oif);
+/* May isk receive IPv4 (IPv6) packets, by family, V6ONLY and binding? */
+bool inet_sk_v4ok(const struct inet_sock *isk);
+bool inet_sk_v6ok(const struct inet_sock *isk);
+/* The addresses of isk's connection (saddr: the source it uses). */
+void inet_sock_pair(const struct inet_sock *isk, struct inet_pair *p);
+/* Records p (routed by inet_route_peer) as isk's connection. */
+void inet_set_peer(struct inet_sock *isk, const struct inet_pair *p, u16 port);
+/* Forgets the peer, and the local address unless bind() chose it. */
+void inet_clear_peer(struct inet_sock *isk);
+/* An AF_INET6 socket's v4-mapped view of its IPv4 addresses. */
+void inet6_sync_mapped(struct inet_sock *isk);
+/* Copies a sockaddr_in6 of len bytes (the scope id is optional, as in
+ * RFC 2133's shorter form); -EINVAL / -EAFNOSUPPORT as Linux. */
+long inet6_sockaddr_parse(const u8 *addr, u32 len, struct sockaddr_in6 *sin6);
+/* A sockaddr_in6. */
+void inet6_fill_sockaddr(u8 *addr, u32 *len, const struct in6_addr *a, u16 port, int ifindex);
+long inet6_create(struct socket *s);
+long inet6_setsockopt(struct socket *s, int name, const void *val, u32 len);
+long inet6_getsockopt(struct socket *s, int name, void *val, u32 *len);
 long inet_bind(struct socket *s, const u8 *addr, u32 len);
 /* Gives isk the local port (host order, 0: pick a free one). */
 long inet_get_port(struct inet_sock *isk, u16 port);
@@ -239,9 +299,10 @@ void inet_fill_sockaddr(u8 *addr, u32 *len, u32 ip, u16 port);
 void inet_sock_release(struct socket *s);
 /* Chooses the source address for daddr as a connect would. */
 long inet_pick_source(struct inet_sock *isk, u32 daddr, struct rt_result *rt);
-/* The same for a peer of a connection or a datagram: 0.0.0.0 means this
- * host, as on Linux, and *daddr becomes 127.0.0.1. */
-long inet_route_peer(struct inet_sock *isk, u32 *daddr, struct rt_result *rt);
+/* The same for a peer of a connection or a datagram (p from
+ * inet_peer_parse): 0.0.0.0 means this host, as on Linux, and becomes
+ * 127.0.0.1. Fills in p's source. */
+long inet_route_peer(struct inet_sock *isk, struct inet_pair *p, int oif, struct rt_result *rt);
 void inet_ip_opts(const struct inet_sock *isk, struct ip_opts *o);
 /* The error to report now (clears it), or 0. */
 static inline int inet_sock_error(struct inet_sock *isk)
@@ -251,8 +312,11 @@ static inline int inet_sock_error(struct inet_sock *isk)
 	isk->err = 0;
 	return e;
 }
-/* Puts the sender's address in m->name (for recvmsg). */
+/* Puts the sender's address in m->name (for recvmsg), in the form of
+ * isk's family. */
 void inet_msg_name(struct kmsg *m, u32 ip, u16 port);
+void inet_msg_name_pair(const struct inet_sock *isk, struct kmsg *m, const struct inet_pair *p, u16 port,
+			int ifindex);
 
 /* Datagram sockets: the next datagram (waiting as flags and SO_RCVTIMEO
  * allow; NULL with *err, 0 at end of file), copying it out, and taking
@@ -260,17 +324,34 @@ void inet_msg_name(struct kmsg *m, u32 ip, u16 port);
 struct sk_buff *inet_dgram_wait(struct socket *s, int flags, long *err);
 long inet_dgram_copy(struct inet_sock *isk, struct sk_buff *skb, struct kmsg *m, size_t len, int flags);
 void inet_dgram_consume(struct inet_sock *isk, struct sk_buff *skb, int flags);
+/* recvmsg of a datagram socket: waits, copies, lets meta fill in the
+ * sender's name and control messages, consumes. */
+long inet_dgram_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags,
+			void (*meta)(struct inet_sock *isk, struct sk_buff *skb, struct kmsg *m));
+unsigned inet_dgram_poll(struct socket *s, struct poll_table *pt);
+/* ICMP and ICMPv6 errors: at most ICMP_RATE a second (icmp.c). */
+bool icmp_rate_ok(void);
 long inet_dgram_ioctl(struct socket *s, unsigned cmd, u64 arg);
 long inet_dgram_shutdown(struct socket *s, int how);
 long sock_no_listen(struct socket *s, int backlog);
 struct socket *sock_no_accept(struct socket *s, bool nonblock);
 
-extern struct list_head udp_table, tcp_table, raw_table;
+extern struct list_head udp_table, tcp_table, raw_table, raw6_table;
 long udp_create(struct socket *s, int proto);
 long tcp_create(struct socket *s, int proto);
 long raw_create(struct socket *s, int proto);
 int tcp_proc(char *buf, size_t len);
 int udp_proc(char *buf, size_t len);
+int tcp6_proc(char *buf, size_t len);
+/* /proc/net/udp, udp6, raw and raw6 share the format. */
+int inet_dgram_proc(char *buf, size_t len, struct list_head *table, int st, int family);
+/* An address in /proc/net/{tcp,udp,raw}[6] form, in isk's family. */
+size_t inet_proc_addr(char *buf, size_t len, const struct inet_sock *isk, u32 a, const struct in6_addr *a6,
+		      u16 port);
+int udp6_proc(char *buf, size_t len);
+long raw6_create(struct socket *s, int proto);
+/* Closes a raw socket of either family. */
+void raw_release(struct socket *s);
 int raw_proc(char *buf, size_t len);
 int arp_proc(char *buf, size_t len);
 /* The ioctls of any socket that concern interfaces and routes. */

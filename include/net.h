@@ -24,6 +24,7 @@
 #define AF_UNSPEC 0
 #define AF_UNIX 1
 #define AF_INET 2
+#define AF_INET6 10
 #define AF_NETLINK 16
 #define AF_PACKET 17
 #define SOL_NETLINK 270
@@ -118,6 +119,7 @@ int unix_proc_net(char *buf, size_t len);
 /* Makes a socket of a family (net/socket.c calls the family's create). */
 int unix_create(struct socket *s);
 int inet_create(struct socket *s);
+long inet6_create(struct socket *s);
 int netlink_create(struct socket *s);
 int packet_create(struct socket *s);
 /* The inode number of a socket's file (0 once it is closed). */

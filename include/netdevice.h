@@ -46,6 +46,7 @@ struct ethhdr_k {
 } __attribute__((packed));
 
 struct net_device;
+struct inet6_ifaddr;
 
 struct net_device_ops {
 	int (*open)(struct net_device *dev);
@@ -84,6 +85,7 @@ struct net_device {
 	void *priv;
 	struct net_stats stats;
 	struct in_ifaddr *ifa_list;
+	struct inet6_ifaddr *ip6_list; /* net/ipv6/addrconf.c */
 };
 
 int register_netdev(struct net_device *dev);
@@ -107,6 +109,7 @@ int netdev_proc(char *buf, size_t len);
 void packet_deliver(struct sk_buff *skb, u16 proto);
 /* Receive handlers by Ethernet type (IPv4, ARP). */
 void ip_rcv(struct sk_buff *skb);
+void ip6_rcv(struct sk_buff *skb);
 void arp_rcv(struct sk_buff *skb);
 /* Address configuration hooks (net/ipv4/devinet.c). */
 void inet_dev_up(struct net_device *dev);

@@ -43,6 +43,9 @@ struct sk_buff {
 		struct {
 			u32 saddr, daddr; /* network order */
 			u16 sport, dport;
+			bool v6;
+			u8 hop_limit;
+			u8 saddr6[16], daddr6[16]; /* struct in6_addr */
 		} addr;
 	} cb;
 };

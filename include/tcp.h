@@ -145,7 +145,7 @@ void tcp_time_wait(struct tcp_sock *tp);
 /* The peer reset the connection. */
 void tcp_reset(struct tcp_sock *tp);
 struct tcp_sock *tcp_sock_new(struct socket *s);
-u32 tcp_new_isn(u32 saddr, u32 daddr, u16 sport, u16 dport);
+u32 tcp_new_isn(const struct inet_pair *p, u16 sport, u16 dport);
 extern int tcp_orphans;
 
 #endif

@@ -227,6 +227,53 @@ static void fill_addr(struct nl_out *o, struct in_ifaddr *ifa, int type, int fla
 	put_attr(o, h, IFA_LABEL, ifa->label, (u32)strnlen(ifa->label, IFNAMSIZ) + 1);
 }
 
+static u8 addr6_scope(const struct inet6_ifaddr *ifa)
+{
+	return ifa->scope == IFA6_SCOPE_HOST ? RT_SCOPE_HOST :
+	       ifa->scope == IFA6_SCOPE_LINK ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+}
+
+static void fill_addr6(struct nl_out *o, struct inet6_ifaddr *ifa, int type, int flags)
+{
+	struct nlmsghdr *h = msg_start(o, type, flags, sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifm;
+
+	if (!h)
+		return;
+	ifm = NLMSG_DATA(h);
+	ifm->ifa_family = AF_INET6;
+	ifm->ifa_prefixlen = ifa->prefixlen;
+	ifm->ifa_flags = (u8)ifa->flags;
+	ifm->ifa_scope = addr6_scope(ifa);
+	ifm->ifa_index = (u32)ifa->dev->ifindex;
+	put_attr(o, h, IFA_ADDRESS, &ifa->addr, 16);
+	put_u32(o, h, IFA_FLAGS, ifa->flags);
+}
+
+static void fill_route6(const struct route6_info *r, void *arg)
+{
+	struct nl_out *o = arg;
+	struct nlmsghdr *h = msg_start(o, RTM_NEWROUTE, NLM_F_MULTI, sizeof(struct rtmsg));
+	struct rtmsg *rtm;
+
+	if (!h)
+		return;
+	rtm = NLMSG_DATA(h);
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = (u8)r->plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = r->kernel ? RTPROT_KERNEL : RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	put_u32(o, h, RTA_TABLE, RT_TABLE_MAIN);
+	if (r->plen)
+		put_attr(o, h, RTA_DST, &r->dst, 16);
+	put_u32(o, h, RTA_PRIORITY, (u32)r->metric);
+	if (!in6_any(&r->gw))
+		put_attr(o, h, RTA_GATEWAY, &r->gw, 16);
+	put_u32(o, h, RTA_OIF, (u32)r->dev->ifindex);
+}
+
 static void fill_route(struct nl_out *o, const struct route_info *r)
 {
 	struct nlmsghdr *h = msg_start(o, RTM_NEWROUTE, NLM_F_MULTI, sizeof(struct rtmsg));
@@ -280,6 +327,8 @@ static bool attr_u32(struct rtattr *a, u32 *v)
 	return true;
 }
 
+static int new_del_addr6(const struct nlmsghdr *h, struct net_device *d, bool add);
+
 static int new_del_addr(const struct nlmsghdr *h, bool add)
 {
 	struct ifaddrmsg *ifm = NLMSG_DATA(h);
@@ -291,14 +340,16 @@ static int new_del_addr(const struct nlmsghdr *h, bool add)
 		return -EINVAL;
 	if (current->euid != 0)
 		return -EPERM;
-	if (ifm->ifa_family != AF_INET)
+	if (ifm->ifa_family != AF_INET && ifm->ifa_family != AF_INET6)
 		return -EAFNOSUPPORT;
-	if (ifm->ifa_prefixlen > 32)
-		return -EINVAL;
-	parse_attrs(h, sizeof(*ifm), tb, IFA_MAX);
 	d = dev_get_by_index((int)ifm->ifa_index);
 	if (!d)
 		return -ENODEV;
+	if (ifm->ifa_family == AF_INET6)
+		return new_del_addr6(h, d, add);
+	if (ifm->ifa_prefixlen > 32)
+		return -EINVAL;
+	parse_attrs(h, sizeof(*ifm), tb, IFA_MAX);
 	if (!attr_u32(tb[IFA_LOCAL], &local) && !attr_u32(tb[IFA_ADDRESS], &local))
 		return -EINVAL;
 	attr_u32(tb[IFA_BROADCAST], &bcast);
@@ -306,6 +357,62 @@ static int new_del_addr(const struct nlmsghdr *h, bool add)
 		return inet_ifa_add(d, local, ifm->ifa_prefixlen, bcast,
 				    (h->nlmsg_flags & NLM_F_EXCL) != 0);
 	return inet_ifa_del(d, local, ifm->ifa_prefixlen);
+}
+
+static bool attr_in6(struct rtattr *a, struct in6_addr *v)
+{
+	if (!a || RTA_PAYLOAD(a) < 16)
+		return false;
+	memcpy(v, RTA_DATA(a), 16);
+	return true;
+}
+
+static int new_del_addr6(const struct nlmsghdr *h, struct net_device *d, bool add)
+{
+	struct ifaddrmsg *ifm = NLMSG_DATA(h);
+	struct rtattr *tb[IFA_MAX + 1];
+	struct in6_addr a;
+
+	if (ifm->ifa_prefixlen > 128)
+		return -EINVAL;
+	parse_attrs(h, sizeof(*ifm), tb, IFA_MAX);
+	if (!attr_in6(tb[IFA_LOCAL], &a) && !attr_in6(tb[IFA_ADDRESS], &a))
+		return -EINVAL;
+	if (add)
+		return inet6_ifa_add(d, &a, ifm->ifa_prefixlen, (h->nlmsg_flags & NLM_F_EXCL) != 0);
+	return inet6_ifa_del(d, &a, ifm->ifa_prefixlen);
+}
+
+static int new_del_route6(const struct nlmsghdr *h, bool add)
+{
+	struct rtmsg *rtm = NLMSG_DATA(h);
+	struct rtattr *tb[RTA_MAX + 1];
+	struct net_device *d = NULL;
+	struct in6_addr dst, gw;
+	u32 oif = 0, prio = 0;
+	int i;
+
+	if (rtm->rtm_dst_len > 128)
+		return -EINVAL;
+	parse_attrs(h, sizeof(*rtm), tb, RTA_MAX);
+	memset(&dst, 0, sizeof(dst));
+	memset(&gw, 0, sizeof(gw));
+	attr_in6(tb[RTA_DST], &dst);
+	attr_in6(tb[RTA_GATEWAY], &gw);
+	attr_u32(tb[RTA_PRIORITY], &prio);
+	if (attr_u32(tb[RTA_OIF], &oif)) {
+		d = dev_get_by_index((int)oif);
+		if (!d)
+			return -ENODEV;
+	}
+	for (i = rtm->rtm_dst_len; i < 128; i++)
+		if (dst.s6_addr[i / 8] & (0x80 >> (i % 8)))
+			return -EINVAL;
+	if (!d && in6_linklocal(&gw))
+		return -EINVAL; /* which link? */
+	if (add)
+		return ip6_route_add(&dst, rtm->rtm_dst_len, &gw, d, (int)prio);
+	return ip6_route_del(&dst, rtm->rtm_dst_len, &gw, d, (int)prio);
 }
 
 static int new_del_route(const struct nlmsghdr *h, bool add)
@@ -319,6 +426,8 @@ static int new_del_route(const struct nlmsghdr *h, bool add)
 		return -EINVAL;
 	if (current->euid != 0)
 		return -EPERM;
+	if (rtm->rtm_family == AF_INET6)
+		return new_del_route6(h, add);
 	if (rtm->rtm_family != AF_INET)
 		return -EAFNOSUPPORT;
 	if (rtm->rtm_dst_len > 32)
@@ -344,6 +453,8 @@ static void handle(struct nl_sock *n, const struct nlmsghdr *h)
 {
 	struct nl_out o = { .n = n, .seq = h->nlmsg_seq };
 	bool dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	/* A dump's family: the first byte of rtgenmsg, ifaddrmsg, rtmsg. */
+	u8 family = h->nlmsg_len > NLMSG_HDRLEN ? *(const u8 *)NLMSG_DATA(h) : AF_UNSPEC;
 	struct net_device *d;
 	int err = 0;
 
@@ -386,10 +497,15 @@ static void handle(struct nl_sock *n, const struct nlmsghdr *h)
 			break;
 		}
 		for_each_netdev(d) {
+			struct inet6_ifaddr *ifa6;
 			struct in_ifaddr *ifa;
 
-			for (ifa = d->ifa_list; ifa; ifa = ifa->next)
-				fill_addr(&o, ifa, RTM_NEWADDR, NLM_F_MULTI);
+			if (family != AF_INET6)
+				for (ifa = d->ifa_list; ifa; ifa = ifa->next)
+					fill_addr(&o, ifa, RTM_NEWADDR, NLM_F_MULTI);
+			if (family != AF_INET && (d->flags & IFF_UP))
+				for (ifa6 = d->ip6_list; ifa6; ifa6 = ifa6->next)
+					fill_addr6(&o, ifa6, RTM_NEWADDR, NLM_F_MULTI);
 		}
 		put_done(&o);
 		out_flush(&o);
@@ -399,7 +515,10 @@ static void handle(struct nl_sock *n, const struct nlmsghdr *h)
 			err = -EOPNOTSUPP;
 			break;
 		}
-		route_walk(dump_route_cb, &o);
+		if (family != AF_INET6)
+			route_walk(dump_route_cb, &o);
+		if (family != AF_INET)
+			route6_walk(fill_route6, &o);
 		put_done(&o);
 		out_flush(&o);
 		return;

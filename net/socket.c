@@ -199,7 +199,8 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 
 	if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
-	if (family != AF_UNIX && family != AF_INET && family != AF_NETLINK && family != AF_PACKET)
+	if (family != AF_UNIX && family != AF_INET && family != AF_INET6 && family != AF_NETLINK &&
+	    family != AF_PACKET)
 		return -EAFNOSUPPORT;
 	if (family == AF_UNIX) {
 		if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
@@ -215,6 +216,7 @@ static long sock_create(int family, int type, int protocol, struct socket **out)
 	switch (family) {
 	case AF_UNIX: rc = unix_create(s); break;
 	case AF_INET: rc = inet_create(s); break;
+	case AF_INET6: rc = (int)inet6_create(s); break;
 	case AF_NETLINK: rc = netlink_create(s); break;
 	default: rc = packet_create(s);
 	}
@@ -245,7 +247,7 @@ long sys_socketpair(int family, int type, int protocol, u64 usv)
 	long rc;
 
 	if (family != AF_UNIX)
-		return family == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
+		return family == AF_INET || family == AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
 	rc = sock_create(family, type, protocol, &a);
 	if (rc < 0)
 		return rc;

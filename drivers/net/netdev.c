@@ -166,6 +166,9 @@ static void net_rx_action(void)
 		case ETH_P_ARP:
 			arp_rcv(skb);
 			break;
+		case ETH_P_IPV6:
+			ip6_rcv(skb);
+			break;
 		default:
 			kfree_skb(skb);
 		}

@@ -52,10 +52,15 @@ static const struct proc_entry root_entries[] = {
 static const struct proc_entry net_entries[] = {
 	{ "arp", PROC_NET_ARP, S_IFREG | 0444 },
 	{ "dev", PROC_NET_DEV, S_IFREG | 0444 },
+	{ "if_inet6", PROC_NET_IF_INET6, S_IFREG | 0444 },
+	{ "ipv6_route", PROC_NET_IPV6_ROUTE, S_IFREG | 0444 },
 	{ "raw", PROC_NET_RAW, S_IFREG | 0444 },
+	{ "raw6", PROC_NET_RAW6, S_IFREG | 0444 },
 	{ "route", PROC_NET_ROUTE, S_IFREG | 0444 },
 	{ "tcp", PROC_NET_TCP, S_IFREG | 0444 },
+	{ "tcp6", PROC_NET_TCP6, S_IFREG | 0444 },
 	{ "udp", PROC_NET_UDP, S_IFREG | 0444 },
+	{ "udp6", PROC_NET_UDP6, S_IFREG | 0444 },
 	{ "unix", PROC_NET_UNIX, S_IFREG | 0444 },
 };
 

@@ -334,6 +334,11 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_NET_UDP: return udp_proc(buf, len);
 	case PROC_NET_RAW: return raw_proc(buf, len);
 	case PROC_NET_ARP: return arp_proc(buf, len);
+	case PROC_NET_TCP6: return tcp6_proc(buf, len);
+	case PROC_NET_UDP6: return udp6_proc(buf, len);
+	case PROC_NET_RAW6: return raw6_proc(buf, len);
+	case PROC_NET_IF_INET6: return if_inet6_proc(buf, len);
+	case PROC_NET_IPV6_ROUTE: return ipv6_route_proc(buf, len);
 	case PROC_SYS_HOTPLUG:
 		P("%s\n", uevent_helper);
 		return (int)pos;

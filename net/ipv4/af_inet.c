@@ -13,6 +13,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "poll.h"
 
 #define EPHEMERAL_LOW 32768 /* /proc/sys/net/ipv4/ip_local_port_range */
 #define EPHEMERAL_HIGH 60999
@@ -60,6 +61,8 @@ struct inet_sock *inet_sock_alloc(struct socket *s, size_t size, int type, int p
 	isk->sock = s;
 	isk->type = type;
 	isk->protocol = proto;
+	isk->family = (u8)s->family;
+	isk->csum_off = -1;
 	wq_init(&isk->wq);
 	skb_queue_init(&isk->rxq);
 	list_init(&isk->bind_node);
@@ -140,10 +143,23 @@ void inet_msg_name(struct kmsg *m, u32 ip, u16 port)
 	inet_fill_sockaddr(m->name, &m->namelen, ip, port);
 }
 
+/* Could isk and o receive packets for the same address? Each may take
+ * IPv4 (an address or any), IPv6 (an address or any), or both. */
+static bool addr_overlap(const struct inet_sock *isk, const struct inet_sock *o)
+{
+	bool v4 = inet_sk_v4ok(isk) && inet_sk_v4ok(o) &&
+		  (!o->rcv_saddr || !isk->rcv_saddr || o->rcv_saddr == isk->rcv_saddr);
+	bool v6 = inet_sk_v6ok(isk) && inet_sk_v6ok(o) &&
+		  (in6_any(&o->rcv_saddr6) || in6_any(&isk->rcv_saddr6) ||
+		   in6_eq(&o->rcv_saddr6, &isk->rcv_saddr6));
+
+	return v4 || v6;
+}
+
 /* Does o keep isk from having port? */
 static bool port_conflict(const struct inet_sock *isk, const struct inet_sock *o)
 {
-	if (o->rcv_saddr && isk->rcv_saddr && o->rcv_saddr != isk->rcv_saddr)
+	if (!addr_overlap(isk, o))
 		return false;
 	if (o->bound_dev_if && isk->bound_dev_if && o->bound_dev_if != isk->bound_dev_if)
 		return false;
@@ -227,14 +243,79 @@ void inet_unhash_port(struct inet_sock *isk)
 	isk->sport = 0;
 }
 
+/* bind() of an AF_INET6 socket to an IPv6 address of this host or ::.
+ * A v4-mapped address is IPv4's business: 1, and *v4 is the address as a
+ * sockaddr_in. */
+static long inet6_bind(struct inet_sock *isk, const u8 *addr, u32 len, struct sockaddr_in *v4)
+{
+	struct sockaddr_in6 sin6;
+	struct in6_addr *a = &sin6.sin6_addr;
+	int oif = isk->bound_dev_if;
+	long rc = inet6_sockaddr_parse(addr, len, &sin6);
+
+	if (rc < 0)
+		return rc;
+	if (in6_v4mapped(a)) {
+		if (isk->v6only)
+			return -EINVAL;
+		memset(v4, 0, sizeof(*v4));
+		v4->sin_family = AF_INET;
+		v4->sin_port = sin6.sin6_port;
+		v4->sin_addr.s_addr = a->s6_addr32[3];
+		return 1;
+	}
+	if (sin6.sin6_port && ntohs(sin6.sin6_port) < PROT_SOCK && current->euid != 0)
+		return -EACCES;
+	if (isk->num || (isk->state != 0 && isk->state != 7 /* TCP_CLOSE */))
+		return -EINVAL;
+	if (in6_needs_scope(a) && sin6.sin6_scope_id) {
+		if (isk->bound_dev_if && isk->bound_dev_if != (int)sin6.sin6_scope_id)
+			return -EINVAL;
+		oif = (int)sin6.sin6_scope_id;
+	}
+	if (!in6_any(a)) {
+		struct net_device *d = oif ? dev_get_by_index(oif) : NULL;
+
+		if (in6_linklocal(a) && !oif)
+			return -EINVAL;
+		if (!ipv6_chk_addr(a, in6_linklocal(a) ? d : NULL) && !in6_loopback(a))
+			return -EADDRNOTAVAIL;
+	}
+	isk->rcv_saddr6 = *a;
+	isk->saddr6 = *a;
+	isk->ipv6 = !in6_any(a);
+	isk->rcv_saddr = isk->saddr = 0;
+	if (in6_linklocal(a))
+		isk->bound_dev_if = oif;
+	rc = inet_get_port(isk, ntohs(sin6.sin6_port));
+	if (rc < 0) {
+		memset(&isk->rcv_saddr6, 0, sizeof(isk->rcv_saddr6));
+		memset(&isk->saddr6, 0, sizeof(isk->saddr6));
+		isk->ipv6 = false;
+		return rc;
+	}
+	isk->addr_locked = !in6_any(a);
+	isk->port_locked = true;
+	return 0;
+}
+
 long inet_bind(struct socket *s, const u8 *addr, u32 len)
 {
 	struct inet_sock *isk = inet_sk(s);
+	struct sockaddr_in mapped;
 	u32 ip;
 	u16 port;
-	long rc = inet_addr_parse(addr, len, &ip, &port, true);
+	long rc;
 	int type;
 
+	if (isk->family == AF_INET6) {
+		rc = inet6_bind(isk, addr, len, &mapped);
+		if (rc != 1)
+			return rc;
+		addr = (const u8 *)&mapped;
+		len = sizeof(mapped);
+	}
+	rc = inet_addr_parse(addr, len, &ip, &port, true);
 	if (rc < 0)
 		return rc;
 	if (((const struct sockaddr_in *)(const void *)addr)->sin_family == AF_UNSPEC && ip != 0)
@@ -255,6 +336,7 @@ long inet_bind(struct socket *s, const u8 *addr, u32 len)
 	}
 	isk->addr_locked = ip != 0;
 	isk->port_locked = true; /* Linux keeps even a port bind() chose */
+	inet6_sync_mapped(isk);
 	return 0;
 }
 
@@ -266,7 +348,13 @@ long inet_getname(struct socket *s, u8 *addr, u32 *len, bool peer)
 		/* TCP: not while the connection is closed or still forming. */
 		if (!isk->dport || (isk->protocol == IPPROTO_TCP && (isk->state == 7 || isk->state == 2)))
 			return -ENOTCONN;
-		inet_fill_sockaddr(addr, len, isk->daddr, isk->dport);
+		if (isk->family == AF_INET6)
+			inet6_fill_sockaddr(addr, len, &isk->daddr6, isk->dport, isk->bound_dev_if);
+		else
+			inet_fill_sockaddr(addr, len, isk->daddr, isk->dport);
+	} else if (isk->family == AF_INET6) {
+		inet6_fill_sockaddr(addr, len, !in6_any(&isk->rcv_saddr6) ? &isk->rcv_saddr6 : &isk->saddr6,
+				    isk->sport, isk->bound_dev_if);
 	} else {
 		inet_fill_sockaddr(addr, len, isk->rcv_saddr ? isk->rcv_saddr : isk->saddr, isk->sport);
 	}
@@ -282,13 +370,6 @@ long inet_pick_source(struct inet_sock *isk, u32 daddr, struct rt_result *rt)
 	if (isk->rcv_saddr)
 		rt->src = isk->rcv_saddr;
 	return 0;
-}
-
-long inet_route_peer(struct inet_sock *isk, u32 *daddr, struct rt_result *rt)
-{
-	if (*daddr == 0)
-		*daddr = INADDR_LOOPBACK_N;
-	return inet_pick_source(isk, *daddr, rt);
 }
 
 void inet_ip_opts(const struct inet_sock *isk, struct ip_opts *o)
@@ -356,6 +437,8 @@ long inet_setsockopt(struct socket *s, int level, int name, const void *val, u32
 		}
 		return -ENOPROTOOPT;
 	}
+	if (level == SOL_IPV6)
+		return isk->family == AF_INET6 ? inet6_setsockopt(s, name, val, len) : -ENOPROTOOPT;
 	if (level != SOL_IP)
 		return -ENOPROTOOPT;
 	switch (name) {
@@ -434,6 +517,8 @@ long inet_getsockopt(struct socket *s, int level, int name, void *val, u32 *len)
 		*len = sizeof(v);
 		return 0;
 	}
+	if (level == SOL_IPV6)
+		return isk->family == AF_INET6 ? inet6_getsockopt(s, name, val, len) : -EOPNOTSUPP;
 	if (level != SOL_IP)
 		return -ENOPROTOOPT;
 	switch (name) {
@@ -480,6 +565,8 @@ long inet_dgram_ioctl(struct socket *s, unsigned cmd, u64 arg)
 	struct sk_buff *skb = skb_peek(&inet_sk(s)->rxq);
 	int v;
 
+	if (inet_sk(s)->family == AF_INET6 && (cmd == SIOCSIFADDR || cmd == SIOCDIFADDR))
+		return addrconf_ioctl(cmd, arg);
 	if (cmd == SIOCINQ)
 		v = skb ? (int)skb->len : 0; /* the next datagram's size */
 	else if (cmd == SIOCOUTQ)
@@ -552,6 +639,45 @@ void inet_dgram_consume(struct inet_sock *isk, struct sk_buff *skb, int flags)
 		skb_unlink(&isk->rxq, skb);
 		kfree_skb(skb);
 	}
+}
+
+long inet_dgram_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags,
+			void (*meta)(struct inet_sock *isk, struct sk_buff *skb, struct kmsg *m))
+{
+	struct inet_sock *isk = inet_sk(s);
+	struct sk_buff *skb;
+	long rc = inet_lock(isk, &isk->reader);
+
+	if (rc < 0)
+		return rc;
+	skb = inet_dgram_wait(s, flags, &rc);
+	if (!skb)
+		goto out;
+	rc = inet_dgram_copy(isk, skb, m, len, flags);
+	if (rc < 0)
+		goto out;
+	meta(isk, skb, m);
+	inet_dgram_consume(isk, skb, flags);
+out:
+	inet_unlock(isk, &isk->reader);
+	return rc;
+}
+
+unsigned inet_dgram_poll(struct socket *s, struct poll_table *pt)
+{
+	struct inet_sock *isk = inet_sk(s);
+	unsigned mask = POLLOUT | POLLWRNORM | POLLWRBAND;
+
+	poll_wait(pt, &isk->wq);
+	if (isk->err)
+		mask |= POLLERR;
+	if (isk->shutdown & RCV_SHUTDOWN)
+		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+	if (isk->shutdown == SHUTDOWN_MASK)
+		mask |= POLLHUP;
+	if (isk->rxq.qlen)
+		mask |= POLLIN | POLLRDNORM;
+	return mask;
 }
 
 long sock_no_listen(struct socket *s, int backlog)

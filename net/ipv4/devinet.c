@@ -99,6 +99,7 @@ void inet_dev_up(struct net_device *dev)
 {
 	if ((dev->flags & IFF_LOOPBACK) && !dev->ifa_list)
 		inet_ifa_set(dev, INADDR_LOOPBACK_N, htonl(0xff000000u));
+	addrconf_dev_up(dev);
 }
 
 void inet_dev_down(struct net_device *dev)
@@ -114,6 +115,7 @@ void inet_dev_unregister(struct net_device *dev)
 	inet_ifa_del_all(dev);
 	route_dev_gone(dev);
 	arp_dev_gone(dev);
+	addrconf_dev_gone(dev);
 }
 
 int inet_ifa_add(struct net_device *dev, u32 local, u8 prefixlen, u32 bcast, bool excl)

@@ -66,7 +66,7 @@ out:
 	kfree_skb(skb);
 }
 
-static bool icmp_rate_ok(void)
+bool icmp_rate_ok(void)
 {
 	static u64 window;
 	static int sent;

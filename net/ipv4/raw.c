@@ -30,7 +30,7 @@ long raw_create(struct socket *s, int proto)
 	return 0;
 }
 
-static void raw_release(struct socket *s)
+void raw_release(struct socket *s)
 {
 	struct inet_sock *isk = inet_sk(s);
 
@@ -163,38 +163,14 @@ static long raw_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	return rc < 0 ? rc : (long)len;
 }
 
-static long raw_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
+static void raw_meta(struct inet_sock *isk, struct sk_buff *skb, struct kmsg *m)
 {
-	struct inet_sock *isk = inet_sk(s);
-	struct sk_buff *skb;
-	long rc = inet_lock(isk, &isk->reader);
-
-	if (rc < 0)
-		return rc;
-	skb = inet_dgram_wait(s, flags, &rc);
-	if (!skb)
-		goto out;
-	rc = inet_dgram_copy(isk, skb, m, len, flags);
-	if (rc < 0)
-		goto out;
 	inet_msg_name(m, skb->cb.addr.saddr, 0);
-	inet_dgram_consume(isk, skb, flags);
-out:
-	inet_unlock(isk, &isk->reader);
-	return rc;
 }
 
-static unsigned raw_poll(struct socket *s, struct poll_table *pt)
+static long raw_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 {
-	struct inet_sock *isk = inet_sk(s);
-	unsigned mask = POLLOUT | POLLWRNORM | POLLWRBAND;
-
-	poll_wait(pt, &isk->wq);
-	if (isk->err)
-		mask |= POLLERR;
-	if (isk->rxq.qlen)
-		mask |= POLLIN | POLLRDNORM;
-	return mask;
+	return inet_dgram_recvmsg(s, m, len, flags, raw_meta);
 }
 
 static long raw_setsockopt(struct socket *s, int level, int name, const void *val, u32 len)
@@ -235,16 +211,14 @@ static const struct proto_ops raw_ops = {
 	.getname = inet_getname,
 	.sendmsg = raw_sendmsg,
 	.recvmsg = raw_recvmsg,
-	.poll = raw_poll,
+	.poll = inet_dgram_poll,
 	.shutdown = inet_dgram_shutdown,
 	.setsockopt = raw_setsockopt,
 	.getsockopt = raw_getsockopt,
 	.ioctl = inet_dgram_ioctl,
 };
 
-int inet_dgram_proc(char *buf, size_t len, struct list_head *table, int st);
-
 int raw_proc(char *buf, size_t len)
 {
-	return inet_dgram_proc(buf, len, &raw_table, 7);
+	return inet_dgram_proc(buf, len, &raw_table, 7, AF_INET);
 }

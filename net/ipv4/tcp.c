@@ -24,13 +24,20 @@ int tcp_orphans;
 static int tcp_tw_count;
 static const struct proto_ops tcp_ops;
 
-u32 tcp_new_isn(u32 saddr, u32 daddr, u16 sport, u16 dport)
+u32 tcp_new_isn(const struct inet_pair *p, u16 sport, u16 dport)
 {
 	static u64 secret;
+	u32 saddr = p->saddr, daddr = p->daddr;
 	u64 h;
+	int i;
 
 	if (!secret)
 		host_getrandom(&secret, sizeof(secret));
+	if (p->v6)
+		for (i = 0; i < 4; i++) {
+			saddr = saddr * 31 + p->saddr6.s6_addr32[i];
+			daddr = daddr * 31 + p->daddr6.s6_addr32[i];
+		}
 	h = secret ^ ((u64)saddr << 32 | daddr) ^ ((u64)sport << 16 | dport);
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
@@ -251,10 +258,7 @@ static void tcp_disconnect(struct tcp_sock *tp)
 	tp->send_head = NULL;
 	tp->fin_queued = false;
 	isk->shutdown = 0;
-	isk->daddr = 0;
-	isk->dport = 0;
-	if (!isk->addr_locked)
-		isk->rcv_saddr = isk->saddr = 0;
+	inet_clear_peer(isk);
 	if (!isk->port_locked)
 		inet_unhash_port(isk);
 	tp->sstate = SS_UNCONNECTED;
@@ -274,8 +278,9 @@ static long tcp_connect(struct socket *s, const u8 *addr, u32 len)
 	struct inet_sock *isk = &tp->inet;
 	bool nonblock = s->file && (s->file->flags & O_NONBLOCK);
 	struct rt_result rt;
-	u32 ip;
+	struct inet_pair p;
 	u16 port;
+	int oif;
 	long rc;
 
 	if (len >= 2 && ((const struct sockaddr_in *)(const void *)addr)->sin_family == AF_UNSPEC) {
@@ -305,10 +310,10 @@ static long tcp_connect(struct socket *s, const u8 *addr, u32 len)
 	}
 	if (isk->state != TCPS_CLOSE)
 		return -EISCONN;
-	rc = inet_addr_parse(addr, len, &ip, &port, false);
+	rc = inet_peer_parse(isk, addr, len, &p, &port, &oif);
 	if (rc < 0)
 		return rc;
-	rc = inet_route_peer(isk, &ip, &rt);
+	rc = inet_route_peer(isk, &p, oif, &rt);
 	if (rc < 0)
 		return rc;
 	if (rt.type == RTN_BROADCAST || rt.type == RTN_MULTICAST)
@@ -318,21 +323,19 @@ static long tcp_connect(struct socket *s, const u8 *addr, u32 len)
 		if (rc < 0)
 			return -EADDRNOTAVAIL;
 	}
-	isk->saddr = rt.src;
-	if (!isk->rcv_saddr)
-		isk->rcv_saddr = rt.src;
-	isk->daddr = ip;
-	isk->dport = port;
+	inet_set_peer(isk, &p, port);
+	if (p.v6 && in6_needs_scope(&p.daddr6))
+		isk->bound_dev_if = oif; /* the scope holds the connection to its link */
 	isk->err = 0;
 	isk->shutdown = 0;
-	tp->advmss = MIN(rt.dev->mtu - 40, (u32)TCP_MAX_SEG_ALLOC);
+	tp->advmss = MIN(rt.dev->mtu - (p.v6 ? 60 : 40), (u32)TCP_MAX_SEG_ALLOC);
 	if (tp->user_mss)
 		tp->advmss = MIN(tp->advmss, tp->user_mss);
 	tp->mss = tp->advmss;
 	tp->wscale_ok = true;
 	tp->rcv_wscale = TCP_RCV_WSCALE;
 	tp->rcv_wnd = MIN((u32)isk->rcvbuf, 65535u << tp->rcv_wscale);
-	tp->iss = tcp_new_isn(isk->saddr, ip, isk->sport, port);
+	tp->iss = tcp_new_isn(&p, isk->sport, port);
 	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->iss;
 	tp->snd_wnd = 1;
 	tp->cwnd = 10 * tp->mss;
@@ -990,18 +993,36 @@ static const struct proto_ops tcp_ops = {
 	.ioctl = tcp_ioctl,
 };
 
-int tcp_proc(char *buf, size_t len)
+/* An address as /proc/net/tcp and tcp6 print it: the words in memory
+ * order, each as a hexadecimal number. */
+size_t inet_proc_addr(char *buf, size_t len, const struct inet_sock *isk, u32 a, const struct in6_addr *a6,
+		      u16 port)
+{
+	if (isk->family == AF_INET)
+		return (size_t)scnprintf(buf, len, "%08X:%04X", a, port);
+	return (size_t)scnprintf(buf, len, "%08X%08X%08X%08X:%04X", a6->s6_addr32[0], a6->s6_addr32[1],
+				 a6->s6_addr32[2], a6->s6_addr32[3], port);
+}
+
+static int tcp_proc_family(char *buf, size_t len, int family)
 {
 	struct inet_sock *isk;
 	size_t pos = 0;
 	int i = 0;
 	u64 now = ktime_ns();
 
-	pos += (size_t)scnprintf(buf, len, "%-149s\n",
-				 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	if (family == AF_INET)
+		pos += (size_t)scnprintf(buf, len, "%-149s\n",
+					 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	else
+		pos += (size_t)scnprintf(buf, len, "%s\n",
+					 "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
 	list_for_each_entry(isk, &tcp_table, bind_node) {
 		struct tcp_sock *tp = (struct tcp_sock *)isk;
 		int tr = 0;
+
+		if (isk->family != family)
+			continue;
 		u64 when = 0, rxq, txq;
 		struct ktimer *t = NULL;
 
@@ -1024,10 +1045,14 @@ int tcp_proc(char *buf, size_t len)
 		}
 		if (t)
 			when = t->expires > now ? (t->expires - now) / (NSEC_PER_SEC / HZ) : 0;
+		pos += (size_t)scnprintf(buf + pos, len - pos, "%4d: ", i++);
+		pos += inet_proc_addr(buf + pos, len - pos, isk, isk->rcv_saddr ? isk->rcv_saddr : isk->saddr,
+				      !in6_any(&isk->rcv_saddr6) ? &isk->rcv_saddr6 : &isk->saddr6, ntohs(isk->sport));
+		pos += (size_t)scnprintf(buf + pos, len - pos, " ");
+		pos += inet_proc_addr(buf + pos, len - pos, isk, isk->daddr, &isk->daddr6, ntohs(isk->dport));
 		pos += (size_t)scnprintf(buf + pos, len - pos,
-					 "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08llX %08X %5u %8d %llu %d 0000000000000000 %llu %u %u %u %d\n",
-					 i++, isk->rcv_saddr ? isk->rcv_saddr : isk->saddr, ntohs(isk->sport),
-					 isk->daddr, ntohs(isk->dport), isk->state, (u32)txq, (u32)rxq, tr,
+					 " %02X %08X:%08X %02X:%08llX %08X %5u %8d %llu %d 0000000000000000 %llu %u %u %u %d\n",
+					 isk->state, (u32)txq, (u32)rxq, tr,
 					 when, (u32)tp->retransmits, isk->uid, tp->probes_out,
 					 isk->sock ? sock_ino(isk->sock) : 0ULL, isk->refs,
 					 (unsigned long long)(tp->rto / (NSEC_PER_SEC / HZ)), 4u,
@@ -1035,4 +1060,14 @@ int tcp_proc(char *buf, size_t len)
 					 tp->ssthresh >= 0x7fffffff ? -1 : (int)(tp->ssthresh / MAX(tp->mss, 1u)));
 	}
 	return (int)pos;
+}
+
+int tcp_proc(char *buf, size_t len)
+{
+	return tcp_proc_family(buf, len, AF_INET);
+}
+
+int tcp6_proc(char *buf, size_t len)
+{
+	return tcp_proc_family(buf, len, AF_INET6);
 }

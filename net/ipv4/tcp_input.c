@@ -51,7 +51,15 @@ static void parse_options(struct seg *sg)
 	}
 }
 
-static struct tcp_sock *lookup(u32 saddr, u16 sport, u32 daddr, u16 dport, int ifindex)
+/* Is isk (listening) bound to p's destination specifically? */
+static bool bound_to(const struct inet_sock *isk, const struct inet_pair *p)
+{
+	return p->v6 ? !in6_any(&isk->rcv_saddr6) : isk->rcv_saddr != 0;
+}
+
+/* The connection a segment from p belongs to, else the listener that
+ * fits best (bound to its address over bound to any), else NULL. */
+static struct tcp_sock *lookup(const struct inet_pair *p, u16 sport, u16 dport, int ifindex)
 {
 	struct inet_sock *isk, *listener = NULL;
 
@@ -60,15 +68,22 @@ static struct tcp_sock *lookup(u32 saddr, u16 sport, u32 daddr, u16 dport, int i
 		if (isk->sport != dport)
 			continue;
 		if (isk->state == TCPS_LISTEN) {
-			if ((isk->rcv_saddr && isk->rcv_saddr != daddr) ||
-			    (isk->bound_dev_if && isk->bound_dev_if != ifindex))
+			if (p->v6 ? !inet_sk_v6ok(isk) ||
+					    (!in6_any(&isk->rcv_saddr6) && !in6_eq(&isk->rcv_saddr6, &p->daddr6))
+				  : !inet_sk_v4ok(isk) || (isk->rcv_saddr && isk->rcv_saddr != p->daddr))
 				continue;
-			if (!listener || (isk->rcv_saddr && !listener->rcv_saddr))
+			if (isk->bound_dev_if && isk->bound_dev_if != ifindex)
+				continue;
+			if (!listener || (bound_to(isk, p) && !bound_to(listener, p)) ||
+			    (isk->family == (p->v6 ? AF_INET6 : AF_INET) && listener->family != isk->family &&
+			     bound_to(isk, p) == bound_to(listener, p)))
 				listener = isk;
 			continue;
 		}
-		if (isk->daddr == saddr && isk->dport == sport && isk->saddr == daddr &&
-		    isk->state != TCPS_CLOSE)
+		if (isk->state == TCPS_CLOSE || isk->dport != sport || isk->ipv6 != p->v6)
+			continue;
+		if (p->v6 ? in6_eq(&isk->daddr6, &p->saddr6) && in6_eq(&isk->saddr6, &p->daddr6)
+			  : isk->daddr == p->saddr && isk->saddr == p->daddr)
 			return (struct tcp_sock *)isk;
 	}
 	return (struct tcp_sock *)listener;
@@ -98,9 +113,9 @@ static void set_mss_from_syn(struct tcp_sock *tp, const struct seg *sg)
 
 static void listen_rcv(struct tcp_sock *lp, struct sk_buff *skb, struct seg *sg)
 {
-	struct iphdr_k *iph = (struct iphdr_k *)skb_network_header(skb);
 	struct tcp_sock *tp;
 	struct inet_sock *c;
+	struct inet_pair p;
 
 	if (sg->flags & TCPHDR_RST)
 		return;
@@ -118,8 +133,15 @@ static void listen_rcv(struct tcp_sock *lp, struct sk_buff *skb, struct seg *sg)
 	if (!tp)
 		return;
 	c = &tp->inet;
-	c->rcv_saddr = c->saddr = iph->daddr;
-	c->daddr = iph->saddr;
+	inet_pair_reply(skb, &p);
+	c->family = lp->inet.family;
+	c->v6only = lp->inet.v6only;
+	c->ipv6 = p.v6;
+	c->rcv_saddr = c->saddr = p.saddr;
+	c->daddr = p.daddr;
+	c->rcv_saddr6 = c->saddr6 = p.saddr6;
+	c->daddr6 = p.daddr6;
+	inet6_sync_mapped(c);
 	c->dport = sg->th->source;
 	c->num = lp->inet.num;
 	c->sport = lp->inet.sport;
@@ -127,6 +149,8 @@ static void listen_rcv(struct tcp_sock *lp, struct sk_buff *skb, struct seg *sg)
 	c->ttl = lp->inet.ttl;
 	c->tos = lp->inet.tos;
 	c->bound_dev_if = lp->inet.bound_dev_if;
+	if (p.v6 && in6_needs_scope(&p.daddr6))
+		c->bound_dev_if = skb->iif;
 	c->reuseaddr = lp->inet.reuseaddr;
 	c->sndbuf = lp->inet.sndbuf;
 	c->rcvbuf = lp->inet.rcvbuf;
@@ -143,8 +167,8 @@ static void listen_rcv(struct tcp_sock *lp, struct sk_buff *skb, struct seg *sg)
 	{
 		struct rt_result rt;
 
-		if (ip_route_output(c->daddr, c->bound_dev_if, &rt) == 0)
-			tp->advmss = MIN(rt.dev->mtu - 40, (u32)TCP_MAX_SEG_ALLOC);
+		if (inet_pair_route(&p, c->bound_dev_if, &rt) == 0)
+			tp->advmss = MIN(rt.dev->mtu - (p.v6 ? 60 : 40), (u32)TCP_MAX_SEG_ALLOC);
 	}
 	tp->irs = sg->seq;
 	tp->rcv_nxt = sg->seq + 1;
@@ -153,7 +177,7 @@ static void listen_rcv(struct tcp_sock *lp, struct sk_buff *skb, struct seg *sg)
 	tp->snd_wl1 = sg->seq;
 	tp->wscale_ok = true;
 	set_mss_from_syn(tp, sg); /* after rcv_wnd: it may clamp it */
-	tp->iss = tcp_new_isn(c->saddr, c->daddr, c->sport, c->dport);
+	tp->iss = tcp_new_isn(&p, c->sport, c->dport);
 	tp->snd_una = tp->snd_nxt = tp->write_seq = tp->iss;
 	tp->last_rcv_ns = ktime_ns();
 	tp->parent = lp;
@@ -655,8 +679,8 @@ static void established_rcv(struct tcp_sock *tp, struct sk_buff *skb, struct seg
 
 void tcp_rcv(struct sk_buff *skb)
 {
-	struct iphdr_k *iph = (struct iphdr_k *)skb_network_header(skb);
 	struct tcphdr_k *th = (struct tcphdr_k *)skb->data;
+	struct inet_pair p;
 	struct tcp_sock *tp;
 	struct seg sg;
 	u32 hlen;
@@ -666,8 +690,8 @@ void tcp_rcv(struct sk_buff *skb)
 	hlen = (u32)(th->doff >> 4) * 4;
 	if (hlen < sizeof(*th) || hlen > skb->len)
 		goto drop;
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
-	    inet_csum(iph->saddr, iph->daddr, IPPROTO_TCP, skb->data, skb->len) != 0)
+	inet_pair_of_skb(skb, &p);
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY && inet_pair_csum(&p, IPPROTO_TCP, skb->data, skb->len) != 0)
 		goto drop;
 	sg.th = th;
 	sg.seq = ntohl(th->seq);
@@ -679,7 +703,7 @@ void tcp_rcv(struct sk_buff *skb)
 	parse_options(&sg);
 	skb_pull(skb, hlen);
 again:
-	tp = lookup(iph->saddr, th->source, iph->daddr, th->dest, skb->dev->ifindex);
+	tp = lookup(&p, th->source, th->dest, skb->dev->ifindex);
 	if (!tp) {
 		skb_push(skb, hlen);
 		tcp_send_reset(skb);
@@ -723,10 +747,27 @@ drop:
 
 int icmp_err_to_errno(int type, int code, bool *hard);
 
+static void tcp_err_pair(const struct inet_pair *p, const u8 *th, int type, int code);
+
 void tcp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 {
+	struct inet_pair p = { .saddr = iph->daddr, .daddr = iph->saddr };
+
+	tcp_err_pair(&p, th, type, code);
+}
+
+void tcp6_err(const struct ipv6hdr_k *ip6h, const u8 *th, int type, int code)
+{
+	struct inet_pair p = { .v6 = true, .saddr6 = ip6h->daddr, .daddr6 = ip6h->saddr };
+
+	tcp_err_pair(&p, th, type, code);
+}
+
+/* An ICMP error about a segment we sent (p: as the peer would see it). */
+static void tcp_err_pair(const struct inet_pair *p, const u8 *th, int type, int code)
+{
 	const struct tcphdr_k *t = (const struct tcphdr_k *)th;
-	struct tcp_sock *tp = lookup(iph->daddr, t->dest, iph->saddr, t->source, 0);
+	struct tcp_sock *tp = lookup(p, t->dest, t->source, 0);
 	bool hard;
 	int err = icmp_err_to_errno(type, code, &hard);
 

@@ -47,13 +47,15 @@ static void tcp_transmit(struct tcp_sock *tp, const struct sk_buff *data, u32 se
 	u32 len = data ? data->len : 0, hlen = sizeof(struct tcphdr_k);
 	bool ws = (flags & TCPHDR_SYN) && (!(flags & TCPHDR_ACK) || tp->wscale_ok);
 	struct rt_result rt;
+	struct inet_pair p;
 	struct tcphdr_k *th;
 	struct sk_buff *skb;
 	struct ip_opts o;
 	u8 *opt;
 	u32 wnd;
 
-	if (ip_route_output(isk->daddr, isk->bound_dev_if, &rt) < 0)
+	inet_sock_pair(isk, &p);
+	if (inet_pair_route(&p, isk->bound_dev_if, &rt) < 0)
 		return;
 	if (flags & TCPHDR_SYN)
 		hlen += ws ? 8 : 4;
@@ -92,7 +94,7 @@ static void tcp_transmit(struct tcp_sock *tp, const struct sk_buff *data, u32 se
 		}
 	}
 	if (!(rt.dev->flags & IFF_LOOPBACK))
-		th->check = inet_csum(isk->saddr, isk->daddr, IPPROTO_TCP, skb->data, skb->len);
+		th->check = inet_pair_csum(&p, IPPROTO_TCP, skb->data, skb->len);
 	inet_ip_opts(isk, &o);
 	o.df = true;
 	if (flags & TCPHDR_ACK) {
@@ -101,7 +103,7 @@ static void tcp_transmit(struct tcp_sock *tp, const struct sk_buff *data, u32 se
 	}
 	tp->segs_out++;
 	tp->last_snd_ns = ktime_ns();
-	ip_send(skb, isk->saddr, isk->daddr, IPPROTO_TCP, &o, &rt);
+	inet_pair_send(skb, &p, IPPROTO_TCP, &o, &rt);
 }
 
 void tcp_send_ack(struct tcp_sock *tp)
@@ -126,16 +128,17 @@ static void tcp_send_probe(struct tcp_sock *tp)
 
 void tcp_send_reset(struct sk_buff *in)
 {
-	struct iphdr_k *iph = (struct iphdr_k *)skb_network_header(in);
 	struct tcphdr_k *th = (struct tcphdr_k *)skb_transport_header(in), *r;
 	u32 seglen = in->len - (u32)(th->doff >> 4) * 4;
-	struct ip_opts o = {.ttl = IPDEFTTL, .df = true};
+	struct ip_opts o = {.ttl = 0, .df = true};
 	struct sk_buff *skb;
 	struct rt_result rt;
+	struct inet_pair p;
 
 	if ((th->flags & TCPHDR_RST) || in->pkt_type != PACKET_HOST)
 		return;
-	if (ip_route_output(iph->saddr, 0, &rt) < 0)
+	inet_pair_reply(in, &p);
+	if (inet_pair_route(&p, p.v6 && in6_needs_scope(&p.daddr6) ? in->iif : 0, &rt) < 0)
 		return;
 	skb = alloc_skb(sizeof(*r), MAX_HEADER);
 	if (!skb)
@@ -154,8 +157,8 @@ void tcp_send_reset(struct sk_buff *in)
 		r->flags = TCPHDR_RST | TCPHDR_ACK;
 	}
 	if (!(rt.dev->flags & IFF_LOOPBACK))
-		r->check = inet_csum(iph->daddr, iph->saddr, IPPROTO_TCP, r, sizeof(*r));
-	ip_send(skb, iph->daddr, iph->saddr, IPPROTO_TCP, &o, &rt);
+		r->check = inet_pair_csum(&p, IPPROTO_TCP, r, sizeof(*r));
+	inet_pair_send(skb, &p, IPPROTO_TCP, &o, &rt);
 }
 
 void tcp_schedule_ack(struct tcp_sock *tp, bool now)

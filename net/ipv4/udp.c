@@ -37,24 +37,43 @@ long udp_create(struct socket *s, int proto)
 	return 0;
 }
 
-/* How well isk matches a datagram; -1: not at all. */
-static int match(const struct inet_sock *isk, u32 saddr, u16 sport, u32 daddr, u16 dport,
-		 int ifindex, bool bcast)
+/* How well isk matches a datagram from p; -1: not at all. */
+static int match(const struct inet_sock *isk, const struct inet_pair *p, u16 sport, u16 dport, int ifindex,
+		 bool bcast)
 {
 	int score = 0;
 
 	if (isk->sport != dport)
 		return -1;
-	if (isk->rcv_saddr) {
-		if (isk->rcv_saddr != daddr && !bcast)
+	if (p->v6) {
+		if (!inet_sk_v6ok(isk))
 			return -1;
-		score += 4;
-	}
-	if (isk->daddr) {
-		if (isk->daddr != saddr)
+		if (!in6_any(&isk->rcv_saddr6)) {
+			if (!in6_eq(&isk->rcv_saddr6, &p->daddr6) && !bcast)
+				return -1;
+			score += 4;
+		}
+		if (!in6_any(&isk->daddr6)) {
+			if (!in6_eq(&isk->daddr6, &p->saddr6))
+				return -1;
+			score += 4;
+		}
+	} else {
+		if (!inet_sk_v4ok(isk))
 			return -1;
-		score += 4;
+		if (isk->rcv_saddr) {
+			if (isk->rcv_saddr != p->daddr && !bcast)
+				return -1;
+			score += 4;
+		}
+		if (isk->daddr) {
+			if (isk->daddr != p->saddr)
+				return -1;
+			score += 4;
+		}
 	}
+	if (isk->family == (p->v6 ? AF_INET6 : AF_INET))
+		score += 1; /* a socket of the packet's own family first */
 	if (isk->dport) {
 		if (isk->dport != sport)
 			return -1;
@@ -83,10 +102,10 @@ static void udp_queue(struct inet_sock *isk, struct sk_buff *skb)
 
 void udp_rcv(struct sk_buff *skb)
 {
-	struct iphdr_k *iph = (struct iphdr_k *)skb_network_header(skb);
 	struct udphdr_k *uh = (struct udphdr_k *)skb->data;
 	bool bcast = skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST;
 	struct inet_sock *isk, *best = NULL;
+	struct inet_pair p;
 	int bestscore = -1;
 	u32 ulen;
 
@@ -96,11 +115,16 @@ void udp_rcv(struct sk_buff *skb)
 	if (ulen < sizeof(*uh) || ulen > skb->len)
 		goto drop;
 	skb_trim(skb, ulen);
-	if (uh->check && skb->ip_summed != CHECKSUM_UNNECESSARY &&
-	    inet_csum(iph->saddr, iph->daddr, IPPROTO_UDP, skb->data, ulen) != 0)
+	inet_pair_of_skb(skb, &p);
+	/* A zero checksum means none, in IPv4 only. */
+	if ((uh->check || p.v6) && skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	    inet_pair_csum(&p, IPPROTO_UDP, skb->data, ulen) != 0)
 		goto drop;
-	skb->cb.addr.saddr = iph->saddr;
-	skb->cb.addr.daddr = iph->daddr;
+	skb->cb.addr.v6 = p.v6;
+	skb->cb.addr.saddr = p.saddr;
+	skb->cb.addr.daddr = p.daddr;
+	memcpy(skb->cb.addr.saddr6, &p.saddr6, 16);
+	memcpy(skb->cb.addr.daddr6, &p.daddr6, 16);
 	skb->cb.addr.sport = uh->source;
 	skb->cb.addr.dport = uh->dest;
 	if (bcast) {
@@ -108,8 +132,7 @@ void udp_rcv(struct sk_buff *skb)
 		struct inet_sock *prev = NULL;
 
 		list_for_each_entry(isk, &udp_table, bind_node) {
-			if (match(isk, iph->saddr, uh->source, iph->daddr, uh->dest, skb->dev->ifindex,
-				  true) < 0)
+			if (match(isk, &p, uh->source, uh->dest, skb->dev->ifindex, true) < 0)
 				continue;
 			if (prev) {
 				struct sk_buff *c = skb_copy(skb);
@@ -128,7 +151,7 @@ void udp_rcv(struct sk_buff *skb)
 		return;
 	}
 	list_for_each_entry(isk, &udp_table, bind_node) {
-		int sc = match(isk, iph->saddr, uh->source, iph->daddr, uh->dest, skb->dev->ifindex, false);
+		int sc = match(isk, &p, uh->source, uh->dest, skb->dev->ifindex, false);
 
 		if (sc > bestscore) {
 			bestscore = sc;
@@ -136,7 +159,10 @@ void udp_rcv(struct sk_buff *skb)
 		}
 	}
 	if (!best) {
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		if (p.v6)
+			icmp6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+		else
+			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		goto drop;
 	}
 	skb_pull(skb, sizeof(*uh));
@@ -148,7 +174,8 @@ drop:
 
 int icmp_err_to_errno(int type, int code, bool *hard);
 
-void udp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
+/* An ICMP error about a datagram we sent from p->daddr to p->saddr. */
+static void udp_err_pair(const struct inet_pair *p, const u8 *th, int type, int code)
 {
 	const struct udphdr_k *uh = (const struct udphdr_k *)th;
 	struct inet_sock *isk;
@@ -156,9 +183,17 @@ void udp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 	int err = icmp_err_to_errno(type, code, &hard);
 
 	list_for_each_entry(isk, &udp_table, bind_node) {
-		if (isk->sport != uh->source || (isk->rcv_saddr && isk->rcv_saddr != iph->saddr))
+		bool conn_ok;
+
+		if (isk->sport != uh->source)
 			continue;
-		if (isk->connected ? isk->daddr != iph->daddr || isk->dport != uh->dest : !isk->recverr)
+		if (p->v6 ? !inet_sk_v6ok(isk) ||
+				    (!in6_any(&isk->rcv_saddr6) && !in6_eq(&isk->rcv_saddr6, &p->daddr6))
+			  : !inet_sk_v4ok(isk) || (isk->rcv_saddr && isk->rcv_saddr != p->daddr))
+			continue;
+		conn_ok = isk->dport == uh->dest &&
+			  (p->v6 ? in6_eq(&isk->daddr6, &p->saddr6) : isk->daddr == p->saddr);
+		if (isk->connected ? !conn_ok : !isk->recverr)
 			continue;
 		if (!hard && !isk->recverr)
 			continue;
@@ -168,11 +203,25 @@ void udp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 	}
 }
 
-/* Where a datagram to *daddr goes (connect and sendmsg alike): a
- * broadcast needs SO_BROADCAST, and an unbound socket gets a port. */
-static long udp_route(struct inet_sock *isk, u32 *daddr, struct rt_result *rt)
+void udp_err(const struct iphdr_k *iph, const u8 *th, int type, int code)
 {
-	long rc = inet_route_peer(isk, daddr, rt);
+	struct inet_pair p = { .saddr = iph->daddr, .daddr = iph->saddr };
+
+	udp_err_pair(&p, th, type, code);
+}
+
+void udp6_err(const struct ipv6hdr_k *ip6h, const u8 *th, int type, int code)
+{
+	struct inet_pair p = { .v6 = true, .saddr6 = ip6h->daddr, .daddr6 = ip6h->saddr };
+
+	udp_err_pair(&p, th, type, code);
+}
+
+/* Where a datagram to p goes (connect and sendmsg alike): a broadcast
+ * needs SO_BROADCAST, and an unbound socket gets a port. */
+static long udp_route(struct inet_sock *isk, struct inet_pair *p, int oif, struct rt_result *rt)
+{
+	long rc = inet_route_peer(isk, p, oif, rt);
 
 	if (rc < 0)
 		return rc;
@@ -190,33 +239,30 @@ static long udp_connect(struct socket *s, const u8 *addr, u32 len)
 {
 	struct inet_sock *isk = inet_sk(s);
 	struct rt_result rt;
-	u32 ip;
+	struct inet_pair p;
 	u16 port;
+	int oif;
 	long rc;
 
 	if (len >= 2 && ((const struct sockaddr_in *)(const void *)addr)->sin_family == AF_UNSPEC) {
 		/* Dissolve the association; what connect chose goes too. */
-		isk->daddr = 0;
-		isk->dport = 0;
+		inet_clear_peer(isk);
 		isk->connected = false;
-		if (!isk->addr_locked)
-			isk->rcv_saddr = isk->saddr = 0;
 		if (!isk->port_locked)
 			inet_unhash_port(isk);
 		return 0;
 	}
-	rc = inet_addr_parse(addr, len, &ip, &port, false);
+	rc = inet_peer_parse(isk, addr, len, &p, &port, &oif);
 	if (rc < 0)
 		return rc;
-	rc = udp_route(isk, &ip, &rt);
+	rc = udp_route(isk, &p, oif, &rt);
 	if (rc < 0)
 		return rc;
-	if (!isk->saddr)
-		isk->saddr = rt.src;
-	if (!isk->rcv_saddr)
-		isk->rcv_saddr = isk->saddr;
-	isk->daddr = ip;
-	isk->dport = port;
+	if (!p.v6 && isk->saddr)
+		p.saddr = isk->saddr;
+	inet_set_peer(isk, &p, port);
+	if (p.v6 && in6_needs_scope(&p.daddr6))
+		isk->bound_dev_if = oif;
 	isk->connected = true;
 	return 0;
 }
@@ -229,7 +275,8 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	struct ip_opts o;
 	struct sk_buff *skb;
 	struct udphdr_k *uh;
-	u32 daddr;
+	struct inet_pair p;
+	int oif = isk->bound_dev_if;
 	u16 dport;
 	long rc;
 	int err = inet_sock_error(isk);
@@ -237,27 +284,22 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	if (err)
 		return -err;
 	if (m->namelen) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)m->name;
-
-		if (m->namelen < sizeof(*sin))
-			return -EINVAL;
-		if (sin->sin_family != AF_INET && sin->sin_family != AF_UNSPEC)
-			return -EAFNOSUPPORT;
-		daddr = sin->sin_addr.s_addr;
-		dport = sin->sin_port;
+		rc = inet_peer_parse(isk, m->name, m->namelen, &p, &dport, &oif);
+		if (rc < 0)
+			return rc;
 		if (!dport)
 			return -EINVAL;
 	} else {
 		if (!isk->connected)
 			return -EDESTADDRREQ;
-		daddr = isk->daddr;
+		inet_sock_pair(isk, &p);
 		dport = isk->dport;
 	}
 	if (len > UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
 	if (isk->shutdown & SEND_SHUTDOWN)
 		return -EPIPE;
-	rc = udp_route(isk, &daddr, &rt);
+	rc = udp_route(isk, &p, oif, &rt);
 	if (rc < 0)
 		return rc;
 	skb = alloc_skb((u32)(sizeof(*uh) + len), MAX_HEADER);
@@ -272,61 +314,47 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	uh->dest = dport;
 	uh->len = htons((u16)skb->len);
 	uh->check = 0;
-	if (!(rt.dev->flags & IFF_LOOPBACK)) {
-		uh->check = inet_csum(rt.src, daddr, IPPROTO_UDP, skb->data, skb->len);
+	if (!(rt.dev->flags & IFF_LOOPBACK) || p.v6) {
+		uh->check = inet_pair_csum(&p, IPPROTO_UDP, skb->data, skb->len);
 		if (!uh->check)
 			uh->check = 0xffff;
 	}
 	inet_ip_opts(isk, &o);
-	rc = ip_send(skb, rt.src, daddr, IPPROTO_UDP, &o, &rt);
+	if (p.v6 && in6_multicast(&p.daddr6))
+		o.ttl = (u8)(isk->mc_hops > 0 ? isk->mc_hops : 1);
+	rc = inet_pair_send(skb, &p, IPPROTO_UDP, &o, &rt);
 	return rc < 0 ? rc : (long)len;
 }
 
 long put_cmsg(struct kmsg *m, int level, int type, const void *data, size_t len);
 
-static long udp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
+static void udp_meta(struct inet_sock *isk, struct sk_buff *skb, struct kmsg *m)
 {
-	struct inet_sock *isk = inet_sk(s);
-	struct sk_buff *skb;
-	long rc = inet_lock(isk, &isk->reader);
+	struct inet_pair p = { .v6 = skb->cb.addr.v6, .saddr = skb->cb.addr.saddr };
 
-	if (rc < 0)
-		return rc;
-	skb = inet_dgram_wait(s, flags, &rc);
-	if (!skb)
-		goto out;
-	rc = inet_dgram_copy(isk, skb, m, len, flags);
-	if (rc < 0)
-		goto out;
-	inet_msg_name(m, skb->cb.addr.saddr, skb->cb.addr.sport);
-	if (isk->pktinfo) {
+	memcpy(&p.saddr6, skb->cb.addr.saddr6, 16);
+	inet_msg_name_pair(isk, m, &p, skb->cb.addr.sport, skb->iif);
+	if (isk->pktinfo6 && isk->family == AF_INET6) {
+		struct in6_pktinfo pi = { .ipi6_ifindex = skb->iif };
+
+		if (skb->cb.addr.v6)
+			memcpy(&pi.ipi6_addr, skb->cb.addr.daddr6, 16);
+		else
+			in6_set_v4mapped(&pi.ipi6_addr, skb->cb.addr.daddr);
+		put_cmsg(m, SOL_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+	}
+	if (isk->pktinfo && !skb->cb.addr.v6) {
 		struct in_pktinfo pi = { .ipi_ifindex = skb->iif };
 
 		pi.ipi_spec_dst.s_addr = skb->cb.addr.daddr;
 		pi.ipi_addr.s_addr = skb->cb.addr.daddr;
 		put_cmsg(m, SOL_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
-	inet_dgram_consume(isk, skb, flags);
-out:
-	inet_unlock(isk, &isk->reader);
-	return rc;
 }
 
-static unsigned udp_poll(struct socket *s, struct poll_table *pt)
+static long udp_recvmsg(struct socket *s, struct kmsg *m, size_t len, int flags)
 {
-	struct inet_sock *isk = inet_sk(s);
-	unsigned mask = POLLOUT | POLLWRNORM | POLLWRBAND;
-
-	poll_wait(pt, &isk->wq);
-	if (isk->err)
-		mask |= POLLERR;
-	if (isk->shutdown & RCV_SHUTDOWN)
-		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-	if (isk->shutdown == SHUTDOWN_MASK)
-		mask |= POLLHUP;
-	if (isk->rxq.qlen)
-		mask |= POLLIN | POLLRDNORM;
-	return mask;
+	return inet_dgram_recvmsg(s, m, len, flags, udp_meta);
 }
 
 static const struct proto_ops udp_ops = {
@@ -338,7 +366,7 @@ static const struct proto_ops udp_ops = {
 	.getname = inet_getname,
 	.sendmsg = udp_sendmsg,
 	.recvmsg = udp_recvmsg,
-	.poll = udp_poll,
+	.poll = inet_dgram_poll,
 	.shutdown = inet_dgram_shutdown,
 	.setsockopt = inet_setsockopt,
 	.getsockopt = inet_getsockopt,
@@ -346,21 +374,30 @@ static const struct proto_ops udp_ops = {
 };
 
 /* /proc/net/udp and /proc/net/raw share the format. */
-int inet_dgram_proc(char *buf, size_t len, struct list_head *table, int st)
+int inet_dgram_proc(char *buf, size_t len, struct list_head *table, int st, int family)
 {
 	struct inet_sock *isk;
 	size_t pos = 0;
 	int i = 0;
 
-	pos += (size_t)scnprintf(buf, len, "%5s  %-13s %-13s %-2s %-17s %-11s %-8s %5s %8s %-5s %s\n",
-				 "sl", "local_address", "rem_address", "st", "tx_queue rx_queue",
-				 "tr tm->when", "retrnsmt", "uid", "timeout", "inode", "ref pointer drops");
+	if (family == AF_INET)
+		pos += (size_t)scnprintf(buf, len, "%5s  %-13s %-13s %-2s %-17s %-11s %-8s %5s %8s %-5s %s\n",
+					 "sl", "local_address", "rem_address", "st", "tx_queue rx_queue",
+					 "tr tm->when", "retrnsmt", "uid", "timeout", "inode", "ref pointer drops");
+	else
+		pos += (size_t)scnprintf(buf, len, "%s\n",
+					 "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops");
 	list_for_each_entry(isk, table, bind_node) {
 		u16 lp = isk->type == SOCK_RAW ? (u16)isk->protocol : ntohs(isk->sport);
 
+		if (isk->family != family)
+			continue;
+		pos += (size_t)scnprintf(buf + pos, len - pos, "%5d: ", i++);
+		pos += inet_proc_addr(buf + pos, len - pos, isk, isk->rcv_saddr, &isk->rcv_saddr6, lp);
+		pos += (size_t)scnprintf(buf + pos, len - pos, " ");
+		pos += inet_proc_addr(buf + pos, len - pos, isk, isk->daddr, &isk->daddr6, ntohs(isk->dport));
 		pos += (size_t)scnprintf(buf + pos, len - pos,
-					 "%5d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 00000000 %5u %8d %llu 2 0000000000000000 %llu\n",
-					 i++, isk->rcv_saddr, lp, isk->daddr, ntohs(isk->dport),
+					 " %02X %08X:%08X 00:00000000 00000000 %5u %8d %llu 2 0000000000000000 %llu\n",
 					 isk->connected ? 1 : st, 0, (u32)isk->rxq.bytes, isk->uid, 0,
 					 isk->sock ? sock_ino(isk->sock) : 0, isk->drops);
 	}
@@ -369,7 +406,12 @@ int inet_dgram_proc(char *buf, size_t len, struct list_head *table, int st)
 
 int udp_proc(char *buf, size_t len)
 {
-	return inet_dgram_proc(buf, len, &udp_table, 7);
+	return inet_dgram_proc(buf, len, &udp_table, 7, AF_INET);
+}
+
+int udp6_proc(char *buf, size_t len)
+{
+	return inet_dgram_proc(buf, len, &udp_table, 7, AF_INET6);
 }
 
 int icmp_err_to_errno(int type, int code, bool *hard)

@@ -1,0 +1,159 @@
+/*
+ * IPv6 input and output. Input checks a packet (version, lengths,
+ * martian addresses), keeps what is addressed to this host (an address of
+ * an up interface, or a multicast group the interface is in), skips the
+ * hop-by-hop and destination options headers and hands the rest to raw
+ * sockets and to its protocol. This host does not forward. Fragments are
+ * neither reassembled nor made: a packet larger than the link's MTU is
+ * -EMSGSIZE for the sender and a fragment that arrives is dropped.
+ */
+#include "inet.h"
+#include "ipv6.h"
+#include "kerrno.h"
+#include "kstring.h"
+
+u16 ip6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr, int proto,
+	     const void *data, u32 len)
+{
+	struct {
+		struct in6_addr s, d;
+		u32 len;
+		u8 zero[3], proto;
+	} __attribute__((packed)) ph;
+
+	ph.s = *saddr;
+	ph.d = *daddr;
+	ph.len = htonl(len);
+	memset(ph.zero, 0, sizeof(ph.zero));
+	ph.proto = (u8)proto;
+	return csum_fold(csum_partial(data, len, csum_partial(&ph, sizeof(ph), 0)));
+}
+
+static void ip6_local_deliver(struct sk_buff *skb, int nexthdr, u32 off)
+{
+	bool raw;
+
+	skb_pull(skb, off);
+	skb_reset_transport_header(skb);
+	raw = raw6_deliver(skb, nexthdr);
+	switch (nexthdr) {
+	case IPPROTO_ICMPV6:
+		icmp6_rcv(skb);
+		break;
+	case IPPROTO_UDP:
+		udp_rcv(skb);
+		break;
+	case IPPROTO_TCP:
+		tcp_rcv(skb);
+		break;
+	case NEXTHDR_NONE:
+		kfree_skb(skb);
+		break;
+	default:
+		if (!raw) {
+			/* Parameter problem, code 1: unrecognized next header. */
+			skb_push(skb, off);
+			icmp6_send(skb, ICMPV6_PARAMPROB, 1, off);
+		}
+		kfree_skb(skb);
+	}
+}
+
+void ip6_rcv(struct sk_buff *skb)
+{
+	struct ipv6hdr_k *h = (struct ipv6hdr_k *)skb->data;
+	struct net_device *dev = skb->dev;
+	u32 plen, off = IPV6_HLEN;
+	int nexthdr;
+
+	if (skb->len < IPV6_HLEN || (skb->data[0] >> 4) != 6)
+		goto drop;
+	plen = ntohs(h->payload_len);
+	if (!plen || plen > skb->len - IPV6_HLEN) /* no jumbograms */
+		goto drop;
+	skb_trim(skb, IPV6_HLEN + plen);
+	skb_reset_network_header(skb);
+	if (in6_multicast(&h->saddr))
+		goto drop;
+	if (!(dev->flags & IFF_LOOPBACK) && (in6_loopback(&h->saddr) || in6_loopback(&h->daddr) ||
+					     in6_v4mapped(&h->saddr) || in6_v4mapped(&h->daddr)))
+		goto drop;
+	if (in6_multicast(&h->daddr)) {
+		if (!ipv6_chk_mcast(dev, &h->daddr))
+			goto drop;
+		skb->pkt_type = PACKET_MULTICAST;
+	} else if ((dev->flags & IFF_LOOPBACK) || ipv6_chk_addr(&h->daddr, NULL)) {
+		skb->pkt_type = PACKET_HOST;
+	} else {
+		goto drop; /* not for us, and we do not forward */
+	}
+	/* Extension headers this host may skip. */
+	nexthdr = h->nexthdr;
+	for (;;) {
+		u8 *e = skb->data + off;
+
+		if (nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_DEST ||
+		    nexthdr == NEXTHDR_ROUTING) {
+			u32 elen;
+
+			if (skb->len < off + 8)
+				goto drop;
+			elen = ((u32)e[1] + 1) * 8;
+			if (skb->len < off + elen)
+				goto drop;
+			if (nexthdr == NEXTHDR_ROUTING && e[3] != 0) {
+				/* Segments left: we are not a router. */
+				icmp6_send(skb, ICMPV6_PARAMPROB, 0, off + 2);
+				goto drop;
+			}
+			nexthdr = e[0];
+			off += elen;
+			continue;
+		}
+		break;
+	}
+	if (nexthdr == NEXTHDR_FRAGMENT)
+		goto drop;
+	ip6_local_deliver(skb, nexthdr, off);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+int ip6_send(struct sk_buff *skb, const struct in6_addr *saddr, const struct in6_addr *daddr,
+	     int proto, const struct ip6_opts *o, const struct rt6_result *rt)
+{
+	struct net_device *dev = rt->dev;
+	struct ipv6hdr_k *h;
+	u32 len = skb->len;
+
+	if (len > 0xffff || len + IPV6_HLEN > dev->mtu) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	h = (struct ipv6hdr_k *)skb_push(skb, IPV6_HLEN);
+	h->vtf = htonl(6u << 28 | (u32)o->tclass << 20);
+	h->payload_len = htons((u16)len);
+	h->nexthdr = (u8)proto;
+	h->hop_limit = (u8)(o->hop_limit > 0 ? o->hop_limit : IPV6_DEFHOPS);
+	h->saddr = *saddr;
+	h->daddr = *daddr;
+	skb_reset_network_header(skb);
+	skb->protocol = ETH_P_IPV6;
+	skb->dev = dev;
+	ndisc_output(skb, dev, &rt->nexthop);
+	return 0;
+}
+
+int ip6_send_route(struct sk_buff *skb, const struct in6_addr *saddr, const struct in6_addr *daddr,
+		   int proto, const struct ip6_opts *o, int oif)
+{
+	struct rt6_result rt;
+	int rc = ip6_route_output(daddr, oif, &rt);
+
+	if (rc < 0) {
+		kfree_skb(skb);
+		return rc;
+	}
+	return ip6_send(skb, saddr && !in6_any(saddr) ? saddr : &rt.src, daddr, proto, o, &rt);
+}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Machines on virtual LANs, with busybox as the guests' tools. Each pair
 # of machines pings and moves 1 MiB of random data each way over TCP
-# (httpd/wget one way, nc the other), compared by checksum:
+# (httpd/wget one way, nc the other), compared by checksum, and does the
+# same over IPv6 (ping -6, wget of the same file from [fd09::1]):
 #   - a uml_switch (eth0=daemon), ours and Debian's, no privileges; and
 #     50 MB each way through our switch dropping 5% and reordering 5%;
 #   - a vde_switch (eth0=vde), no privileges;
@@ -32,6 +33,7 @@ expect() {
 guest_a='
 mount -t proc proc /proc
 ifconfig eth0 10.0.9.1 netmask 255.255.255.0 up
+ip -6 addr add fd09::1/64 dev eth0
 mkdir -p /www && dd if=/dev/urandom of=/www/a bs=1k count=1024 2>/dev/null
 md5sum /www/a | sed "s/ .*//; s/^/a-has: /"
 httpd -p 80 -h /www
@@ -46,8 +48,11 @@ poweroff -f'
 guest_b='
 mount -t proc proc /proc
 ifconfig eth0 10.0.9.2 netmask 255.255.255.0 up
+ip -6 addr add fd09::2/64 dev eth0
 ping -c 2 10.0.9.1 | grep received | sed "s/^/lan-ping: /"
 wget -q -O /tmp/froma http://10.0.9.1/a && md5sum /tmp/froma | sed "s/ .*//; s/^/b-got: /"
+ping -6 -c 2 fd09::1 | grep received | sed "s/^/lan-ping6: /"
+wget -q -O /tmp/froma6 "http://[fd09::1]/a" && md5sum /tmp/froma6 | sed "s/ .*//; s/^/b-got6: /"
 dd if=/dev/urandom of=/tmp/b bs=1k count=1024 2>/dev/null
 md5sum /tmp/b | sed "s/ .*//; s/^/b-has: /"
 nc 10.0.9.1 5001 </tmp/b
@@ -69,6 +74,8 @@ lan_pair() {
 	b_has=$(sed -n 's/^b-has: //p' "$tmp/$1.b" | tr -d '\r')
 	expect "$1-tcp-a-to-b" "$tmp/$1.b" "b-got: ${a_has:-no-sum}"
 	expect "$1-tcp-b-to-a" "$tmp/$1.a" "a-got: ${b_has:-no-sum}"
+	expect "$1-ping6" "$tmp/$1.b" "lan-ping6: 2 packets transmitted, 2 packets received"
+	expect "$1-tcp6-a-to-b" "$tmp/$1.b" "b-got6: ${a_has:-no-sum}"
 }
 
 # A uml_switch LAN (eth0=daemon): our tools/uml_switch, and Debian's.

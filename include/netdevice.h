@@ -115,7 +115,7 @@ void arp_rcv(struct sk_buff *skb);
 void inet_dev_up(struct net_device *dev);
 void inet_dev_down(struct net_device *dev);
 void inet_dev_unregister(struct net_device *dev);
-void ip_frag_dev_gone(struct net_device *dev);
+void inet_frag_dev_gone(struct net_device *dev);
 /* mconsole: config eth<N> (its specification), remove eth<N>. */
 int eth_query(const char *name, char *out, size_t len);
 int eth_remove(const char *name, char *err, size_t elen);

@@ -39,7 +39,7 @@ void unregister_netdev(struct net_device *dev)
 	if (dev->flags & IFF_UP)
 		dev_change_flags(dev, dev->flags & ~IFF_UP);
 	inet_dev_unregister(dev);
-	ip_frag_dev_gone(dev);
+	inet_frag_dev_gone(dev);
 	/* Frames from this device still waiting in the backlog go too. */
 	for (skb = skb_peek(&backlog); skb; skb = n) {
 		n = skb_next(&backlog, skb);

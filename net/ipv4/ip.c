@@ -7,159 +7,36 @@
  * to the link layer.
  */
 #include "inet.h"
+#include "inet_frag.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "timer.h"
 
-#define IPFRAG_TIME_NS (30 * NSEC_PER_SEC)
-#define IPFRAG_HIGH (4u << 20) /* bytes held in reassembly at most */
-#define IPFRAG_MAX_QUEUES 64
-
-struct ipq {
-	struct list_head node;
-	u32 saddr, daddr;
-	u16 id;
-	u8 proto;
-	u32 total;   /* payload length, known once the last fragment came */
-	u32 meat;    /* payload bytes held */
-	u64 expires;
-	struct sk_buff_head frags; /* sorted by offset, skb->cb.tcp.seq */
-	struct sk_buff *first;     /* offset 0 (for its header) */
-};
-
-static LIST_HEAD(ipqs);
-static int nipqs;
-static u64 frag_mem;
 static u16 ip_ident;
-
-static void ipq_free(struct ipq *q)
-{
-	struct sk_buff *skb;
-
-	while ((skb = skb_dequeue(&q->frags))) {
-		frag_mem -= skb->truesize;
-		kfree_skb(skb);
-	}
-	list_del(&q->node);
-	nipqs--;
-	kfree(q);
-}
-
-/* A device goes: reassembly must not hand its packets on later. */
-void ip_frag_dev_gone(struct net_device *dev)
-{
-	struct ipq *q, *n;
-
-	list_for_each_entry_safe(q, n, &ipqs, node) {
-		struct sk_buff *skb;
-		bool mine = false;
-
-		for (skb = skb_peek(&q->frags); skb; skb = skb_next(&q->frags, skb))
-			mine = mine || skb->dev == dev;
-		if (mine)
-			ipq_free(q);
-	}
-}
-
-static void ipq_expire_old(void)
-{
-	struct ipq *q, *n;
-	u64 now = ktime_ns();
-
-	list_for_each_entry_safe(q, n, &ipqs, node)
-		if (q->expires <= now)
-			ipq_free(q);
-}
 
 /* Adds a fragment (skb->data at its payload); returns the whole datagram
  * (data at the IP header) once complete, else NULL. Consumes skb. */
 static struct sk_buff *ip_defrag(struct sk_buff *skb, const struct iphdr_k *iph, u32 hlen)
 {
 	u16 fo = ntohs(iph->frag_off);
-	u32 off = (u32)(fo & IP_OFFSET) * 8, end = off + skb->len, pos = 0;
-	struct sk_buff *p, *whole;
-	struct ipq *q;
+	struct frag_key k;
+	struct sk_buff *whole;
+	struct iphdr_k *h;
 
-	ipq_expire_old();
-	list_for_each_entry(q, &ipqs, node)
-		if (q->saddr == iph->saddr && q->daddr == iph->daddr && q->id == iph->id &&
-		    q->proto == iph->protocol)
-			goto found;
-	if (nipqs >= IPFRAG_MAX_QUEUES || frag_mem + skb->truesize > IPFRAG_HIGH) {
-		kfree_skb(skb);
+	memset(&k, 0, sizeof(k));
+	k.family = AF_INET;
+	k.proto = iph->protocol;
+	k.id = iph->id;
+	memcpy(k.saddr, &iph->saddr, 4);
+	memcpy(k.daddr, &iph->daddr, 4);
+	whole = inet_defrag(&k, skb, (u32)(fo & IP_OFFSET) * 8, (fo & IP_MF) != 0, hlen, 65535);
+	if (!whole)
 		return NULL;
-	}
-	q = kzalloc(sizeof(*q));
-	if (!q) {
-		kfree_skb(skb);
-		return NULL;
-	}
-	q->saddr = iph->saddr;
-	q->daddr = iph->daddr;
-	q->id = iph->id;
-	q->proto = iph->protocol;
-	q->expires = ktime_ns() + IPFRAG_TIME_NS;
-	skb_queue_init(&q->frags);
-	list_add(&q->node, &ipqs);
-	nipqs++;
-found:
-	/* Fragments of 8-byte multiples, within 64 KiB, not overlapping
-	 * (an overlap drops the whole datagram, as Linux does). */
-	if (!skb->len || end > 65535 - hlen || ((fo & IP_MF) && (skb->len & 7)) || (!(fo & IP_MF) && q->total) ||
-	    (q->total && end > q->total) || frag_mem + skb->truesize > IPFRAG_HIGH)
-		goto drop_all;
-	for (p = skb_peek(&q->frags); p; p = skb_next(&q->frags, p)) {
-		u32 poff = p->cb.tcp.seq, pend = poff + p->len;
-
-		if (off < pend && end > poff)
-			goto drop_all;
-		if (poff > off)
-			break;
-	}
-	skb->cb.tcp.seq = off;
-	if (off == 0) {
-		q->first = skb;
-		skb->nh_off = (u16)(skb->data - skb->head - hlen);
-	}
-	skb_insert_before(&q->frags, p, skb);
-	frag_mem += skb->truesize;
-	q->meat += skb->len;
-	if (!(fo & IP_MF))
-		q->total = end;
-	if (!q->total || q->meat != q->total || !q->first)
-		return NULL;
-	/* Complete: one buffer with the first fragment's header. */
-	hlen = (u32)(skb_network_header(q->first)[0] & 0xf) * 4;
-	whole = alloc_skb(hlen + q->total, MAX_HEADER);
-	if (!whole) {
-		ipq_free(q);
-		return NULL;
-	}
-	memcpy(skb_put(whole, hlen), skb_network_header(q->first), hlen);
-	for (p = skb_peek(&q->frags); p; p = skb_next(&q->frags, p)) {
-		memcpy(whole->data + hlen + pos, p->data, p->len);
-		pos += p->len;
-	}
-	whole->len += q->total;
-	whole->dev = q->first->dev;
-	whole->pkt_type = q->first->pkt_type;
-	whole->protocol = ETH_P_IP;
-	whole->tstamp = q->first->tstamp;
-	whole->ip_summed = CHECKSUM_NONE;
-	ipq_free(q);
-	{
-		struct iphdr_k *h = (struct iphdr_k *)whole->data;
-
-		h->tot_len = htons((u16)(hlen + pos));
-		h->frag_off = 0;
-	}
-	skb_reset_network_header(whole);
+	h = (struct iphdr_k *)whole->data;
+	h->tot_len = htons((u16)whole->len);
+	h->frag_off = 0;
 	return whole;
-drop_all:
-	kfree_skb(skb);
-	ipq_free(q);
-	return NULL;
 }
 
 static void ip_local_deliver(struct sk_buff *skb)

@@ -136,6 +136,7 @@ mount -t proc proc /proc
 ifconfig eth0 10.0.7.2 netmask 255.255.255.0 up
 ifconfig eth0 | grep HWaddr | sed 's/^/mac: /'
 ping -c 2 10.0.7.1 | grep 'packets received' | sed 's/^/ping host: /'
+ping -c 1 -s 3000 10.0.7.1 | grep 'packets received' | sed 's/^/fragmented ping: /'
 wget -q -O - http://10.0.7.1:8080/index.html | sed 's/^/host page: /'
 wget -q -O /tmp/big http://10.0.7.1:8080/big && md5sum /tmp/big | sed 's/^/host big: /'
 route add default gw 10.0.7.1 && ping -c 1 10.0.8.1 | grep 'packets received' | sed 's/^/via gateway: /'
@@ -171,6 +172,7 @@ nsx ip link show tap1 >"$tmp/tap1-after" 2>&1 && echo still-there >>"$tmp/tap1-a
 wait "$guest"
 expect tap-mac-from-command-line "$o" "mac: eth0 .*HWaddr FE:FD:0A:00:07:02"
 expect tap-guest-pings-host "$o" "ping host: 2 packets transmitted, 2 packets received"
+expect tap-fragments-both-ways "$o" "fragmented ping: 1 packets transmitted, 1 packets received"
 expect tap-guest-fetches-page "$o" "host page: hello-from-the-host"
 expect tap-guest-fetches-1MiB "$o" "host big: $big_sum"
 expect tap-default-route "$o" "via gateway: 1 packets transmitted, 1 packets received"

@@ -4,7 +4,8 @@
 # and routes, and httpd on [::] serves wget over IPv6 and IPv4 alike; as
 # root, a TAP device in a network namespace of our own connects the guest
 # to the host: neighbour discovery, pings both ways (to a static and to
-# the link-local address), TCP both ways (httpd/wget, a 2 MiB file each
+# the link-local address, and with 3000 and 5000 bytes: fragments both
+# ways), TCP both ways (httpd/wget, a 2 MiB file each
 # way compared by checksum, nc), a default route through the host, and
 # UDP both ways (the guest's nslookup asking tests/e2e/dns6 on the host).
 # Machines on LANs talk IPv6 in lan.sh too. Prints PASS/FAIL lines.
@@ -92,6 +93,7 @@ ifconfig eth0 up
 ip -6 addr add fd42::2/64 dev eth0
 ip -6 addr show dev eth0 | grep inet6 | sed 's/^ */addr: /'
 ping -6 -c 2 fd42::1 | grep received | sed 's/^/ping host: /'
+ping -6 -c 1 -s 3000 fd42::1 | grep received | sed 's/^/fragmented ping: /'
 wget -q -O - 'http://[fd42::1]:8080/index.html' | sed 's/^/host page: /'
 wget -q -O /tmp/big 'http://[fd42::1]:8080/big' && md5sum /tmp/big | sed 's/^/host big: /'
 ip -6 route add default via fd42::1 && ping -6 -c 1 fd43::1 | grep received | sed 's/^/via gateway: /'
@@ -113,6 +115,7 @@ guest=$!
 wait_grep guest-ready-42 "$o"
 nsx busybox ping -6 -c 1 -W 2 fd42::2 >"$tmp/ping-global" 2>&1
 nsx busybox ping -6 -c 1 -W 2 "$ll%tap0" >"$tmp/ping-ll" 2>&1
+nsx busybox ping -6 -c 1 -W 2 -s 5000 fd42::2 >"$tmp/ping-big" 2>&1
 nsx timeout 10 busybox wget -q -O - "http://[fd42::2]/index.html" >"$tmp/hostwget" 2>&1
 nsx timeout 20 busybox wget -q -O "$tmp/guestbig" "http://[fd42::2]/big" 2>&1
 md5sum <"$tmp/guestbig" | sed 's/ .*//; s/^/host-got: /' >"$tmp/hostbig"
@@ -124,6 +127,8 @@ expect tap6-static-address "$o" "addr: inet6 fd42::2/64 scope global"
 expect tap6-guest-pings-host "$o" "ping host: 2 packets transmitted, 2 packets received"
 expect tap6-host-pings-guest "$tmp/ping-global" "1 packets transmitted, 1 packets received"
 expect tap6-host-pings-link-local "$tmp/ping-ll" "1 packets transmitted, 1 packets received"
+expect tap6-fragments-out-and-in "$o" "fragmented ping: 1 packets transmitted, 1 packets received"
+expect tap6-fragments-in-and-out "$tmp/ping-big" "1 packets transmitted, 1 packets received"
 expect tap6-guest-fetches-page "$o" "host page: hello-from-the-v6-host"
 expect tap6-guest-fetches-2MiB "$o" "host big: $big_sum"
 expect tap6-host-fetches-page "$tmp/hostwget" "hello-from-the-v6-guest"

@@ -180,7 +180,6 @@ void route6_dev_gone(struct net_device *dev);
 void ndisc_output(struct sk_buff *skb, struct net_device *dev, const struct in6_addr *nexthop);
 /* A neighbour solicitation or advertisement (skb->data at ICMPv6). */
 void ndisc_rcv(struct sk_buff *skb);
-void ndisc_dev_gone(struct net_device *dev);
 
 /* --- IPv6 (ip6.c) --- */
 struct ip6_opts {

@@ -9,6 +9,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "neighbour.h"
 
 static u8 mask_len(u32 mask_n)
 {
@@ -108,13 +109,12 @@ void inet_dev_down(struct net_device *dev)
 }
 
 void route_dev_gone(struct net_device *dev);
-void arp_dev_gone(struct net_device *dev);
 
 void inet_dev_unregister(struct net_device *dev)
 {
 	inet_ifa_del_all(dev);
 	route_dev_gone(dev);
-	arp_dev_gone(dev);
+	neigh_dev_gone(dev);
 	addrconf_dev_gone(dev);
 }
 

@@ -235,7 +235,6 @@ void addrconf_dev_gone(struct net_device *dev)
 		kfree(ifa);
 	}
 	route6_dev_gone(dev);
-	ndisc_dev_gone(dev);
 }
 
 long addrconf_ioctl(unsigned cmd, u64 arg)

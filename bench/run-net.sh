@@ -3,8 +3,11 @@
 # round-trip latency over a TAP device, for ./linux and for Debian's
 # linux.uml (when installed) on the same tap, the same image and the same
 # static program (bench/netbench.c); "native" is the same program over
-# the host's loopback. Needs root (it makes a network namespace and a
-# tap); says so and exits 0 otherwise. Never fails a build.
+# the host's loopback. The -busy rows measure the same while another
+# process of the guest (natively: of the host) spins on the CPU: then a
+# frame must interrupt a running guest to be seen at once. Needs root (it
+# makes a network namespace and a tap); says so and exits 0 otherwise.
+# Never fails a build.
 #   bench/run-net.sh [MiB] [ROUNDS]
 set -u
 cd "$(dirname "$0")/.."
@@ -20,9 +23,10 @@ ns=umlbench$$
 trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
 gcc -static -O2 -o "$tmp/netbench" bench/netbench.c || exit 0
 printf '#!/bin/sh\nmount -t proc proc /proc\nifconfig eth0 10.0.5.2 netmask 255.255.255.0 up\n/bin/netbench server 5000 2\npoweroff -f\n' >"$tmp/net.sh"
-chmod +x "$tmp/net.sh"
+printf '#!/bin/sh\nmount -t proc proc /proc\nifconfig eth0 10.0.5.2 netmask 255.255.255.0 up\n(while :; do :; done) &\n/bin/netbench server 5000 2\npoweroff -f\n' >"$tmp/net-busy.sh"
+chmod +x "$tmp/net.sh" "$tmp/net-busy.sh"
 sh tools/mkdiskimage.sh "$tmp/base.img" 64 --add "$tmp/netbench:/bin/netbench" \
-	--add "$tmp/net.sh:/net.sh" >/dev/null || exit 0
+	--add "$tmp/net.sh:/net.sh" --add "$tmp/net-busy.sh:/net-busy.sh" >/dev/null || exit 0
 ip netns add "$ns" || exit 0
 nsx() { ip netns exec "$ns" "$@"; }
 nsx ip link set lo up
@@ -48,16 +52,38 @@ run() {
 	sed -i -n 's/^bench: //p' "$tmp/$name.res"
 }
 
-nsx "$tmp/netbench" server 5000 2 >/dev/null &
-sleep 0.3
-nsx "$tmp/netbench" client 127.0.0.1 5000 "$mib" "$rounds" | sed -n 's/^bench: //p' >"$tmp/native.res"
-wait
+# native [SUFFIX]: the same over the host's loopback.
+native() {
+	nsx "$tmp/netbench" server 5000 2 >/dev/null &
+	srv=$!
+	sleep 0.3
+	nsx "$tmp/netbench" client 127.0.0.1 5000 "$mib" "$rounds" |
+		sed -n "s/^bench: \([^ ]*\)/\1${1:-}/p" >>"$tmp/native.res"
+	wait "$srv"
+}
+# busy NAME: appends NAME-busy.res to NAME.res, its names with -busy.
+busy() {
+	sed 's/^\([^ ]*\)/\1-busy/' "$tmp/$1-busy.res" >>"$tmp/$1.res"
+}
+
+: >"$tmp/native.res"
+native
+sh -c 'while :; do :; done' &
+hog=$!
+native -busy
+kill "$hog"
 run linux ./linux mem=128M ubda="$tmp/run.img" eth0=tuntap,tap0 init=/net.sh
+run linux-busy ./linux mem=128M ubda="$tmp/run.img" eth0=tuntap,tap0 init=/net-busy.sh
+busy linux
 have_uml=no
 if command -v linux.uml >/dev/null 2>&1; then
 	have_uml=yes
-	run uml linux.uml ubd0="$tmp/run.img" root=/dev/ubda mem=128M eth0=tuntap,tap0 init=/net.sh \
-		con0=fd:0,fd:1 con=null
+	for init in net net-busy; do
+		name=uml${init#net}
+		run "$name" linux.uml ubd0="$tmp/run.img" root=/dev/ubda mem=128M eth0=tuntap,tap0 \
+			init="/$init.sh" con0=fd:0,fd:1 con=null
+	done
+	busy uml
 fi
 
 echo "host to guest over a tap, $mib MiB and $rounds round trips (native: host loopback)"

@@ -167,7 +167,7 @@ int host_ptrace_wait(int pid, bool interruptible, struct host_stop *st)
 
 	memset(st, 0, sizeof(*st));
 	for (;;) {
-		if (interruptible && (host_irq.tick || host_irq.terminate)) {
+		if (interruptible && (host_irq.tick || host_irq.io || host_irq.terminate)) {
 			r = waitpid(pid, &status, __WALL | WNOHANG);
 			if (r == 0) {
 				st->kind = HOST_STOP_INTERRUPTED;

@@ -65,6 +65,8 @@ u64 host_clock_ns(int clock);
 struct host_irq_flags {
 	volatile int tick;      /* a tick happened since last cleared */
 	volatile int terminate; /* SIGTERM/SIGHUP/SIGINT received */
+	volatile int io;        /* a watched fd became ready (the interrupt
+				   thread set it, and sent SIGIO) */
 };
 extern struct host_irq_flags host_irq;
 int host_irq_init(unsigned hz);

@@ -3,7 +3,8 @@
  * touch kernel state from where they happen; they set flags or make an fd
  * readable, and the kernel CPU handles them here, at safe points: on the
  * way back to a guest, while a guest runs (the engine's wait is
- * interrupted by the tick) and in the idle loop.
+ * interrupted by the tick, and by host/irq.c's interrupt thread as soon
+ * as a watched fd has something) and in the idle loop.
  */
 #include "host.h"
 #include "printk.h"
@@ -55,6 +56,9 @@ void irq_poll(void)
 	u64 tokens[16];
 	int n;
 
+	/* host_irq.io is cleared before the fds are polled: what comes
+	 * after makes a new edge, and the interrupt thread sets it again. */
+	host_irq.io = 0;
 	handle_flags();
 	n = host_irq_wait(0, tokens, 16);
 	if (n > 0)
@@ -75,6 +79,7 @@ void irq_wait_idle(void)
 		now = ktime_ns();
 		timeout = next > now ? (s64)(next - now) : 0;
 	}
+	host_irq.io = 0;
 	n = host_irq_wait(timeout, tokens, 16);
 	handle_flags();
 	if (n > 0)

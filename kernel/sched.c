@@ -1,6 +1,7 @@
 /*
  * The scheduler: one CPU (the host thread), round-robin over runnable
- * tasks with a time slice of a few ticks. Tasks switch kernel stacks; the
+ * tasks with a time slice of a few ticks; a task that wakes from a sleep
+ * preempts one that has not slept for a millisecond. Tasks switch kernel stacks; the
  * idle loop runs on the boot stack and waits for host events when nothing
  * is runnable.
  */
@@ -12,6 +13,7 @@
 #include "timer.h"
 
 #define SLICE_TICKS 3
+#define WAKEUP_GRAN_NS 1000000ULL /* a woken task preempts one awake this long */
 #define KSTACK_ORDER 3 /* 32 KiB */
 
 void arch_switch_stack(void **save_sp, void *new_sp);
@@ -65,12 +67,22 @@ void wake_up(struct wait_queue *wq)
 
 void wake_up_task(struct task *t)
 {
-	if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE)
+	bool slept = t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE;
+
+	if (slept)
 		t->state = TASK_RUNNING;
 	if (t->state == TASK_RUNNING && !t->on_rq && t != current) {
 		list_add_tail(&t->run_node, &runqueue);
 		t->on_rq = true;
 		nr_runnable++;
+		/* Wakeup preemption: a task that waited (for a packet, a key,
+		 * a pipe) need not wait for the end of the slice of one that
+		 * has been computing, without a sleep, for a while. */
+		if (slept) {
+			t->wake_ns = ktime_ns();
+			if (current && t->wake_ns - current->wake_ns >= WAKEUP_GRAN_NS)
+				need_resched = true;
+		}
 	}
 }
 

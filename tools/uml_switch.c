@@ -2,7 +2,7 @@
  * uml_switch: a virtual Ethernet switch for user-mode machines, with the
  * usage of Debian's uml-utilities tool:
  *
- *   uml_switch [ -unix <control socket> ] [ -hub ]
+ *   uml_switch [ -unix <control socket> ] [ -hub ] [ -tap <tap device> ]
  *              [ -loss <percent> ] [ -reorder <percent> ] [ -seed <n> ]
  *
  * Machines attach with eth<N>=daemon,<mac>,unix,<control socket>
@@ -13,7 +13,9 @@
  * which port each source MAC lives on and sends unicast frames there;
  * broadcasts, multicasts and unknown destinations go to every other port
  * (every frame does with -hub). A port goes when its control connection
- * closes. Protocol: ../shared/design/REFERENCE.md.
+ * closes. Protocol: ../shared/design/REFERENCE.md. With -tap, an existing
+ * host TAP device is one more port (the host's end of the LAN), as in
+ * Debian's switch; opening it needs the right to use that device.
  *
  * -loss and -reorder (ours, not in Debian's) make a bad network for
  * testing: each frame is dropped with probability -loss, and a frame that
@@ -21,6 +23,9 @@
  * has gone (or 10 ms have passed). -seed makes a run repeatable.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -28,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -40,6 +46,7 @@
 #define MAX_MACS	1024
 #define MAC_AGE_S	300
 #define FRAME_MAX	1514
+#define TAP_PORT	MAX_PORTS /* the -tap device's port number */
 
 struct request {
 	uint32_t magic, version, type;
@@ -64,6 +71,7 @@ static struct mac_entry macs[MAX_MACS];
 static int nmacs;
 static const char *ctl_path = "/tmp/uml.ctl";
 static volatile sig_atomic_t stop;
+static int tapfd = -1;
 
 static void on_signal(int sig)
 {
@@ -74,6 +82,7 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "Usage : uml_switch [ -unix control-socket ] [ -hub ]\n"
+			"                  [ -tap tap-device ]\n"
 			"                  [ -loss percent ] [ -reorder percent ] [ -seed n ]\n");
 	exit(1);
 }
@@ -217,8 +226,20 @@ static int lookup(const unsigned char *mac)
 	return -1;
 }
 
+/* Is port i there to send to (a machine that attached, or the tap)? */
+static bool port_up(int i)
+{
+	return i == TAP_PORT ? tapfd >= 0 : ports[i].attached;
+}
+
 static void send_to(int dfd, int i, const unsigned char *frame, size_t len)
 {
+	if (i == TAP_PORT) {
+		if (write(tapfd, frame, len) < 0) {
+			/* a full host queue drops the frame, as a wire would */
+		}
+		return;
+	}
 	sendto(dfd, frame, len, MSG_DONTWAIT, (struct sockaddr *)&ports[i].addr,
 	       sizeof(ports[i].addr));
 }
@@ -229,12 +250,12 @@ static void forward(int dfd, bool hub, int src, const unsigned char *frame, size
 	int dst = hub || (frame[0] & 1) ? -1 : lookup(frame), i;
 
 	if (dst >= 0) {
-		if (dst != src && ports[dst].attached)
+		if (dst != src && port_up(dst))
 			send_to(dfd, dst, frame, n);
 		return;
 	}
-	for (i = 0; i < MAX_PORTS; i++)
-		if (i != src && ports[i].attached)
+	for (i = 0; i <= TAP_PORT; i++)
+		if (i != src && port_up(i))
 			send_to(dfd, i, frame, n);
 }
 
@@ -260,20 +281,11 @@ static void release_held(int dfd, bool hub)
 	}
 }
 
-static void data_input(int dfd, bool hub)
+/* A frame from port src: learnt from, impaired, forwarded. */
+static void switch_frame(int dfd, bool hub, int src, const unsigned char *frame, ssize_t n)
 {
-	unsigned char frame[FRAME_MAX + 64];
-	struct sockaddr_un from;
-	socklen_t flen = sizeof(from);
-	ssize_t n =
-		recvfrom(dfd, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-	int src;
-
 	if (n < 14 || n > FRAME_MAX)
 		return; /* not an Ethernet frame */
-	src = port_of(&from, flen);
-	if (src < 0)
-		return; /* not one of our ports */
 	learn(frame + 6, src);
 	if (chance(loss_pct))
 		return;
@@ -285,6 +297,48 @@ static void data_input(int dfd, bool hub)
 	}
 	forward(dfd, hub, src, frame, (size_t)n);
 	release_held(dfd, hub);
+}
+
+static void data_input(int dfd, bool hub)
+{
+	unsigned char frame[FRAME_MAX + 64];
+	struct sockaddr_un from;
+	socklen_t flen = sizeof(from);
+	ssize_t n =
+		recvfrom(dfd, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	int src = n > 0 ? port_of(&from, flen) : -1;
+
+	if (src >= 0) /* else not one of our ports */
+		switch_frame(dfd, hub, src, frame, n);
+}
+
+static void tap_input(int dfd, bool hub)
+{
+	unsigned char frame[FRAME_MAX + 64];
+	ssize_t n = read(tapfd, frame, sizeof(frame));
+
+	if (n > 0)
+		switch_frame(dfd, hub, TAP_PORT, frame, n);
+}
+
+/* The host TAP device dev (it must exist), as a port. */
+static int open_tap(const char *dev)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror("uml_switch: /dev/net/tun");
+		exit(1);
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		fprintf(stderr, "uml_switch: tap device %s: %s\n", dev, strerror(errno));
+		exit(1);
+	}
+	return fd;
 }
 
 /* A percentage option's value, or usage. */
@@ -300,7 +354,7 @@ static double percent(const char *s)
 
 int main(int argc, char **argv)
 {
-	struct pollfd pfd[MAX_PORTS + 2];
+	struct pollfd pfd[MAX_PORTS + 3];
 	struct sockaddr_un data_addr;
 	bool hub = false;
 	int lfd, dfd, i;
@@ -316,7 +370,9 @@ int main(int argc, char **argv)
 			reorder_pct = percent(argv[++i]);
 		else if (!strcmp(argv[i], "-seed") && i + 1 < argc)
 			seed = (unsigned)strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "-tap") || !strcmp(argv[i], "-compat-v0")) {
+		else if (!strcmp(argv[i], "-tap") && i + 1 < argc)
+			tapfd = open_tap(argv[++i]);
+		else if (!strcmp(argv[i], "-compat-v0")) {
 			fprintf(stderr, "uml_switch: %s is not supported by this switch\n",
 				argv[i]);
 			return 1;
@@ -334,12 +390,16 @@ int main(int argc, char **argv)
 	printf("uml_switch attached to unix socket '%s'%s\n", ctl_path, hub ? " (hub)" : "");
 	fflush(stdout);
 	while (!stop) {
-		int n = 0, ready, map[MAX_PORTS + 2];
+		int n = 0, ready, map[MAX_PORTS + 3];
 
 		pfd[n] = (struct pollfd){lfd, POLLIN, 0};
 		map[n++] = -1;
 		pfd[n] = (struct pollfd){dfd, POLLIN, 0};
 		map[n++] = -2;
+		if (tapfd >= 0) {
+			pfd[n] = (struct pollfd){tapfd, POLLIN, 0};
+			map[n++] = -3;
+		}
 		for (i = 0; i < MAX_PORTS; i++)
 			if (ports[i].ctl >= 0) {
 				pfd[n] = (struct pollfd){ports[i].ctl, POLLIN, 0};
@@ -369,6 +429,8 @@ int main(int argc, char **argv)
 				}
 			} else if (map[i] == -2) {
 				data_input(dfd, hub);
+			} else if (map[i] == -3) {
+				tap_input(dfd, hub);
 			} else {
 				control_input(map[i], &data_addr);
 			}

@@ -354,6 +354,8 @@ long raw6_create(struct socket *s, int proto);
 void raw_release(struct socket *s);
 int raw_proc(char *buf, size_t len);
 int arp_proc(char *buf, size_t len);
+/* SIOCSARP, SIOCGARP, SIOCDARP (net/ipv4/arp.c). */
+long arp_ioctl(unsigned cmd, u64 arg);
 /* The ioctls of any socket that concern interfaces and routes. */
 long dev_ioctl(unsigned cmd, u64 arg);
 

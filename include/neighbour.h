@@ -31,7 +31,7 @@ struct neighbour {
 	struct net_device *dev;
 	u8 key[16];
 	u8 mac[ETH_ALEN];
-	int state; /* NUD_INCOMPLETE, NUD_REACHABLE, NUD_FAILED */
+	int state; /* NUD_INCOMPLETE, NUD_REACHABLE, NUD_FAILED, NUD_PERMANENT */
 	int probes;
 	u64 updated;
 	struct sk_buff_head pending;
@@ -46,6 +46,14 @@ void neigh_resolve_output(const struct neigh_ops *ops, struct sk_buff *skb, stru
  * if create) and sends what waited for it. */
 void neigh_update(const struct neigh_ops *ops, struct net_device *dev, const void *key,
 		  const u8 *mac, bool create);
+/* A static entry (arp -s): key is at mac until deleted; the link's
+ * messages do not change it. */
+int neigh_set_permanent(const struct neigh_ops *ops, struct net_device *dev, const void *key,
+			const u8 *mac);
+/* Forgets the entry for key on dev; -ENXIO if there is none. */
+int neigh_delete(const struct neigh_ops *ops, struct net_device *dev, const void *key);
+/* The entry for key on dev, or NULL. */
+struct neighbour *neigh_find(const struct neigh_ops *ops, struct net_device *dev, const void *key);
 /* Calls fn for every entry of ops' protocol. */
 void neigh_walk(const struct neigh_ops *ops, void (*fn)(struct neighbour *n, void *arg), void *arg);
 /* Forgets every entry on dev. */

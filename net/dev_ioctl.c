@@ -151,6 +151,10 @@ long dev_ioctl(unsigned cmd, u64 arg)
 	case SIOCADDRT:
 	case SIOCDELRT:
 		return route_ioctl(cmd, arg);
+	case SIOCSARP:
+	case SIOCGARP:
+	case SIOCDARP:
+		return arp_ioctl(cmd, arg);
 	case SIOCSIFFLAGS:
 	case SIOCSIFADDR:
 	case SIOCSIFBRDADDR:

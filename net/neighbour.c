@@ -6,6 +6,7 @@
  */
 #include <linux/neighbour.h>
 
+#include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "neighbour.h"
@@ -78,10 +79,12 @@ static struct neighbour *neigh_create(const struct neigh_ops *ops, struct net_de
 	struct neighbour *n;
 
 	if (nneigh >= NEIGH_MAX) {
-		list_for_each_entry(n, &neighbours, node) if (n->state != NUD_INCOMPLETE)
+		list_for_each_entry(n, &neighbours, node)
 		{
-			neigh_free(n);
-			break;
+			if (n->state != NUD_INCOMPLETE && n->state != NUD_PERMANENT) {
+				neigh_free(n);
+				break;
+			}
 		}
 		if (nneigh >= NEIGH_MAX)
 			return NULL;
@@ -106,7 +109,8 @@ void neigh_resolve_output(const struct neigh_ops *ops, struct sk_buff *skb, stru
 {
 	struct neighbour *n = neigh_lookup(ops, dev, key);
 
-	if (n && n->state == NUD_REACHABLE && ktime_ns() - n->updated < ops->reachable_ns) {
+	if (n && (n->state == NUD_PERMANENT ||
+		  (n->state == NUD_REACHABLE && ktime_ns() - n->updated < ops->reachable_ns))) {
 		skb_queue_tail(&n->pending, skb);
 		send_pending(n);
 		return;
@@ -137,13 +141,45 @@ void neigh_update(const struct neigh_ops *ops, struct net_device *dev, const voi
 
 	if (!n && create)
 		n = neigh_create(ops, dev, key);
-	if (!n)
+	if (!n || n->state == NUD_PERMANENT)
 		return;
 	memcpy(n->mac, mac, ETH_ALEN);
 	n->state = NUD_REACHABLE;
 	n->updated = ktime_ns();
 	timer_cancel(&n->timer);
 	send_pending(n);
+}
+
+struct neighbour *neigh_find(const struct neigh_ops *ops, struct net_device *dev, const void *key)
+{
+	return neigh_lookup(ops, dev, key);
+}
+
+int neigh_set_permanent(const struct neigh_ops *ops, struct net_device *dev, const void *key,
+			const u8 *mac)
+{
+	struct neighbour *n = neigh_lookup(ops, dev, key);
+
+	if (!n)
+		n = neigh_create(ops, dev, key);
+	if (!n)
+		return -ENOBUFS;
+	memcpy(n->mac, mac, ETH_ALEN);
+	n->state = NUD_PERMANENT;
+	n->updated = ktime_ns();
+	timer_cancel(&n->timer);
+	send_pending(n);
+	return 0;
+}
+
+int neigh_delete(const struct neigh_ops *ops, struct net_device *dev, const void *key)
+{
+	struct neighbour *n = neigh_lookup(ops, dev, key);
+
+	if (!n)
+		return -ENXIO;
+	neigh_free(n);
+	return 0;
 }
 
 void neigh_walk(const struct neigh_ops *ops, void (*fn)(struct neighbour *n, void *arg), void *arg)

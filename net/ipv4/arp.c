@@ -5,6 +5,8 @@
  * what others tell us about neighbours we asked for, fill the table
  * (/proc/net/arp).
  */
+#include <linux/sockios.h>
+
 #include "inet.h"
 #include "kerrno.h"
 #include "kprintf.h"
@@ -15,6 +17,7 @@
 #define ARP_REQUEST 1
 #define ARP_REPLY 2
 #define ATF_COM 0x02
+#define ATF_PERM 0x04
 
 struct arphdr_k {
 	u16 htype, ptype;
@@ -25,6 +28,18 @@ struct arphdr_k {
 	u8 tha[ETH_ALEN];
 	u32 tpa;
 } __attribute__((packed));
+
+/* struct arpreq of <net/if_arp.h>, whose header pulls in libc's. */
+struct sockaddr_k {
+	u16 sa_family;
+	u8 sa_data[14];
+};
+struct arpreq_k {
+	struct sockaddr_k arp_pa, arp_ha;
+	int arp_flags;
+	struct sockaddr_k arp_netmask;
+	char arp_dev[IFNAMSIZ];
+};
 
 static void arp_send(struct net_device *dev, int op, u32 tip, const u8 *tha, u32 sip)
 {
@@ -115,7 +130,9 @@ static void arp_proc_line(struct neighbour *n, void *arg)
 		  n->mac[3], n->mac[4], n->mac[5]);
 	p->pos += (size_t)scnprintf(p->buf + p->pos, p->len - p->pos,
 				    "%-16s 0x%-10x0x%-10x%-17s     *        %s\n", ip, ARPHRD_ETHER,
-				    n->state == NUD_REACHABLE ? ATF_COM : 0, mac, n->dev->name);
+				    n->state == NUD_PERMANENT ? ATF_COM | ATF_PERM :
+				    n->state == NUD_REACHABLE ? ATF_COM : 0,
+				    mac, n->dev->name);
 }
 
 int arp_proc(char *buf, size_t len)
@@ -126,4 +143,49 @@ int arp_proc(char *buf, size_t len)
 				   "IP address       HW type     Flags       HW address            Mask     Device\n");
 	neigh_walk(&arp_ops, arp_proc_line, &p);
 	return (int)p.pos;
+}
+
+/* SIOCSARP, SIOCGARP, SIOCDARP (arp -s, arp -d): static entries. The
+ * device is the one named, else the one the address routes through. */
+long arp_ioctl(unsigned cmd, u64 arg)
+{
+	struct arpreq_k r;
+	struct net_device *dev;
+	struct rt_result rt;
+	struct neighbour *n;
+	u32 ip;
+
+	if (copy_from_user(&r, arg, sizeof(r)) < 0)
+		return -EFAULT;
+	if (cmd != SIOCGARP && current->euid != 0)
+		return -EPERM;
+	if (r.arp_pa.sa_family != AF_INET)
+		return -EAFNOSUPPORT;
+	memcpy(&ip, r.arp_pa.sa_data + 2, 4);
+	r.arp_dev[IFNAMSIZ - 1] = 0;
+	if (r.arp_dev[0])
+		dev = dev_get_by_name(r.arp_dev);
+	else
+		dev = ip_route_output(ip, 0, &rt) == 0 ? rt.dev : NULL;
+	if (!dev)
+		return -ENODEV;
+	if (dev->type != ARPHRD_ETHER)
+		return -EINVAL;
+	switch (cmd) {
+	case SIOCSARP:
+		if (r.arp_ha.sa_family != ARPHRD_ETHER && r.arp_ha.sa_family != AF_UNSPEC)
+			return -EINVAL;
+		return neigh_set_permanent(&arp_ops, dev, &ip, (const u8 *)r.arp_ha.sa_data);
+	case SIOCDARP:
+		return neigh_delete(&arp_ops, dev, &ip);
+	default:
+		n = neigh_find(&arp_ops, dev, &ip);
+		if (!n || n->state == NUD_INCOMPLETE || n->state == NUD_FAILED)
+			return -ENXIO;
+		r.arp_ha.sa_family = ARPHRD_ETHER;
+		memcpy(r.arp_ha.sa_data, n->mac, ETH_ALEN);
+		r.arp_flags = n->state == NUD_PERMANENT ? ATF_COM | ATF_PERM : ATF_COM;
+		strlcpy(r.arp_dev, dev->name, IFNAMSIZ);
+		return copy_to_user(arg, &r, sizeof(r)) < 0 ? -EFAULT : 0;
+	}
 }

@@ -141,6 +141,9 @@ wget -q -O - http://10.0.7.1:8080/index.html | sed 's/^/host page: /'
 wget -q -O /tmp/big http://10.0.7.1:8080/big && md5sum /tmp/big | sed 's/^/host big: /'
 route add default gw 10.0.7.1 && ping -c 1 10.0.8.1 | grep 'packets received' | sed 's/^/via gateway: /'
 grep -c eth0 /proc/net/arp | sed 's/^/arp entries: /'
+arp -s 10.0.7.9 fe:fd:00:00:00:09 && arp -n | grep 10.0.7.9 | sed 's/^/arp static: /'
+grep 10.0.7.9 /proc/net/arp | sed 's/^/proc arp: /'
+arp -d 10.0.7.9 && grep -c 10.0.7.9 /proc/net/arp | sed 's/^/arp after delete: /'
 mkdir -p /www && echo hello-from-the-guest >/www/index.html && httpd -p 80 -h /www
 # httpd listens in the child it forks: wait until it does
 i=0; while ! netstat -tln | grep -q ':80 ' && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
@@ -177,6 +180,9 @@ expect tap-guest-fetches-page "$o" "host page: hello-from-the-host"
 expect tap-guest-fetches-1MiB "$o" "host big: $big_sum"
 expect tap-default-route "$o" "via gateway: 1 packets transmitted, 1 packets received"
 expect tap-arp-table "$o" "arp entries: [1-9]"
+expect tap-arp-static "$o" "arp static: \? \(10\.0\.7\.9\) at fe:fd:00:00:00:09 \[ether\] PERM on eth0"
+expect tap-arp-static-proc "$o" "proc arp: 10\.0\.7\.9 +0x1 +0x6 +fe:fd:00:00:00:09 +\* +eth0"
+expect tap-arp-delete "$o" "arp after delete: 0"
 expect tap-host-pings-guest "$tmp/hostping" "1 packets transmitted, 1 packets received"
 expect tap-host-fetches-guest-page "$tmp/hostwget" "hello-from-the-guest"
 expect nic-hotplug-config "$tmp/mc-add" "^OK"
@@ -242,8 +248,9 @@ poweroff -f" </dev/null >"$tmp/$1" 2>&1
 	expect "$1-guest-to-host" "$tmp/$1.host" "^$want"
 }
 tap_bulk tap-50MB
-nsx build/tools-san/uml_switch -unix "$tmp/lossy.ctl" -tap tap0 -loss 5 -reorder 5 -seed 3 \
-	</dev/null >"$tmp/lossy.switch" 2>&1 &
+# (ip netns exec, not nsx: $! must be the switch itself, to be killed)
+ip netns exec "$ns" build/tools-san/uml_switch -unix "$tmp/lossy.ctl" -tap tap0 -loss 5 -reorder 5 \
+	-seed 3 </dev/null >"$tmp/lossy.switch" 2>&1 &
 lossy_sw=$!
 wait_grep attached "$tmp/lossy.switch"
 tap_bulk tap-lossy-switch-50MB "daemon,,unix,$tmp/lossy.ctl"

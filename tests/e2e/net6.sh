@@ -79,9 +79,10 @@ mkdir -p "$tmp/www"
 echo hello-from-the-v6-host >"$tmp/www/index.html"
 head -c 2097152 /dev/urandom >"$tmp/www/big"
 big_sum=$(md5sum <"$tmp/www/big" | cut -d' ' -f1)
-nsx busybox httpd -f -p "[fd42::1]:8080" -h "$tmp/www" </dev/null >/dev/null 2>&1 &
+# (ip netns exec, not nsx: $! must be the server itself, to be killed)
+ip netns exec "$ns" busybox httpd -f -p "[fd42::1]:8080" -h "$tmp/www" </dev/null >/dev/null 2>&1 &
 httpd_pid=$!
-nsx build/e2e/dns6 fd42::1 53 2 >"$tmp/dns" 2>&1 &
+ip netns exec "$ns" build/e2e/dns6 fd42::1 53 2 >"$tmp/dns" 2>&1 &
 dns_pid=$!
 wait_grep listening "$tmp/dns"
 o=$tmp/tap

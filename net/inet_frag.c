@@ -6,7 +6,8 @@
  * payloads in order, and the caller fixes up its header. Overlapping
  * fragments drop the whole datagram (as Linux does, and RFC 5722 asks of
  * IPv6); a queue that is not complete within 30 s is dropped, and at most
- * 64 queues and 4 MiB are held, so fragments cannot exhaust memory.
+ * 64 queues and 4 MiB are held, so fragments cannot exhaust memory: past
+ * that, the oldest queues go to make room for new fragments.
  */
 #include "inet_frag.h"
 #include "kstring.h"
@@ -70,6 +71,23 @@ static void expire_old(void)
 	list_for_each_entry_safe(q, n, &fragqs, node) if (q->expires <= now) fragq_free(q);
 }
 
+/* Makes room for size more bytes (and a queue, if new_queue) by dropping
+ * the oldest queues other than keep: a flood of fragments that never
+ * complete must not keep new datagrams out for 30 s. */
+static bool make_room(u32 size, bool new_queue, struct fragq *keep)
+{
+	while (frag_mem + size > FRAG_HIGH || (new_queue && nfragqs >= FRAG_MAX_QUEUES)) {
+		struct fragq *old = NULL, *q;
+
+		list_for_each_entry(q, &fragqs, node) if (q != keep) old =
+			q; /* the list is newest first */
+		if (!old)
+			return false;
+		fragq_free(old);
+	}
+	return true;
+}
+
 struct sk_buff *inet_defrag(const struct frag_key *k, struct sk_buff *skb, u32 off, bool more,
 			    u32 hlen, u32 max)
 {
@@ -79,7 +97,7 @@ struct sk_buff *inet_defrag(const struct frag_key *k, struct sk_buff *skb, u32 o
 
 	expire_old();
 	list_for_each_entry(q, &fragqs, node) if (memcmp(&q->key, k, sizeof(*k)) == 0) goto found;
-	if (nfragqs >= FRAG_MAX_QUEUES || frag_mem + skb->truesize > FRAG_HIGH) {
+	if (skb->truesize > FRAG_HIGH || !make_room(skb->truesize, true, NULL)) {
 		kfree_skb(skb);
 		return NULL;
 	}
@@ -97,7 +115,7 @@ found:
 	/* Fragments of 8-byte multiples, within the datagram's limit, not
 	 * overlapping, one last fragment. */
 	if (!skb->len || end > max - hlen || (more && (skb->len & 7)) || (!more && q->total) ||
-	    (q->total && end > q->total) || frag_mem + skb->truesize > FRAG_HIGH)
+	    (q->total && end > q->total) || !make_room(skb->truesize, false, q))
 		goto drop_all;
 	for (p = skb_peek(&q->frags); p; p = skb_next(&q->frags, p)) {
 		u32 poff = p->cb.tcp.seq, pend = poff + p->len;

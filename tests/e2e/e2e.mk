@@ -4,6 +4,7 @@
 #   $(B)/e2e/ptyexpect   the driver: runs a command on a pseudo-terminal
 #                        and follows a script (see tests/e2e/ptyexpect.c)
 #   $(B)/e2e/dns6        a one-answer DNS server (UDP over IPv6, net6.sh)
+#   $(B)/e2e/fragflood   IPv6 fragments that never complete (net6.sh)
 #   $(B)/e2e/mcprobe     an mconsole client that misbehaves on purpose
 #                        (fuzzed datagrams, a stalled reader, a vanished one)
 #   $(B)/e2e/hostile     guest-side tricks on the kernel (deep /sys trees, a
@@ -18,7 +19,7 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -28,6 +29,10 @@ $(E2E_B)/notify_listen: tests/e2e/notify_listen.c
 	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
 
 $(E2E_B)/dns6: tests/e2e/dns6.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
+
+$(E2E_B)/fragflood: tests/e2e/fragflood.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
 

@@ -117,6 +117,10 @@ wait_grep guest-ready-42 "$o"
 nsx busybox ping -6 -c 1 -W 2 fd42::2 >"$tmp/ping-global" 2>&1
 nsx busybox ping -6 -c 1 -W 2 "$ll%tap0" >"$tmp/ping-ll" 2>&1
 nsx busybox ping -6 -c 1 -W 2 -s 5000 fd42::2 >"$tmp/ping-big" 2>&1
+# 300 datagrams' first fragments that never complete (more than the 64
+# queues and 4 MiB reassembly holds): a datagram after them still goes.
+nsx build/e2e/fragflood tap0 fe:fd:0a:00:07:02 fd42::1 fd42::2 300 >"$tmp/flood" 2>&1
+nsx busybox ping -6 -c 1 -W 2 -s 5000 fd42::2 >"$tmp/ping-after-flood" 2>&1
 nsx timeout 10 busybox wget -q -O - "http://[fd42::2]/index.html" >"$tmp/hostwget" 2>&1
 nsx timeout 20 busybox wget -q -O "$tmp/guestbig" "http://[fd42::2]/big" 2>&1
 md5sum <"$tmp/guestbig" | sed 's/ .*//; s/^/host-got: /' >"$tmp/hostbig"
@@ -130,6 +134,8 @@ expect tap6-host-pings-guest "$tmp/ping-global" "1 packets transmitted, 1 packet
 expect tap6-host-pings-link-local "$tmp/ping-ll" "1 packets transmitted, 1 packets received"
 expect tap6-fragments-out-and-in "$o" "fragmented ping: 1 packets transmitted, 1 packets received"
 expect tap6-fragments-in-and-out "$tmp/ping-big" "1 packets transmitted, 1 packets received"
+expect tap6-fragment-flood-sent "$tmp/flood" "fragflood: sent 300"
+expect tap6-fragments-after-flood "$tmp/ping-after-flood" "1 packets transmitted, 1 packets received"
 expect tap6-guest-fetches-page "$o" "host page: hello-from-the-v6-host"
 expect tap6-guest-fetches-2MiB "$o" "host big: $big_sum"
 expect tap6-host-fetches-page "$tmp/hostwget" "hello-from-the-v6-guest"

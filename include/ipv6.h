@@ -68,8 +68,6 @@ static inline bool in6_needs_scope(const struct in6_addr *a)
 bool in6_prefix_eq(const struct in6_addr *a, const struct in6_addr *b, int plen);
 /* ff02::1:ffXX:XXXX for target (RFC 4291 2.7.1). */
 void in6_solicited_node(const struct in6_addr *target, struct in6_addr *out);
-/* "fe80::1"-style text (RFC 5952), for logs and tests. */
-void in6_format(const struct in6_addr *a, char *buf, size_t len);
 
 /* --- wire formats --- */
 struct ipv6hdr_k {
@@ -139,8 +137,6 @@ bool ipv6_chk_mcast(const struct net_device *dev, const struct in6_addr *addr);
  * has none. */
 bool ipv6_dev_get_saddr(const struct net_device *dev, const struct in6_addr *daddr,
 			struct in6_addr *saddr);
-/* Link-local address of dev, if it has one. */
-bool ipv6_dev_linklocal(const struct net_device *dev, struct in6_addr *out);
 int if_inet6_proc(char *buf, size_t len);
 /* SIOCSIFADDR / SIOCDIFADDR with a struct in6_ifreq (an AF_INET6 socket's). */
 long addrconf_ioctl(unsigned cmd, u64 arg);
@@ -190,9 +186,6 @@ struct ip6_opts {
  * skb. -EMSGSIZE when it does not fit the link (no fragmentation yet). */
 int ip6_send(struct sk_buff *skb, const struct in6_addr *saddr, const struct in6_addr *daddr,
 	     int proto, const struct ip6_opts *o, const struct rt6_result *rt);
-/* Routes and sends; consumes skb. */
-int ip6_send_route(struct sk_buff *skb, const struct in6_addr *saddr, const struct in6_addr *daddr,
-		   int proto, const struct ip6_opts *o, int oif);
 /* TCP, UDP and ICMPv6 checksum over the IPv6 pseudo header. */
 u16 ip6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr, int proto,
 	     const void *data, u32 len);

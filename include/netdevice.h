@@ -100,6 +100,9 @@ extern struct list_head netdev_list;
 int dev_change_flags(struct net_device *dev, unsigned flags);
 /* Sends a packet that has its Ethernet header; consumes skb. */
 void dev_queue_xmit(struct sk_buff *skb);
+/* Puts an Ethernet header (to dest, from dev, of type proto, host order)
+ * in front of skb and sends it on dev; consumes skb. */
+void eth_xmit(struct sk_buff *skb, struct net_device *dev, const u8 *dest, u16 proto);
 /* A driver hands over a received frame (Ethernet header at data). */
 void netif_rx(struct sk_buff *skb);
 /* /proc/net/dev */

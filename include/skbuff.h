@@ -58,6 +58,10 @@ struct sk_buff_head {
 };
 
 struct sk_buff *alloc_skb(u32 size, u32 headroom);
+struct uio;
+/* A buffer holding the next len bytes of u (a send's data), with
+ * headroom in front; ERR_PTR(-ENOBUFS) or ERR_PTR(-EFAULT). */
+struct sk_buff *skb_from_uio(struct uio *u, u32 len, u32 headroom);
 void kfree_skb(struct sk_buff *skb);
 /* A private copy of skb (data and header offsets), with at least
  * MAX_HEADER bytes of headroom. */

@@ -31,15 +31,8 @@ static void send_pending(struct neighbour *n)
 {
 	struct sk_buff *skb;
 
-	while ((skb = skb_dequeue(&n->pending))) {
-		struct ethhdr_k *eh = (struct ethhdr_k *)skb_push(skb, ETH_HLEN);
-
-		memcpy(eh->dest, n->mac, ETH_ALEN);
-		memcpy(eh->source, n->dev->addr, ETH_ALEN);
-		eh->proto = (u16)(n->ops->proto >> 8 | n->ops->proto << 8);
-		skb->dev = n->dev;
-		dev_queue_xmit(skb);
-	}
+	while ((skb = skb_dequeue(&n->pending)))
+		eth_xmit(skb, n->dev, n->mac, n->ops->proto);
 }
 
 static void neigh_timer(struct ktimer *t)

@@ -165,22 +165,15 @@ static long packet_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		return -EMSGSIZE;
 	if (s->type == SOCK_RAW && len < ETH_HLEN)
 		return -EINVAL;
-	skb = alloc_skb((u32)len, MAX_HEADER);
-	if (!skb)
-		return -ENOBUFS;
-	if (uio_copy_from(m->data, skb_put(skb, (u32)len), len) != (long)len) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
+	skb = skb_from_uio(m->data, (u32)len, MAX_HEADER);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	if (s->type == SOCK_DGRAM) {
-		struct ethhdr_k *eh = (struct ethhdr_k *)skb_push(skb, ETH_HLEN);
-
-		memcpy(eh->dest, sll.sll_addr, ETH_ALEN);
-		memcpy(eh->source, d->addr, ETH_ALEN);
-		eh->proto = htons(proto);
+		eth_xmit(skb, d, sll.sll_addr, proto);
+	} else {
+		skb->dev = d;
+		dev_queue_xmit(skb);
 	}
-	skb->dev = d;
-	dev_queue_xmit(skb);
 	return (long)len;
 }
 

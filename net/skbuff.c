@@ -1,4 +1,6 @@
 /* Packet buffers and their queues (include/skbuff.h). */
+#include "fs.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "skbuff.h"
@@ -143,4 +145,17 @@ u32 csum_partial(const void *buf, u32 len, u32 sum)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (u32)s;
+}
+
+struct sk_buff *skb_from_uio(struct uio *u, u32 len, u32 headroom)
+{
+	struct sk_buff *skb = alloc_skb(len, headroom);
+
+	if (!skb)
+		return ERR_PTR(-ENOBUFS);
+	if (uio_copy_from(u, skb_put(skb, len), len) != (long)len) {
+		kfree_skb(skb);
+		return ERR_PTR(-EFAULT);
+	}
+	return skb;
 }

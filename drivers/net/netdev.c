@@ -92,6 +92,17 @@ int dev_change_flags(struct net_device *dev, unsigned flags)
 	return 0;
 }
 
+void eth_xmit(struct sk_buff *skb, struct net_device *dev, const u8 *dest, u16 proto)
+{
+	struct ethhdr_k *eh = (struct ethhdr_k *)skb_push(skb, ETH_HLEN);
+
+	memcpy(eh->dest, dest, ETH_ALEN);
+	memcpy(eh->source, dev->addr, ETH_ALEN);
+	eh->proto = (u16)(proto >> 8 | proto << 8);
+	skb->dev = dev;
+	dev_queue_xmit(skb);
+}
+
 void dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;

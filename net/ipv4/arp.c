@@ -43,9 +43,9 @@ struct arpreq_k {
 
 static void arp_send(struct net_device *dev, int op, u32 tip, const u8 *tha, u32 sip)
 {
+	static const u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct sk_buff *skb = alloc_skb(sizeof(struct arphdr_k), MAX_HEADER);
 	struct arphdr_k *a;
-	struct ethhdr_k *eh;
 
 	if (!skb)
 		return;
@@ -62,15 +62,7 @@ static void arp_send(struct net_device *dev, int op, u32 tip, const u8 *tha, u32
 	else
 		memset(a->tha, 0, ETH_ALEN);
 	a->tpa = tip;
-	eh = (struct ethhdr_k *)skb_push(skb, ETH_HLEN);
-	if (tha)
-		memcpy(eh->dest, tha, ETH_ALEN);
-	else
-		memset(eh->dest, 0xff, ETH_ALEN);
-	memcpy(eh->source, dev->addr, ETH_ALEN);
-	eh->proto = htons(ETH_P_ARP);
-	skb->dev = dev;
-	dev_queue_xmit(skb);
+	eth_xmit(skb, dev, tha ? tha : bcast, ETH_P_ARP);
 }
 
 static void arp_solicit(struct neighbour *n)

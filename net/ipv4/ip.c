@@ -190,23 +190,21 @@ void arp_output(struct sk_buff *skb, struct net_device *dev, u32 nexthop);
 
 void neigh_output(struct sk_buff *skb, struct net_device *dev, u32 nexthop, int rtype)
 {
-	struct ethhdr_k *eh;
+	u8 dest[ETH_ALEN];
 
 	if (dev->type == ARPHRD_ETHER && rtype != RTN_BROADCAST && !ipv4_is_multicast(nexthop)) {
 		arp_output(skb, dev, nexthop);
 		return;
 	}
-	eh = (struct ethhdr_k *)skb_push(skb, ETH_HLEN);
-	memcpy(eh->source, dev->addr, ETH_ALEN);
-	if (dev->type == ARPHRD_LOOPBACK)
-		memset(eh->dest, 0, ETH_ALEN);
-	else if (ipv4_is_multicast(nexthop)) {
+	if (dev->type == ARPHRD_LOOPBACK) {
+		memset(dest, 0, ETH_ALEN);
+	} else if (ipv4_is_multicast(nexthop)) {
 		u32 h = ntohl(nexthop);
 		u8 m[ETH_ALEN] = { 0x01, 0x00, 0x5e, (u8)((h >> 16) & 0x7f), (u8)(h >> 8), (u8)h };
 
-		memcpy(eh->dest, m, ETH_ALEN);
-	} else
-		memset(eh->dest, 0xff, ETH_ALEN);
-	eh->proto = htons(ETH_P_IP);
-	dev_queue_xmit(skb);
+		memcpy(dest, m, ETH_ALEN);
+	} else {
+		memset(dest, 0xff, ETH_ALEN);
+	}
+	eth_xmit(skb, dev, dest, ETH_P_IP);
 }

@@ -133,13 +133,9 @@ static long raw_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		return rc;
 	if (rt.type == RTN_BROADCAST && !isk->broadcast)
 		return -EACCES;
-	skb = alloc_skb((u32)len, MAX_HEADER);
-	if (!skb)
-		return -ENOBUFS;
-	if (uio_copy_from(m->data, skb_put(skb, (u32)len), len) != (long)len) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
+	skb = skb_from_uio(m->data, (u32)len, MAX_HEADER);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	if (isk->hdrincl) {
 		struct iphdr_k *iph = (struct iphdr_k *)skb->data;
 

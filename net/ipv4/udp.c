@@ -302,14 +302,10 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	rc = udp_route(isk, &p, oif, &rt);
 	if (rc < 0)
 		return rc;
-	skb = alloc_skb((u32)(sizeof(*uh) + len), MAX_HEADER);
-	if (!skb)
-		return -ENOBUFS;
-	uh = (struct udphdr_k *)skb_put(skb, sizeof(*uh));
-	if (uio_copy_from(m->data, skb_put(skb, (u32)len), len) != (long)len) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
+	skb = skb_from_uio(m->data, (u32)len, MAX_HEADER + sizeof(*uh));
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	uh = (struct udphdr_k *)skb_push(skb, sizeof(*uh));
 	uh->source = isk->sport;
 	uh->dest = dport;
 	uh->len = htons((u16)skb->len);

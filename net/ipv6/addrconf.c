@@ -38,35 +38,6 @@ void in6_solicited_node(const struct in6_addr *target, struct in6_addr *out)
 	memcpy(&out->s6_addr[13], &target->s6_addr[13], 3);
 }
 
-void in6_format(const struct in6_addr *a, char *buf, size_t len)
-{
-	int best = -1, bestlen = 1, i, pos = 0;
-
-	/* The longest run of two or more zero words becomes "::". */
-	for (i = 0; i < 8;) {
-		int j = i;
-
-		while (j < 8 && !a->s6_addr16[j])
-			j++;
-		if (j - i > bestlen) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j == i ? i + 1 : j;
-	}
-	for (i = 0; i < 8; i++) {
-		if (i == best) {
-			pos += scnprintf(buf + pos, len - (size_t)pos, "::");
-			i += bestlen - 1;
-			continue;
-		}
-		pos += scnprintf(buf + pos, len - (size_t)pos, "%s%x",
-				 i && i != best + bestlen ? ":" : "", ntohs(a->s6_addr16[i]));
-	}
-	if (!pos)
-		scnprintf(buf, len, "::");
-}
-
 static u8 scope_of(const struct in6_addr *a)
 {
 	if (in6_loopback(a))
@@ -187,18 +158,6 @@ bool ipv6_dev_get_saddr(const struct net_device *dev, const struct in6_addr *dad
 		return false;
 	*saddr = best->addr;
 	return true;
-}
-
-bool ipv6_dev_linklocal(const struct net_device *dev, struct in6_addr *out)
-{
-	struct inet6_ifaddr *ifa;
-
-	for (ifa = dev->ip6_list; ifa; ifa = ifa->next)
-		if (ifa->scope == IFA6_SCOPE_LINK) {
-			*out = ifa->addr;
-			return true;
-		}
-	return false;
 }
 
 void addrconf_dev_up(struct net_device *dev)

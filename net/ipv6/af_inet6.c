@@ -348,15 +348,6 @@ long inet6_setsockopt(struct socket *s, int name, const void *val, u32 len)
 		return v < 0 || v > 5 ? -EINVAL : 0;
 	case IPV6_MULTICAST_LOOP:
 		return v < -1 || v > 1 ? -EINVAL : 0;
-	case IPV6_CHECKSUM:
-		if (isk->type != SOCK_RAW)
-			return -ENOPROTOOPT;
-		if (isk->protocol == IPPROTO_ICMPV6)
-			return -EINVAL; /* the kernel always checksums ICMPv6 */
-		if (v > 0 && (v & 1))
-			return -EINVAL;
-		isk->csum_off = v < 0 ? -1 : v;
-		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -387,11 +378,6 @@ long inet6_getsockopt(struct socket *s, int name, void *val, u32 *len)
 		break;
 	case IPV6_2292HOPLIMIT:
 		v = isk->hoplimit6 == IPV6_2292HOPLIMIT;
-		break;
-	case IPV6_CHECKSUM:
-		if (isk->type != SOCK_RAW)
-			return -ENOPROTOOPT;
-		v = isk->protocol == IPPROTO_ICMPV6 ? 2 : isk->csum_off;
 		break;
 	default:
 		return -ENOPROTOOPT;

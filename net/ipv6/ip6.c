@@ -237,16 +237,3 @@ int ip6_send(struct sk_buff *skb, const struct in6_addr *saddr, const struct in6
 	ndisc_output(skb, dev, &rt->nexthop);
 	return 0;
 }
-
-int ip6_send_route(struct sk_buff *skb, const struct in6_addr *saddr, const struct in6_addr *daddr,
-		   int proto, const struct ip6_opts *o, int oif)
-{
-	struct rt6_result rt;
-	int rc = ip6_route_output(daddr, oif, &rt);
-
-	if (rc < 0) {
-		kfree_skb(skb);
-		return rc;
-	}
-	return ip6_send(skb, saddr && !in6_any(saddr) ? saddr : &rt.src, daddr, proto, o, &rt);
-}

@@ -26,18 +26,6 @@ struct nd_msg {
 	u8 opt[];
 };
 
-/* Puts the Ethernet header on and hands the frame to dev. */
-static void eth_out(struct sk_buff *skb, struct net_device *dev, const u8 *dest)
-{
-	struct ethhdr_k *eh = (struct ethhdr_k *)skb_push(skb, ETH_HLEN);
-
-	memcpy(eh->dest, dest, ETH_ALEN);
-	memcpy(eh->source, dev->addr, ETH_ALEN);
-	eh->proto = htons(ETH_P_IPV6);
-	skb->dev = dev;
-	dev_queue_xmit(skb);
-}
-
 /* An NS or NA with one link-layer address option (ours). */
 static void ndisc_send(struct net_device *dev, int type, const struct in6_addr *saddr,
 		       const struct in6_addr *daddr, const struct in6_addr *target, u8 naflags)
@@ -90,14 +78,14 @@ void ndisc_output(struct sk_buff *skb, struct net_device *dev, const struct in6_
 	static const u8 zero[ETH_ALEN];
 
 	if (dev->type == ARPHRD_LOOPBACK) {
-		eth_out(skb, dev, zero);
+		eth_xmit(skb, dev, zero, ETH_P_IPV6);
 		return;
 	}
 	if (in6_multicast(nexthop)) {
 		u8 m[ETH_ALEN] = {0x33, 0x33};
 
 		memcpy(&m[2], &nexthop->s6_addr[12], 4);
-		eth_out(skb, dev, m);
+		eth_xmit(skb, dev, m, ETH_P_IPV6);
 		return;
 	}
 	neigh_resolve_output(&nd_ops, skb, dev, nexthop);

@@ -143,13 +143,9 @@ static long raw6_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	rc = inet_route_peer(isk, &p, oif, &rt);
 	if (rc < 0)
 		return rc;
-	skb = alloc_skb((u32)len, MAX_HEADER);
-	if (!skb)
-		return -ENOBUFS;
-	if (uio_copy_from(m->data, skb_put(skb, (u32)len), len) != (long)len) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
+	skb = skb_from_uio(m->data, (u32)len, MAX_HEADER);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	if (isk->csum_off >= 0) {
 		u16 sum;
 
@@ -210,9 +206,10 @@ static long raw6_setsockopt(struct socket *s, int level, int name, const void *v
 		memcpy(isk->icmp6_filter, val, MIN(len, (u32)sizeof(isk->icmp6_filter)));
 		return 0;
 	}
-	if (level == SOL_RAW) {
-		if (name != IPV6_CHECKSUM)
-			return -ENOPROTOOPT;
+	if ((level == SOL_RAW || level == SOL_IPV6) && name == IPV6_CHECKSUM) {
+		/* At level IPv6 ICMPv6's is not the caller's to change. */
+		if (level == SOL_IPV6 && isk->protocol == IPPROTO_ICMPV6)
+			return -EINVAL;
 		if (len < sizeof(int))
 			return -EINVAL;
 		memcpy(&v, val, sizeof(v));
@@ -221,6 +218,8 @@ static long raw6_setsockopt(struct socket *s, int level, int name, const void *v
 		isk->csum_off = v < 0 ? -1 : v;
 		return 0;
 	}
+	if (level == SOL_RAW)
+		return -ENOPROTOOPT;
 	return inet_setsockopt(s, level, name, val, len);
 }
 
@@ -237,13 +236,15 @@ static long raw6_getsockopt(struct socket *s, int level, int name, void *val, u3
 		memcpy(val, isk->icmp6_filter, *len);
 		return 0;
 	}
-	if (level == SOL_RAW) {
-		if (name != IPV6_CHECKSUM || *len < sizeof(int))
-			return -ENOPROTOOPT;
+	if ((level == SOL_RAW || level == SOL_IPV6) && name == IPV6_CHECKSUM) {
+		if (*len < sizeof(int))
+			return level == SOL_RAW ? -ENOPROTOOPT : -EINVAL;
 		memcpy(val, &isk->csum_off, sizeof(int));
 		*len = sizeof(int);
 		return 0;
 	}
+	if (level == SOL_RAW)
+		return -ENOPROTOOPT;
 	return inet_getsockopt(s, level, name, val, len);
 }
 

@@ -22,7 +22,7 @@ static void echo_reply(struct sk_buff *skb, const struct ipv6hdr_k *h)
 
 	if (!r)
 		return;
-	if (ip6_route_output(&h->saddr, skb->iif, &rt) < 0) {
+	if (ip6_route_output(&h->saddr, in6_needs_scope(&h->saddr) ? skb->iif : 0, &rt) < 0) {
 		kfree_skb(r);
 		return;
 	}

@@ -104,6 +104,7 @@ check-quick:
 
 # Benchmarks are not tests: they print numbers and never fail the build.
 bench: all
+	@sh bench/run-micro.sh
 	@sh bench/run-disk.sh
 	@sh bench/run-net.sh
 

@@ -18,8 +18,14 @@ enum engine_event {
 	EV_DEAD,         /* the host process died (killed from outside) */
 };
 
-/* Boot: prepares the stub code frame. */
-void engine_init(void);
+/*
+ * Boot: prepares the stub code frame and picks the engine: want is
+ * ENGINE_AUTO, ENGINE_PTRACE or ENGINE_SECCOMP (cmdline.h). Logs which
+ * one runs. -ENOSYS: seccomp was asked for and this host cannot run it.
+ */
+int engine_init(int want);
+/* "ptrace" or "seccomp"... for the boot log and /proc. */
+const char *engine_name(void);
 /* Creates the host process of a new, empty address space. */
 int engine_mm_init(struct mm *mm);
 /* Destroys it. */
@@ -28,6 +34,11 @@ void engine_mm_release(struct mm *mm);
 int engine_mm_flush(struct mm *mm);
 /* Runs t's guest code until something needs the kernel. */
 enum engine_event engine_run(struct task *t);
+/*
+ * Returns quarantined frames (mm/physmem.c) to the allocator once every
+ * queued host unmap is confirmed and every killed child reaped.
+ */
+void engine_quarantine_release(void);
 /* FPU state of t as it is now (fetching it from the host if loaded). */
 void engine_fpu_save(struct task *t);
 /* t->fp has been changed by the kernel: load it before t runs again. */

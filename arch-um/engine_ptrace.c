@@ -10,151 +10,51 @@
 #include <linux/unistd.h>
 
 #include "arch/layout.h"
-#include "engine.h"
+#include "engine_impl.h"
 #include "host.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "printk.h"
 
-extern char __stub_start[], __stub_end[], stub_clean[], stub_batch[];
+extern char stub_clean[], stub_batch[];
 
-static s64 stub_code_frame = -1;
-#define MAX_OPS ((STUB_DATA_PAGES * PAGE_SIZE - STUB_DATA_OPS) / STUB_OP_SIZE)
 /* The signal used to interrupt a running guest. */
 #define IRQ_SIGNAL SIGVTALRM
 
-struct stub_op {
-	u64 nr;
-	u64 args[6];
-};
+static void ptrace_mm_release(struct mm *mm);
 
-void engine_init(void)
+static int ptrace_mm_init(struct mm *mm)
 {
-	size_t len = (size_t)(__stub_end - __stub_start);
+	int pid, rc;
 
-	BUG_ON(len > STUB_CODE_PAGES * PAGE_SIZE);
-	stub_code_frame = frames_alloc(0);
-	BUG_ON(stub_code_frame < 0);
-	page_map[stub_code_frame].flags = PG_RESERVED;
-	mem_kernel_pages++;
-	memcpy(frame_to_virt((u64)stub_code_frame), __stub_start, len);
-}
-
-static char *stub_data(struct mm *mm)
-{
-	return frame_to_virt((u64)mm->eng.data_frame);
-}
-
-int engine_mm_init(struct mm *mm)
-{
-	struct host_stub_layout l;
-	s64 f;
-	int pid;
-
-	f = frames_alloc(2); /* 4 pages = STUB_DATA_PAGES */
-	if (f < 0)
-		return -ENOMEM;
-	mem_kernel_pages += STUB_DATA_PAGES;
-	mm->eng.data_frame = f;
-	mm->eng.nops = 0;
-	mm->eng.fp_owner = NULL;
-	l.physmem_fd = physmem_fd;
-	l.code_off = (u64)stub_code_frame << PAGE_SHIFT;
-	l.code_len = STUB_CODE_PAGES * PAGE_SIZE;
-	l.data_off = (u64)f << PAGE_SHIFT;
-	l.data_len = STUB_DATA_PAGES * PAGE_SIZE;
-	l.code_addr = STUB_CODE_ADDR;
-	l.data_addr = STUB_DATA_ADDR;
-	l.clean_entry = STUB_CODE_ADDR + (unsigned long)(stub_clean - __stub_start);
-	pid = host_proc_spawn(&l);
-	if (pid < 0) {
-		frames_free((u64)f, 2);
-		mem_kernel_pages -= STUB_DATA_PAGES;
-		mm->eng.data_frame = -1;
-		printk(KERN_ERR "engine: cannot create a host process: %d\n", pid);
-		return pid == -ENOMEM ? -ENOMEM : -EAGAIN;
+	rc = stub_data_alloc(mm);
+	if (rc < 0)
+		return rc;
+	rc = stub_spawn(mm, STUB_SYM(stub_clean), 0, -1);
+	if (rc < 0) {
+		stub_data_free(mm);
+		return rc;
 	}
-	mm->eng.pid = pid;
+	pid = mm->eng.pid;
 	mm->eng.host_regs_valid = false;
 	/* The stopped child's registers are a valid base for stub runs. */
 	if (host_ptrace_getregs(pid, &mm->eng.stub_regs) < 0) {
-		engine_mm_release(mm);
+		ptrace_mm_release(mm);
 		return -EAGAIN;
 	}
 	return 0;
 }
 
-void engine_mm_release(struct mm *mm)
+static void ptrace_mm_release(struct mm *mm)
 {
 	if (mm->eng.pid > 0) {
 		host_proc_kill(mm->eng.pid);
 		mm->eng.pid = 0;
 	}
-	if (mm->eng.data_frame >= 0) {
-		frames_free((u64)mm->eng.data_frame, 2);
-		mem_kernel_pages -= STUB_DATA_PAGES;
-		mm->eng.data_frame = -1;
-	}
+	stub_data_free(mm);
 }
 
-static struct stub_op *ops(struct mm *mm)
-{
-	return (struct stub_op *)(stub_data(mm) + STUB_DATA_OPS);
-}
-
-static void queue_op(struct mm *mm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3,
-		     u64 a4, u64 a5)
-{
-	struct stub_op *op;
-
-	if (mm->eng.nops == MAX_OPS)
-		engine_mm_flush(mm);
-	op = &ops(mm)[mm->eng.nops++];
-	op->nr = nr;
-	op->args[0] = a0;
-	op->args[1] = a1;
-	op->args[2] = a2;
-	op->args[3] = a3;
-	op->args[4] = a4;
-	op->args[5] = a5;
-}
-
-void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame)
-{
-	u64 off = frame << PAGE_SHIFT;
-
-	if (mm->eng.pid <= 0)
-		return;
-	/* Extend the previous mapping when this one continues it. */
-	if (mm->eng.nops) {
-		struct stub_op *last = &ops(mm)[mm->eng.nops - 1];
-
-		if (last->nr == __NR_mmap && last->args[0] + last->args[1] == addr &&
-		    last->args[2] == prot && last->args[5] + last->args[1] == off) {
-			last->args[1] += len;
-			return;
-		}
-	}
-	queue_op(mm, __NR_mmap, addr, len, prot, MAP_SHARED | MAP_FIXED,
-		 (u64)physmem_fd, off);
-}
-
-void engine_queue_munmap(struct mm *mm, u64 addr, u64 len)
-{
-	if (mm->eng.pid <= 0)
-		return;
-	if (mm->eng.nops) {
-		struct stub_op *last = &ops(mm)[mm->eng.nops - 1];
-
-		if (last->nr == __NR_munmap && last->args[0] + last->args[1] == addr) {
-			last->args[1] += len;
-			return;
-		}
-	}
-	queue_op(mm, __NR_munmap, addr, len, 0, 0, 0, 0);
-}
-
-int engine_mm_flush(struct mm *mm)
+static int ptrace_mm_flush(struct mm *mm)
 {
 	struct uregs r;
 	struct host_stop st;
@@ -191,7 +91,7 @@ int engine_mm_flush(struct mm *mm)
 		return -EIO;
 	}
 	if ((s64)hdr[1] != 0) {
-		struct stub_op *op = &ops(mm)[hdr[2]];
+		struct stub_op *op = &stub_ops(mm)[hdr[2]];
 
 		printk(KERN_ERR "engine: stub op %llu (nr %llu addr %llx len %llx) failed: %lld\n",
 		       (unsigned long long)hdr[2], (unsigned long long)op->nr,
@@ -204,27 +104,12 @@ int engine_mm_flush(struct mm *mm)
 	return 0;
 }
 
-void engine_fpu_save(struct task *t)
+static void ptrace_fpu_save(struct task *t)
 {
 	struct mm *mm = t->mm;
 
 	if (mm && mm->eng.fp_owner == t)
 		host_ptrace_getfpregs(mm->eng.pid, &t->fp);
-}
-
-void engine_fpu_changed(struct task *t)
-{
-	struct mm *mm = t->mm;
-
-	/* Make the next engine_run load t->fp into the host. */
-	if (mm && mm->eng.fp_owner == t)
-		mm->eng.fp_owner = NULL;
-}
-
-void engine_task_gone(struct task *t)
-{
-	if (t->mm && t->mm->eng.fp_owner == t)
-		t->mm->eng.fp_owner = NULL;
 }
 
 static void load_fpu(struct task *t)
@@ -239,7 +124,7 @@ static void load_fpu(struct task *t)
 	mm->eng.fp_owner = t;
 }
 
-enum engine_event engine_run(struct task *t)
+static enum engine_event ptrace_run(struct task *t)
 {
 	struct mm *mm = t->mm;
 	struct host_stop st;
@@ -282,19 +167,15 @@ enum engine_event engine_run(struct task *t)
 	t->trap.addr = st.addr;
 	if (st.kind == HOST_STOP_SYSCALL)
 		return EV_SYSCALL;
-	switch (st.sig) {
-	case SIGSEGV:
-		/* si_code > 0 is a real fault; SI_KERNEL is a #GP. */
-		if (st.si_code > 0 && st.si_code != 0x80)
-			return EV_FAULT;
-		return EV_SIGNAL;
-	case SIGBUS:
-	case SIGILL:
-	case SIGFPE:
-	case SIGTRAP:
-		return EV_SIGNAL;
-	default:
-		/* Our interrupt signal, or a stray host signal: ignored. */
-		return EV_INTERRUPT;
-	}
+	return engine_signal_event(st.sig, st.si_code);
 }
+
+const struct engine_ops ptrace_engine = {
+	.name = "ptrace (PTRACE_SYSEMU)",
+	.max_ops = (STUB_DATA_PAGES * PAGE_SIZE - STUB_DATA_OPS) / STUB_OP_SIZE,
+	.mm_init = ptrace_mm_init,
+	.mm_release = ptrace_mm_release,
+	.mm_flush = ptrace_mm_flush,
+	.run = ptrace_run,
+	.fpu_save = ptrace_fpu_save,
+};

@@ -136,8 +136,9 @@ int main(int argc, char **argv)
 	printk(KERN_INFO "Memory: %lluK available (%lluK physical)\n",
 	       (unsigned long long)(mem_free_pages() * 4),
 	       (unsigned long long)(cfg.mem >> 10));
-	engine_init();
-	printk(KERN_INFO "Process engine: ptrace (PTRACE_SYSEMU)\n");
+	if (engine_init(cfg.seccomp) < 0)
+		usage_error("seccomp=on: this host cannot run the seccomp engine "
+			    "(see the message above); use seccomp=off or auto");
 	{
 		static char umid[16];
 

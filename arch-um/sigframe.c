@@ -6,6 +6,7 @@
 #include <asm/signal.h>
 
 #include "arch/regs.h"
+#include "arch/sigcontext.h"
 #include "engine.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -13,32 +14,12 @@
 #include "sigframe.h"
 #include "task.h"
 
-struct k_sigcontext {
-	u64 r8, r9, r10, r11, r12, r13, r14, r15;
-	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-	u16 cs, gs, fs, ss;
-	u64 err, trapno, oldmask, cr2, fpstate;
-	u64 reserved1[8];
-};
-
-struct k_ucontext {
-	u64 uc_flags, uc_link;
-	struct {
-		u64 ss_sp;
-		s32 ss_flags, pad;
-		u64 ss_size;
-	} uc_stack;
-	struct k_sigcontext mc;
-	u64 uc_sigmask;
-};
-
 struct k_rt_sigframe {
 	u64 pretcode;
 	struct k_ucontext uc;
 	u8 info[128];
 };
 
-_Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
 _Static_assert(offsetof(struct k_rt_sigframe, info) == 312, "frame layout");
 
 #define UC_SIGCONTEXT_SS 0x2

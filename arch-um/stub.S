@@ -11,16 +11,25 @@
  * (STUB_DATA_ADDR: u64 nops; s64 result; u64 done; u64 pad; then nops
  * records of { u64 nr; u64 args[6] }), stops at the first failure, records
  * the result and the number done, then traps to the tracer.
+ *
+ * stub_sc_*: the seccomp engine's child (arch-um/engine_seccomp.c). The
+ * child has two threads. The guest thread runs guest code; every system
+ * call it makes outside this page traps (SIGSYS) and, like its faults and
+ * the interrupt signal, lands in stub_sc_handler on the signal stack,
+ * which hands the context to the kernel through the communication page
+ * and waits for it to be handed back. The memory thread never runs guest
+ * code: it waits for requests in the control pages, which the child can
+ * only read, and is the only thread its filter lets map memory. So a
+ * guest that jumps into this page can reach no host call that matters.
  */
 #include "arch/layout.h"
 
-	.section .stub, "ax"
-	.balign 4096
-	.globl __stub_start
-__stub_start:
-
-	.globl stub_clean
-stub_clean:
+/*
+ * Executes r12 operation records from r13 on, stopping at the first that
+ * fails; r14 counts those done, rax ends 0 or the failure's error.
+ */
+/* Unmaps everything but the stub pages. */
+.macro UNMAP_ALL_BUT_STUB
 	movl $11, %eax                 /* munmap(0, STUB_CODE_ADDR) */
 	xorl %edi, %edi
 	movabsq $STUB_CODE_ADDR, %rsi
@@ -29,17 +38,12 @@ stub_clean:
 	movabsq $STUB_END, %rdi
 	movabsq $(HOST_TASK_SIZE - STUB_END), %rsi
 	syscall
-	int3
-1:	jmp 1b
+.endm
 
-	.globl stub_batch
-stub_batch:
-	movabsq $STUB_DATA_ADDR, %rbx
-	movq STUB_DATA_NOPS(%rbx), %r12
-	leaq STUB_DATA_OPS(%rbx), %r13
+.macro RUN_OPS
 	xorl %r14d, %r14d
-2:	cmpq %r12, %r14
-	jae 3f
+90:	cmpq %r12, %r14
+	jae 91f
 	movq 0(%r13), %rax
 	movq 8(%r13), %rdi
 	movq 16(%r13), %rsi
@@ -49,15 +53,289 @@ stub_batch:
 	movq 48(%r13), %r9
 	syscall
 	cmpq $-4095, %rax
-	jae 4f
+	jae 92f
 	addq $STUB_OP_SIZE, %r13
 	incq %r14
-	jmp 2b
-3:	xorl %eax, %eax
-4:	movq %rax, STUB_DATA_RESULT(%rbx)
+	jmp 90b
+91:	xorl %eax, %eax
+92:
+.endm
+
+	.section .stub, "ax"
+	.balign 4096
+	.globl __stub_start
+__stub_start:
+
+	.globl stub_clean
+stub_clean:
+	UNMAP_ALL_BUT_STUB
+	int3
+1:	jmp 1b
+
+	.globl stub_batch
+stub_batch:
+	movabsq $STUB_DATA_ADDR, %rbx
+	movq STUB_DATA_NOPS(%rbx), %r12
+	leaq STUB_DATA_OPS(%rbx), %r13
+	RUN_OPS
+	movq %rax, STUB_DATA_RESULT(%rbx)
 	movq %r14, STUB_DATA_DONE(%rbx)
 	int3
 5:	jmp 5b
+
+/* ---- the seccomp engine ---- */
+#define COMM SC_COMM_ADDR
+#define CTL STUB_DATA_ADDR
+#define NR_WRITE 1
+#define NR_RT_SIGACTION 13
+#define NR_RT_SIGPROCMASK 14
+#define NR_RT_SIGRETURN 15
+#define NR_CLONE 56
+#define NR_EXIT_GROUP 231
+#define NR_SIGALTSTACK 131
+#define NR_ARCH_PRCTL 158
+#define NR_FUTEX 202
+#define NR_SECCOMP 317
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
+#define THREAD_FLAGS 0x50f00
+#define SC_MAX_OPS ((SC_CTL_PAGES * 4096 - STUB_DATA_OPS) / STUB_OP_SIZE)
+
+/*
+ * Entered once by a new child (host/proc.c) with the stub mapped and
+ * the set-up data in the communication page. Ends in a first trap; the
+ * kernel then replaces this context with the guest's once the memory
+ * thread has said its filter is in place (SC_MM_READY).
+ */
+	.globl stub_sc_start
+stub_sc_start:
+	UNMAP_ALL_BUT_STUB
+	movabsq $COMM, %rbx
+	movl $NR_RT_SIGPROCMASK, %eax  /* block all: the memory thread keeps it */
+	movl $2, %edi
+	leaq SC_ALLMASK(%rbx), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	testq %rax, %rax
+	jnz sc_fail
+	movl $NR_CLONE, %eax           /* same stack: neither thread uses it */
+	movl $THREAD_FLAGS, %edi
+	xorl %esi, %esi
+	xorl %edx, %edx
+	xorl %r10d, %r10d
+	xorl %r8d, %r8d
+	syscall
+	testq %rax, %rax
+	jz sc_mm_thread
+	js sc_fail
+	movl $NR_SIGALTSTACK, %eax
+	leaq SC_SS(%rbx), %rdi
+	xorl %esi, %esi
+	syscall
+	testq %rax, %rax
+	jnz sc_fail
+	leaq SC_SIGS(%rbx), %r12
+1:	movzbl (%r12), %edi
+	testl %edi, %edi
+	jz 2f
+	movl $NR_RT_SIGACTION, %eax
+	leaq SC_SA(%rbx), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	testq %rax, %rax
+	jnz sc_fail
+	incq %r12
+	jmp 1b
+2:	movl $NR_RT_SIGPROCMASK, %eax
+	movl $2, %edi
+	leaq SC_NOMASK(%rbx), %rsi
+	xorl %edx, %edx
+	movl $8, %r10d
+	syscall
+	movl $NR_SECCOMP, %eax         /* SECCOMP_SET_MODE_FILTER */
+	movl $1, %edi
+	xorl %esi, %esi
+	leaq SC_GUEST_PROG(%rbx), %rdx
+	syscall
+	testq %rax, %rax
+	jnz sc_fail
+	int3
+4:	jmp 4b
+
+sc_fail:
+	movq %rax, %rdi
+	negq %rdi
+	movl $NR_EXIT_GROUP, %eax
+	syscall
+5:	jmp 5b
+
+sc_mm_thread:
+	movl $NR_SECCOMP, %eax
+	movl $1, %edi
+	xorl %esi, %esi
+	leaq SC_MM_PROG(%rbx), %rdx
+	syscall
+	testq %rax, %rax
+	jnz sc_fail
+	movl $1, SC_MM_READY(%rbx)
+	movl $NR_FUTEX, %eax
+	leaq SC_MM_READY(%rbx), %rdi
+	movl $FUTEX_WAKE, %esi
+	movl $1, %edx
+	syscall
+	/*
+	 * The memory thread: rbx the communication page, rbp the control
+	 * pages, r15d the last request done. Only registers: its stack is
+	 * guest-writable memory.
+	 */
+	movabsq $CTL, %rbp
+	xorl %r15d, %r15d
+sc_mm_wait:
+	movl SC_CTL_SPIN(%rbp), %ecx
+sc_mm_spin:
+	movl (%rbp), %eax
+	cmpl %r15d, %eax
+	jne sc_mm_go
+	pause
+	decl %ecx
+	jnz sc_mm_spin
+	movl $1, %eax
+	xchgl %eax, SC_MM_SLEEP(%rbx)
+	movl (%rbp), %eax
+	cmpl %r15d, %eax
+	jne 2f
+	movl $NR_FUTEX, %eax
+	movq %rbp, %rdi
+	movl $FUTEX_WAIT, %esi
+	movl %r15d, %edx
+	xorl %r10d, %r10d
+	syscall
+2:	movl $0, SC_MM_SLEEP(%rbx)
+	jmp sc_mm_wait
+sc_mm_go:
+	movl %eax, %r15d
+	rdtscp
+	andl $0xfff, %ecx
+	movl %ecx, SC_MCPU(%rbx)
+	movq SC_CTL_NOPS(%rbp), %r12
+	cmpq $SC_MAX_OPS, %r12
+	jbe 1f
+	movl $SC_MAX_OPS, %r12d
+1:	leaq STUB_DATA_OPS(%rbp), %r13
+	RUN_OPS
+	movq %rax, SC_MM_RESULT(%rbx)
+	movq %r14, SC_MM_DONE(%rbx)
+	/*
+	 * The guest thread can write the communication page too, so the
+	 * kernel trusts only this: a byte on the pipe only this thread may
+	 * write to. The sequence word after it is a hint for a kernel that
+	 * spins on another CPU.
+	 */
+	movl $NR_WRITE, %eax
+	movl SC_CTL_DONE_FD(%rbp), %edi
+	movq %rbp, %rsi
+	movl $1, %edx
+	syscall
+	movl %r15d, SC_MM_DONE_SEQ(%rbx)
+	/* On the kernel's CPU, spinning would only keep it from running. */
+	movl SC_MCPU(%rbx), %eax
+	cmpl SC_KCPU(%rbx), %eax
+	jne sc_mm_wait
+	movl $1, %ecx
+	jmp sc_mm_spin
+
+/*
+ * The guest thread's handler of SIGSYS, faults and the interrupt signal,
+ * on the signal stack with every signal blocked. The kernel reads and
+ * edits the frame in place, then sets RESUME.
+ */
+	.globl stub_sc_handler
+stub_sc_handler:
+	movabsq $COMM, %rbx
+	movabsq $CTL, %rbp
+	movq %rdx, %r13
+	rdtscp                         /* ecx: the host CPU (Linux's TSC_AUX) */
+	andl $0xfff, %ecx
+	movl %ecx, SC_CCPU(%rbx)
+	movq %r13, %rdx
+	movq %rdi, SC_SIG(%rbx)
+	movq %rsi, SC_INFO(%rbx)
+	movq %rdx, SC_UC(%rbx)
+	testl $SC_F_FSGSBASE, SC_CTL_FLAGS(%rbp)
+	jz 1f
+	rdfsbase %rax
+	movq %rax, SC_FS(%rbx)
+	rdgsbase %rax
+	movq %rax, SC_GS(%rbx)
+1:	movl $SC_TRAPPED, %eax
+	xchgl %eax, SC_STATE(%rbx)     /* a full barrier before reading KWAIT */
+	cmpl $0, SC_KWAIT(%rbx)
+	je 2f
+	movl $NR_FUTEX, %eax
+	leaq SC_STATE(%rbx), %rdi
+	movl $FUTEX_WAKE, %esi
+	movl $1, %edx
+	syscall
+	/* On the kernel's CPU, spinning would only keep it from running. */
+2:	movl SC_CCPU(%rbx), %ecx
+	cmpl SC_KCPU(%rbx), %ecx
+	je 4f
+	movl SC_CTL_SPIN(%rbp), %ecx
+3:	cmpl $SC_RESUME, SC_STATE(%rbx)
+	je 6f
+	pause
+	decl %ecx
+	jnz 3b
+4:	movl $1, %eax
+	xchgl %eax, SC_CWAIT(%rbx)
+	cmpl $SC_RESUME, SC_STATE(%rbx)
+	je 5f
+	movl $NR_FUTEX, %eax
+	leaq SC_STATE(%rbx), %rdi
+	movl $FUTEX_WAIT, %esi
+	movl $SC_TRAPPED, %edx
+	xorl %r10d, %r10d
+	syscall
+	jmp 4b
+5:	movl $0, SC_CWAIT(%rbx)
+6:	movl $SC_RUNNING, SC_STATE(%rbx)
+	movl SC_SET_FSGS(%rbx), %r12d
+	testl %r12d, %r12d
+	jz 9f
+	movl $0, SC_SET_FSGS(%rbx)
+	testl $SC_F_FSGSBASE, SC_CTL_FLAGS(%rbp)
+	jz 7f
+	testl $1, %r12d
+	jz 1f
+	movq SC_NEW_FS(%rbx), %rax
+	wrfsbase %rax
+1:	testl $2, %r12d
+	jz 9f
+	movq SC_NEW_GS(%rbx), %rax
+	wrgsbase %rax
+	jmp 9f
+7:	testl $1, %r12d
+	jz 8f
+	movl $NR_ARCH_PRCTL, %eax
+	movl $0x1002, %edi             /* ARCH_SET_FS */
+	movq SC_NEW_FS(%rbx), %rsi
+	syscall
+8:	testl $2, %r12d
+	jz 9f
+	movl $NR_ARCH_PRCTL, %eax
+	movl $0x1001, %edi             /* ARCH_SET_GS */
+	movq SC_NEW_GS(%rbx), %rsi
+	syscall
+9:	ret                            /* to stub_sc_restorer */
+
+	.globl stub_sc_restorer
+stub_sc_restorer:
+	movl $NR_RT_SIGRETURN, %eax
+	syscall
+	ud2
 
 	.balign 4096
 	.globl __stub_end

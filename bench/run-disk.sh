@@ -5,9 +5,8 @@
 # Prints a table of results and ratios; never fails a build.
 #   bench/run-disk.sh [MiB]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 0
 . bench/table.sh
-B=build
 mib=${1:-32}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -29,11 +28,9 @@ run() { # name command...
 mkdir -p "$tmp/native"
 "$tmp/fsbench" "$tmp/native" "$mib" | sed -n 's/^bench: //p' >"$tmp/native.res"
 run linux ./linux mem=128M ubda="$tmp/run.img" rw init=/bench.sh
-have_uml=no
 if command -v linux.uml >/dev/null 2>&1; then
-	have_uml=yes
 	run uml linux.uml ubd0="$tmp/run.img" root=/dev/ubda mem=128M rw init=/bench.sh \
 		con0=fd:0,fd:1 con=null
 fi
 
-bench_table "$tmp" "$have_uml"
+bench_table "$tmp" native:native linux:./linux:ours uml:linux.uml:ref

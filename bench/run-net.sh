@@ -10,7 +10,7 @@
 # Never fails a build.
 #   bench/run-net.sh [MiB] [ROUNDS]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 0
 . bench/table.sh
 mib=${1:-256}
 rounds=${2:-5000}
@@ -75,9 +75,7 @@ kill "$hog"
 run linux ./linux mem=128M ubda="$tmp/run.img" eth0=tuntap,tap0 init=/net.sh
 run linux-busy ./linux mem=128M ubda="$tmp/run.img" eth0=tuntap,tap0 init=/net-busy.sh
 busy linux
-have_uml=no
 if command -v linux.uml >/dev/null 2>&1; then
-	have_uml=yes
 	for init in net net-busy; do
 		name=uml${init#net}
 		run "$name" linux.uml ubd0="$tmp/run.img" root=/dev/ubda mem=128M eth0=tuntap,tap0 \
@@ -87,4 +85,4 @@ if command -v linux.uml >/dev/null 2>&1; then
 fi
 
 echo "host to guest over a tap, $mib MiB and $rounds round trips (native: host loopback)"
-bench_table "$tmp" "$have_uml"
+bench_table "$tmp" native:native linux:./linux:ours uml:linux.uml:ref

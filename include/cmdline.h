@@ -10,6 +10,11 @@
 
 #define CMDLINE_MAX_INIT 32
 
+/* Values of boot_config.seccomp (seccomp=auto|off|on). */
+#define ENGINE_AUTO 0
+#define ENGINE_PTRACE 1
+#define ENGINE_SECCOMP 2
+
 struct boot_config {
 	u64 mem;              /* bytes of guest physical memory */
 	const char *initrd;   /* host path of the initramfs */
@@ -25,6 +30,7 @@ struct boot_config {
 	const char *mconsole_notify; /* mconsole=notify:<path> */
 	bool help, version;
 	bool trace_syscalls;  /* log every system call (debugging) */
+	int seccomp;          /* process engine: ENGINE_AUTO, _PTRACE, _SECCOMP */
 	const char *ubd[16];  /* "ubd<N><flags>=<spec>" as given, in order */
 	int nr_ubd;
 	const char *eth[16];  /* "eth<N>=<transport>,..." as given */

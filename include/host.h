@@ -125,11 +125,40 @@ struct host_stub_layout {
 	unsigned long code_addr;  /* where the stub code lives in the child */
 	unsigned long data_addr;
 	unsigned long clean_entry; /* stub routine that unmaps the rest */
+	u64 ro_len;               /* leading data bytes the child may only read */
+	int done_fd;              /* -1, or a pipe kept in the child as physmem_fd + 1 */
+	bool seccomp;             /* not traced: reports through the stub data */
 };
 int host_proc_spawn(const struct host_stub_layout *l);
 /* Kills (SIGKILL) and reaps a child created by host_proc_spawn. */
 void host_proc_kill(int pid);
+/* 1 if the child has died (it is reaped then), 0 if it lives. */
+int host_proc_reap(int pid);
+/* A pipe (close-on-exec). */
+int host_pipe(int fds[2]);
+/*
+ * Reads the one byte a child's memory thread writes when it has done a
+ * request; -ECHILD if child pid died meanwhile (it is reaped then).
+ */
+int host_read_confirm(int fd, int pid);
 int host_kill(int pid, int sig);
+
+/*
+ * Seccomp engine: waits until *word == want, spinning up to spin_ns and
+ * then sleeping on the futex with *sleeping set (the other side wakes
+ * it). Returns 0, HOST_SC_INTERRUPTED when interruptible and a host event
+ * is pending (host_irq), or -ECHILD when child pid died (it is reaped).
+ */
+#define HOST_SC_INTERRUPTED 1
+int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid,
+		 bool interruptible, u64 spin_ns, const u32 *peer_cpu);
+/* The host CPU this thread runs on now. */
+unsigned host_cpu(void);
+void host_futex_wake(u32 *word);
+/* Spins up to spin_ns for *word == want. */
+bool host_sc_spin(u32 *word, u32 want, u64 spin_ns);
+/* May user code read and write the fs/gs bases (rdfsbase...)? */
+bool host_has_fsgsbase(void);
 
 /* Resume styles for host_ptrace_resume. */
 #define HOST_RESUME_SYSEMU 1 /* run guest code, stop at its next syscall */

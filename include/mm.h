@@ -56,6 +56,11 @@ int physmem_grow(u64 bytes);
 u64 physmem_max_bytes(void);
 /* Allocates 2^order contiguous frames; returns the first or -1. */
 s64 frames_alloc(unsigned order);
+/* Freed pages held back until host unmaps are confirmed (mm/physmem.c). */
+extern bool frames_quarantine;
+extern u64 quarantine_pages;
+/* Returns them to the allocator: only once no host process maps them. */
+void quarantine_free_all(void);
 void frames_free(u64 frame, unsigned order);
 /* One page: refcount 1, zeroed if zero is set. */
 s64 page_alloc(bool zero);
@@ -100,6 +105,11 @@ struct engine_mm {
 	struct uregs stub_regs; /* valid register state for running the stub */
 	struct uregs host_regs; /* what the host process's registers are now */
 	bool host_regs_valid;   /* host_regs is accurate */
+	struct list_head dirty; /* in the engine's list while ops are queued */
+	/* seccomp engine */
+	bool parked;            /* the guest thread waits with a frame */
+	u32 mm_seq;             /* last memory request */
+	u64 fs_base, gs_base;   /* what the guest thread has loaded */
 };
 
 struct mm {

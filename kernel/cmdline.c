@@ -201,6 +201,21 @@ static int set_trace(struct boot_config *c, const char *v, char *err, size_t len
 	return 0;
 }
 
+static int set_seccomp(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (!strcmp(v, "auto"))
+		c->seccomp = ENGINE_AUTO;
+	else if (!strcmp(v, "off"))
+		c->seccomp = ENGINE_PTRACE;
+	else if (!strcmp(v, "on"))
+		c->seccomp = ENGINE_SECCOMP;
+	else {
+		scnprintf(err, len, "seccomp=%s: must be on, off or auto", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* ubd<N><flags>=...: kept whole; the ubd driver parses it at boot. */
 static int set_ubd(struct boot_config *c, const char *v, char *err, size_t len)
 {
@@ -256,6 +271,8 @@ static const struct boot_option options[] = {
 	 "eth<N>=tuntap,<tapdev>[,<mac>[,<gate_ip>]], daemon[,<mac>,unix,<ctl>], "
 	 "mcast[,<mac>,<addr>,<port>,<ttl>], vde[,<switch>,<mac>,<port>,<group>,<mode>,<descr>] or "
 	 "pcap,<host_if>,<filter>[,[no]promisc,[no]optimize,<mac>]: a NIC"},
+	{"seccomp=", set_seccomp,
+	 "process engine: on (seccomp), off (ptrace) or auto (default: seccomp where the host allows it)"},
 	{"trace_syscalls", set_trace, "log every guest system call and its result"},
 	{"--help", set_help, "print this help and exit"},
 	{"-h", set_help, "the same as --help"},

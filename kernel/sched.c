@@ -9,6 +9,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "softirq.h"
+#include "engine.h"
 #include "task.h"
 #include "timer.h"
 
@@ -235,6 +236,7 @@ void cpu_idle_loop(void)
 		softirq_run_pending();
 		next = pick_next();
 		if (!next) {
+			engine_quarantine_release();
 			irq_wait_idle();
 			continue;
 		}

@@ -13,6 +13,7 @@
 #include "host.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "engine.h"
 #include "mm.h"
 #include "printk.h"
 
@@ -88,6 +89,11 @@ s64 frames_alloc(unsigned order)
 	s64 f = buddy_alloc(order);
 	int tries;
 
+	if (f < 0 && quarantine_pages) {
+		/* Every page put there has its host unmap queued already. */
+		engine_quarantine_release();
+		f = buddy_alloc(order);
+	}
 	for (tries = 0; f < 0 && tries < 4; tries++) {
 		if (!reclaim_page_cache(64u << order))
 			break;
@@ -137,6 +143,16 @@ void page_get(u64 frame)
 	page_map[frame].refcount++;
 }
 
+/*
+ * With frames_quarantine set, pages whose last reference goes wait here
+ * instead of being reused at once: a host process may still map them
+ * until its queued unmap is confirmed done (the seccomp engine, whose
+ * children are not stopped while the kernel runs).
+ */
+bool frames_quarantine;
+u64 quarantine_pages;
+static u32 quarantine_head;
+
 void page_put(u64 frame)
 {
 	struct page *p = &page_map[frame];
@@ -150,7 +166,24 @@ void page_put(u64 frame)
 		mem_cache_pages--;
 	p->flags = 0;
 	p->owner = NULL;
+	if (frames_quarantine) {
+		p->next = quarantine_head;
+		quarantine_head = (u32)frame;
+		quarantine_pages++;
+		return;
+	}
 	frames_free(frame, 0);
+}
+
+void quarantine_free_all(void)
+{
+	while (quarantine_pages) {
+		u32 f = quarantine_head;
+
+		quarantine_head = page_map[f].next;
+		quarantine_pages--;
+		frames_free(f, 0);
+	}
 }
 
 u64 mem_free_pages(void)

@@ -10,7 +10,7 @@
 #define STUB_CODE_ADDR 0x7fffff000000
 #define STUB_CODE_PAGES 1
 #define STUB_DATA_ADDR (STUB_CODE_ADDR + STUB_CODE_PAGES * 4096)
-#define STUB_DATA_PAGES 4
+#define STUB_DATA_PAGES 8
 #define STUB_END (STUB_DATA_ADDR + STUB_DATA_PAGES * 4096)
 
 #define TASK_SIZE STUB_CODE_ADDR
@@ -26,5 +26,61 @@
 #define STUB_DATA_DONE 16
 #define STUB_DATA_OPS 32
 #define STUB_OP_SIZE 56
+
+/*
+ * The seccomp engine splits the data area in three (arch-um/stub.S,
+ * arch-um/engine_seccomp.c): the control pages, read-only in the child,
+ * where the kernel queues memory operations (the same header and records
+ * as above, the first u32 being the request sequence); the
+ * communication page; and the signal stack of the guest thread.
+ */
+#define SC_CTL_PAGES 2
+#define SC_COMM (SC_CTL_PAGES * 4096)
+#define SC_ALTSTACK (SC_COMM + 4096)
+#define SC_ALTSTACK_SIZE (STUB_DATA_PAGES * 4096 - SC_ALTSTACK)
+#define SC_COMM_ADDR (STUB_DATA_ADDR + SC_COMM)
+
+/* Header of the control pages (the operations follow at STUB_DATA_OPS). */
+#define SC_CTL_SEQ 0     /* u32 futex: the memory thread's request number */
+#define SC_CTL_SPIN 4    /* u32: spin rounds before a thread sleeps */
+#define SC_CTL_NOPS 8     /* u64: operations queued */
+#define SC_CTL_FLAGS 16  /* u32: SC_F_* */
+#define SC_CTL_DONE_FD 20 /* u32: the pipe the memory thread confirms on */
+
+/* Fields of the communication page (offsets from SC_COMM). */
+#define SC_STATE 0       /* u32 futex: RUNNING, TRAPPED, RESUME */
+#define SC_KWAIT 4       /* u32: the kernel sleeps on SC_STATE */
+#define SC_CWAIT 8       /* u32: the guest thread sleeps on SC_STATE */
+#define SC_MM_SLEEP 12   /* u32: the memory thread sleeps on the request */
+#define SC_MM_DONE_SEQ 16 /* u32 futex: last request the memory thread did */
+#define SC_MM_RESULT 24  /* s64: 0 or the failed operation's error */
+#define SC_MM_DONE 32    /* u64: operations done */
+#define SC_SIG 40        /* u64: the handler's arguments */
+#define SC_INFO 48
+#define SC_UC 56
+#define SC_FS 64         /* u64: fs/gs base at the trap (FSGSBASE hosts) */
+#define SC_GS 72
+#define SC_NEW_FS 80     /* u64: bases to load before returning */
+#define SC_NEW_GS 88
+#define SC_SET_FSGS 96   /* u32: 1 load SC_NEW_FS, 2 load SC_NEW_GS */
+#define SC_MM_READY 104  /* u32: the memory thread's filter is in place */
+#define SC_KCPU 108      /* u32: host CPU of the kernel thread */
+#define SC_CCPU 112      /* u32: host CPU of the guest thread at its trap */
+#define SC_MCPU 116      /* u32: host CPU of the memory thread at its work */
+/* Set-up data, read once by stub_sc_start. */
+#define SC_ALLMASK 128   /* u64: all signals */
+#define SC_NOMASK 136    /* u64: none */
+#define SC_SA 144        /* kernel sigaction: handler, flags, restorer, mask */
+#define SC_SS 176        /* stack_t of the signal stack */
+#define SC_GUEST_PROG 200 /* struct sock_fprog of each thread's filter */
+#define SC_MM_PROG 216
+#define SC_SIGS 232      /* u8 signal numbers to handle, 0-terminated */
+#define SC_FILTERS 512   /* the filter programs */
+#define SC_FILTERS_END 4096
+
+#define SC_RUNNING 0
+#define SC_TRAPPED 1
+#define SC_RESUME 2
+#define SC_F_FSGSBASE 1
 
 #endif

@@ -1,0 +1,535 @@
+/*
+ * The seccomp process engine. Each address space is a host child with two
+ * threads (arch-um/stub.S): the guest thread runs guest code under a
+ * filter that turns its system calls into SIGSYS; the stub's handler of
+ * that, of faults and of the interrupt signal parks the thread on the
+ * communication page with its signal frame on the stub's signal stack,
+ * which lies in physmem: the kernel reads and edits the frame in place
+ * and sets the state word to RESUME. No host context switch besides the
+ * signal itself when both sides spin; a futex when one side sleeps.
+ *
+ * The memory thread executes the queued mmap/munmap/mprotect operations,
+ * which it reads from control pages the child can only read. It never
+ * runs guest code, so a guest program cannot make it map anything.
+ */
+#include <asm/signal.h>
+#include <asm/siginfo.h>
+
+#include "arch/sigcontext.h"
+#include "engine_impl.h"
+#include "host.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "printk.h"
+#include "seccomp_filter.h"
+#include "task.h"
+
+extern char stub_sc_start[], stub_sc_handler[], stub_sc_restorer[];
+
+/* The signal used to interrupt a running guest. */
+#define IRQ_SIGNAL SIGVTALRM
+/* How long each side spins before it sleeps on the futex. */
+#define KERNEL_SPIN_NS	  20000
+#define CHILD_SPIN_ROUNDS 500
+/* Freed pages held back before the engine confirms they are unmapped. */
+#define QUARANTINE_MAX 256
+#define SC_MAX_OPS     ((SC_CTL_PAGES * PAGE_SIZE - STUB_DATA_OPS) / STUB_OP_SIZE)
+
+/* The signals the stub handles; any other kills the child. */
+static const u8 handled_signals[] = {SIGSYS, SIGSEGV, SIGBUS,	  SIGILL,
+				     SIGFPE, SIGTRAP, IRQ_SIGNAL, 0};
+
+static bool fsgsbase;
+/* The pipe memory threads confirm requests on: [0] read here, [1] theirs. */
+static int done_pipe[2] = {-1, -1};
+
+static char *comm(struct mm *mm)
+{
+	return stub_data(mm) + SC_COMM;
+}
+
+static u32 *comm32(struct mm *mm, unsigned off)
+{
+	return (u32 *)(comm(mm) + off);
+}
+
+static u64 *comm64(struct mm *mm, unsigned off)
+{
+	return (u64 *)(comm(mm) + off);
+}
+
+static u32 *ctl32(struct mm *mm, unsigned off)
+{
+	return (u32 *)(stub_data(mm) + off);
+}
+
+/* Kernel view of a child address in its signal stack, or NULL. */
+static void *altstack_ptr(struct mm *mm, u64 addr, u64 len, u64 align)
+{
+	u64 lo = STUB_DATA_ADDR + SC_ALTSTACK, hi = lo + SC_ALTSTACK_SIZE;
+
+	if (addr < lo || addr > hi || len > hi - addr || (addr & (align - 1)))
+		return NULL;
+	return stub_data(mm) + (addr - STUB_DATA_ADDR);
+}
+
+static void put_u64(char *p, unsigned off, u64 v)
+{
+	memcpy(p + off, &v, 8);
+}
+
+/* The set-up data stub_sc_start reads (see arch/layout.h). */
+static int fill_setup(struct mm *mm)
+{
+	char *c = comm(mm);
+	struct sock_filter *f = (struct sock_filter *)(c + SC_FILTERS);
+	unsigned room = (SC_FILTERS_END - SC_FILTERS) / sizeof(*f) / 2;
+	int ng, nm;
+
+	ng = seccomp_guest_filter(f, room);
+	nm = seccomp_mm_filter(f + room, room, physmem_fd, physmem_fd + 1);
+	if (ng < 0 || nm < 0)
+		return -EINVAL;
+	put_u64(c, SC_ALLMASK, ~0ULL);
+	put_u64(c, SC_NOMASK, 0);
+	put_u64(c, SC_SA, STUB_SYM(stub_sc_handler));
+	put_u64(c, SC_SA + 8, SA_SIGINFO | SA_ONSTACK | SA_RESTORER);
+	put_u64(c, SC_SA + 16, STUB_SYM(stub_sc_restorer));
+	put_u64(c, SC_SA + 24, ~0ULL);
+	put_u64(c, SC_SS, STUB_DATA_ADDR + SC_ALTSTACK);
+	put_u64(c, SC_SS + 8, 0);
+	put_u64(c, SC_SS + 16, SC_ALTSTACK_SIZE);
+	put_u64(c, SC_GUEST_PROG, (u64)ng);
+	put_u64(c, SC_GUEST_PROG + 8, SC_COMM_ADDR + SC_FILTERS);
+	put_u64(c, SC_MM_PROG, (u64)nm);
+	put_u64(c, SC_MM_PROG + 8, SC_COMM_ADDR + SC_FILTERS + room * sizeof(*f));
+	memcpy(c + SC_SIGS, handled_signals, sizeof(handled_signals));
+	*ctl32(mm, SC_CTL_SPIN) = CHILD_SPIN_ROUNDS;
+	*ctl32(mm, SC_CTL_FLAGS) = fsgsbase ? SC_F_FSGSBASE : 0;
+	*ctl32(mm, SC_CTL_DONE_FD) = (u32)physmem_fd + 1;
+	return 0;
+}
+
+/*
+ * Killing a child is immediate; reaping it waits for the host to tear it
+ * down, which need not happen on the way out of a guest exit. Until it
+ * is reaped its stub data frames stay allocated: it may still write them.
+ */
+static struct {
+	int pid;
+	s64 data_frame;
+} killed[64];
+static unsigned nkilled;
+
+static void forget_killed(unsigned i)
+{
+	struct mm gone;
+
+	gone.eng.data_frame = killed[i].data_frame;
+	stub_data_free(&gone);
+	killed[i] = killed[--nkilled];
+}
+
+static void reap_killed(bool wait)
+{
+	unsigned i = 0;
+
+	while (i < nkilled) {
+		if (wait)
+			host_proc_kill(killed[i].pid);
+		if (wait || host_proc_reap(killed[i].pid))
+			forget_killed(i);
+		else
+			i++;
+	}
+}
+
+static void sc_reap_all(void)
+{
+	reap_killed(true);
+}
+
+static void sc_mm_release(struct mm *mm)
+{
+	if (mm->eng.pid > 0) {
+		if (nkilled == sizeof(killed) / sizeof(killed[0]))
+			reap_killed(true);
+		host_kill(mm->eng.pid, SIGKILL);
+		killed[nkilled].pid = mm->eng.pid;
+		killed[nkilled++].data_frame = mm->eng.data_frame;
+		mm->eng.pid = 0;
+		mm->eng.data_frame = -1;
+	}
+	stub_data_free(mm);
+}
+
+/* Waits for the guest thread to park; false if the child died. */
+static int wait_trap(struct mm *mm, bool interruptible)
+{
+	int rc = host_sc_wait(comm32(mm, SC_STATE), SC_TRAPPED, comm32(mm, SC_KWAIT), mm->eng.pid,
+			      interruptible, KERNEL_SPIN_NS, comm32(mm, SC_CCPU));
+
+	if (rc == -ECHILD)
+		mm->eng.pid = 0; /* reaped: never signal that pid again */
+	return rc;
+}
+
+/* Reads where the parked thread's frame is; NULL if it makes no sense. */
+static struct k_ucontext *parked_frame(struct mm *mm)
+{
+	u64 ucp = __atomic_load_n(comm64(mm, SC_UC), __ATOMIC_ACQUIRE);
+
+	return altstack_ptr(mm, ucp, sizeof(struct k_ucontext), 8);
+}
+
+/* Allocates the stub data of a new child and starts it; does not wait. */
+static int child_start(struct mm *mm)
+{
+	int rc;
+
+	rc = stub_data_alloc(mm);
+	if (rc < 0)
+		return rc;
+	mm->eng.parked = false;
+	mm->eng.mm_seq = 0;
+	mm->eng.pid = 0;
+	if (fill_setup(mm) < 0) {
+		stub_data_free(mm);
+		return -EINVAL;
+	}
+	reap_killed(false);
+	rc = stub_spawn(mm, STUB_SYM(stub_sc_start), SC_CTL_PAGES * PAGE_SIZE, done_pipe[1]);
+	if (rc < 0)
+		stub_data_free(mm);
+	return rc;
+}
+
+/*
+ * Waits until a started child is ready for guest code: its guest thread
+ * parked at the int3 ending stub_sc_start, its memory thread filtered.
+ */
+static int child_finish(struct mm *mm)
+{
+	static u32 no_sleeper;
+	int rc = wait_trap(mm, false);
+
+	if (rc == 0)
+		rc = host_sc_wait(comm32(mm, SC_MM_READY), 1, &no_sleeper, mm->eng.pid, false,
+				  KERNEL_SPIN_NS, NULL);
+	if (rc < 0 || !parked_frame(mm) || *comm64(mm, SC_SIG) != SIGTRAP)
+		return -EAGAIN;
+	mm->eng.parked = true;
+	mm->eng.fs_base = *comm64(mm, SC_FS);
+	mm->eng.gs_base = *comm64(mm, SC_GS);
+	return 0;
+}
+
+/*
+ * One child is kept started ahead of need, so that fork and exec find a
+ * host process ready while the next one sets itself up meanwhile.
+ */
+static struct mm spare;
+static bool have_spare;
+
+static int sc_mm_init(struct mm *mm)
+{
+	int rc;
+
+	if (have_spare) {
+		have_spare = false;
+		mm->eng = spare.eng;
+		if (child_finish(mm) == 0)
+			goto refill;
+		sc_mm_release(mm);
+	}
+	rc = child_start(mm);
+	if (rc == 0 && (rc = child_finish(mm)) < 0)
+		sc_mm_release(mm);
+	if (rc < 0)
+		return rc;
+refill:
+	if (child_start(&spare) == 0)
+		have_spare = true;
+	return 0;
+}
+
+static int sc_mm_flush(struct mm *mm)
+{
+	u32 seq;
+	s64 res;
+	int rc;
+
+	if (!mm->eng.nops)
+		return 0;
+	if (mm->eng.pid <= 0) {
+		mm->eng.nops = 0;
+		return -EIO;
+	}
+	*(u64 *)(stub_data(mm) + SC_CTL_NOPS) = mm->eng.nops;
+	seq = ++mm->eng.mm_seq;
+	*comm32(mm, SC_KCPU) = host_cpu();
+	__atomic_store_n(ctl32(mm, SC_CTL_SEQ), seq, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(comm32(mm, SC_MM_SLEEP), __ATOMIC_SEQ_CST))
+		host_futex_wake(ctl32(mm, SC_CTL_SEQ));
+	/*
+	 * The pipe is the proof; the word only says when to look for it
+	 * without sleeping. The guest thread could set the word, and then
+	 * the kernel must not take back the control pages or reuse
+	 * unmapped frames too early.
+	 */
+	rc = 0;
+	if (*comm32(mm, SC_MCPU) != *comm32(mm, SC_KCPU))
+		host_sc_spin(comm32(mm, SC_MM_DONE_SEQ), seq, KERNEL_SPIN_NS);
+	rc = host_read_confirm(done_pipe[0], mm->eng.pid);
+	/* A replayed request must find nothing to do. */
+	*(u64 *)(stub_data(mm) + SC_CTL_NOPS) = 0;
+	if (rc == -ECHILD)
+		mm->eng.pid = 0;
+	if (rc < 0) {
+		mm->eng.nops = 0;
+		return -EIO;
+	}
+	res = (s64)*comm64(mm, SC_MM_RESULT);
+	if (res != 0) {
+		u64 done = *comm64(mm, SC_MM_DONE);
+		struct stub_op *op = &stub_ops(mm)[done < mm->eng.nops ? done : 0];
+
+		printk(KERN_ERR "engine: stub op %llu (nr %llu addr %llx len %llx) failed: %lld\n",
+		       (unsigned long long)done, (unsigned long long)op->nr,
+		       (unsigned long long)op->args[0], (unsigned long long)op->args[1],
+		       (long long)res);
+		mm->eng.nops = 0;
+		return (int)res;
+	}
+	mm->eng.nops = 0;
+	return 0;
+}
+
+/* The FXSAVE image in the parked frame, or NULL. */
+static u8 *frame_fx(struct mm *mm)
+{
+	struct k_ucontext *uc = parked_frame(mm);
+
+	if (!mm->eng.parked || !uc || !uc->mc.fpstate)
+		return NULL;
+	return altstack_ptr(mm, uc->mc.fpstate, 512 + 64, 16);
+}
+
+static void sc_fpu_save(struct task *t)
+{
+	struct mm *mm = t->mm;
+	u8 *fx;
+
+	if (mm && mm->eng.fp_owner == t && (fx = frame_fx(mm)))
+		memcpy(t->fp.fx, fx, sizeof(t->fp.fx));
+}
+
+/* Puts t's FPU state in the frame unless it is there already. */
+static void load_fpu(struct task *t)
+{
+	struct mm *mm = t->mm;
+	u8 *fx = frame_fx(mm);
+	u32 magic, mask;
+
+	if (mm->eng.fp_owner == t || !fx)
+		return;
+	if (mm->eng.fp_owner)
+		memcpy(mm->eng.fp_owner->fp.fx, fx, sizeof(t->fp.fx));
+	/* The registers (up to the reserved bytes), with MXCSR as the host allows. */
+	memcpy(&mask, fx + 28, 4);
+	memcpy(fx, t->fp.fx, 24);
+	memcpy(fx + 32, t->fp.fx + 32, 416 - 32);
+	{
+		u32 mxcsr;
+
+		memcpy(&mxcsr, t->fp.fx + 24, 4);
+		mxcsr &= mask ? mask : 0xffbf;
+		memcpy(fx + 24, &mxcsr, 4);
+	}
+	memcpy(&magic, fx + FX_SW_BYTES, 4);
+	if (magic == FP_XSTATE_MAGIC1) {
+		u64 xfeatures;
+
+		/* Mark x87 and SSE as saved, or the host loads their reset state. */
+		memcpy(&xfeatures, fx + XSAVE_XFEATURES, 8);
+		xfeatures |= 3;
+		memcpy(fx + XSAVE_XFEATURES, &xfeatures, 8);
+	}
+	mm->eng.fp_owner = t;
+}
+
+static void regs_to_frame(const struct uregs *r, struct k_sigcontext *mc)
+{
+	mc->r8 = r->r8;
+	mc->r9 = r->r9;
+	mc->r10 = r->r10;
+	mc->r11 = r->r11;
+	mc->r12 = r->r12;
+	mc->r13 = r->r13;
+	mc->r14 = r->r14;
+	mc->r15 = r->r15;
+	mc->rdi = r->rdi;
+	mc->rsi = r->rsi;
+	mc->rbp = r->rbp;
+	mc->rbx = r->rbx;
+	mc->rdx = r->rdx;
+	mc->rax = r->rax;
+	mc->rcx = r->rcx;
+	mc->rsp = r->rsp;
+	mc->rip = r->rip;
+	mc->eflags = r->eflags;
+}
+
+static void frame_to_regs(const struct k_sigcontext *mc, struct uregs *r)
+{
+	r->r8 = mc->r8;
+	r->r9 = mc->r9;
+	r->r10 = mc->r10;
+	r->r11 = mc->r11;
+	r->r12 = mc->r12;
+	r->r13 = mc->r13;
+	r->r14 = mc->r14;
+	r->r15 = mc->r15;
+	r->rdi = mc->rdi;
+	r->rsi = mc->rsi;
+	r->rbp = mc->rbp;
+	r->rbx = mc->rbx;
+	r->rdx = mc->rdx;
+	r->rax = mc->rax;
+	r->rcx = mc->rcx;
+	r->rsp = mc->rsp;
+	r->rip = mc->rip;
+	r->eflags = mc->eflags;
+}
+
+/* Asks the stub to load t's fs/gs bases where the host thread differs. */
+static void load_bases(struct task *t)
+{
+	struct mm *mm = t->mm;
+	u32 set = 0;
+
+	if (t->regs.fs_base != mm->eng.fs_base) {
+		*comm64(mm, SC_NEW_FS) = t->regs.fs_base;
+		mm->eng.fs_base = t->regs.fs_base;
+		set |= 1;
+	}
+	if (t->regs.gs_base != mm->eng.gs_base) {
+		*comm64(mm, SC_NEW_GS) = t->regs.gs_base;
+		mm->eng.gs_base = t->regs.gs_base;
+		set |= 2;
+	}
+	*comm32(mm, SC_SET_FSGS) = set;
+}
+
+static enum engine_event kill_child(struct mm *mm, const char *why)
+{
+	printk(KERN_WARNING "engine: host process %d: %s: killed\n", mm->eng.pid, why);
+	host_proc_kill(mm->eng.pid);
+	mm->eng.pid = 0;
+	return EV_DEAD;
+}
+
+static enum engine_event sc_run(struct task *t)
+{
+	struct mm *mm = t->mm;
+	struct k_ucontext *uc;
+	bool kicked = false;
+	u8 info[32];
+	u64 sig, infop;
+	int rc, code;
+
+	if (quarantine_pages >= QUARANTINE_MAX || quarantine_pages > mem_free_pages())
+		engine_quarantine_release();
+	if (engine_mm_flush(mm) < 0 || mm->eng.pid <= 0 || !mm->eng.parked)
+		return EV_DEAD;
+	uc = parked_frame(mm);
+	if (!uc)
+		return kill_child(mm, "lost its signal frame");
+	load_fpu(t);
+	regs_to_frame(&t->regs, &uc->mc);
+	load_bases(t);
+	mm->eng.parked = false;
+	*comm32(mm, SC_KCPU) = host_cpu();
+	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
+		host_futex_wake(comm32(mm, SC_STATE));
+	for (;;) {
+		rc = wait_trap(mm, !kicked);
+		if (rc < 0)
+			return EV_DEAD;
+		if (rc == 0)
+			break;
+		if (kernel_irq_during_guest()) {
+			host_kill(mm->eng.pid, IRQ_SIGNAL);
+			kicked = true;
+		}
+	}
+	mm->eng.parked = true;
+	/* Everything in the page is the child's to write: read it once, check it. */
+	sig = __atomic_load_n(comm64(mm, SC_SIG), __ATOMIC_ACQUIRE);
+	infop = *comm64(mm, SC_INFO);
+	uc = parked_frame(mm);
+	if (!uc || !altstack_ptr(mm, infop, sizeof(info), 8))
+		return kill_child(mm, "bad signal frame");
+	memcpy(info, altstack_ptr(mm, infop, sizeof(info), 8), sizeof(info));
+	frame_to_regs(&uc->mc, &t->regs);
+	if (t->regs.rip - STUB_CODE_ADDR < STUB_CODE_PAGES * PAGE_SIZE)
+		return kill_child(mm, "trapped inside the stub");
+	if (fsgsbase) {
+		t->regs.fs_base = mm->eng.fs_base = *comm64(mm, SC_FS);
+		t->regs.gs_base = mm->eng.gs_base = *comm64(mm, SC_GS);
+	}
+	memcpy(&code, info + 8, 4);
+	t->regs.orig_rax = (u64)-1;
+	t->trap.sig = (int)sig;
+	t->trap.code = code;
+	memcpy(&t->trap.addr, info + 16, 8);
+	switch (sig) {
+	case SIGSYS: {
+		int nr;
+		u32 arch;
+
+		memcpy(&nr, info + 24, 4);
+		memcpy(&arch, info + 28, 4);
+		/* Only the 64-bit ABI exists here, as on a kernel without IA32. */
+		if (arch != 0xc000003eU) {
+			t->regs.rax = (u64)-ENOSYS;
+			return EV_INTERRUPT;
+		}
+		t->regs.orig_rax = (u64)(s64)nr;
+		return EV_SYSCALL;
+	}
+	default:
+		return engine_signal_event((int)sig, code);
+	}
+}
+
+bool seccomp_engine_probe(void)
+{
+	fsgsbase = host_has_fsgsbase();
+	spare.eng.data_frame = -1;
+	if (host_pipe(done_pipe) < 0) {
+		printk(KERN_WARNING "engine: no pipe for the seccomp engine\n");
+		return false;
+	}
+	/* The first spare child is the test. */
+	if (child_start(&spare) < 0 || child_finish(&spare) < 0) {
+		sc_mm_release(&spare);
+		printk(KERN_WARNING "engine: the seccomp engine cannot start on this host\n");
+		return false;
+	}
+	have_spare = true;
+	frames_quarantine = true;
+	return true;
+}
+
+const struct engine_ops seccomp_engine = {
+	.name = "seccomp (SECCOMP_RET_TRAP, shared-memory handoff)",
+	.max_ops = SC_MAX_OPS,
+	.mm_init = sc_mm_init,
+	.mm_release = sc_mm_release,
+	.mm_flush = sc_mm_flush,
+	.run = sc_run,
+	.fpu_save = sc_fpu_save,
+	.reap_all = sc_reap_all,
+};

@@ -1,0 +1,114 @@
+/*
+ * Host side of the seccomp process engine: the kernel thread's waits on
+ * words of a stub data area it shares with a child (spin a little, then
+ * sleep on the futex), and what the host CPU offers the stub.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <linux/futex.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+
+#ifndef HWCAP2_FSGSBASE
+#define HWCAP2_FSGSBASE (1 << 1)
+#endif
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+static bool irq_pending(void)
+{
+	return host_irq.tick || host_irq.io || host_irq.terminate;
+}
+
+bool host_sc_spin(u32 *word, u32 want, u64 spin_ns)
+{
+	volatile u32 *w = word;
+	u64 until = now_ns() + spin_ns;
+	unsigned n;
+
+	for (n = 0;; n++) {
+		if (*w == want)
+			return true;
+		if ((n & 63) == 63 && now_ns() >= until)
+			return false;
+		__builtin_ia32_pause();
+	}
+}
+
+void host_futex_wake(u32 *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible, u64 spin_ns,
+		 const u32 *peer_cpu)
+{
+	volatile u32 *w = word;
+	u64 until = 0;
+	unsigned n;
+
+	/*
+	 * Spin first: the other side usually answers within microseconds,
+	 * unless it last ran on this CPU, where spinning would only delay it.
+	 */
+	if (peer_cpu && *(volatile const u32 *)peer_cpu == (u32)sched_getcpu())
+		spin_ns = 0;
+	for (n = 0;; n++) {
+		if (*w == want)
+			return 0;
+		if (interruptible && irq_pending())
+			return HOST_SC_INTERRUPTED;
+		if ((n & 63) == 0) {
+			u64 t = now_ns();
+
+			if (!until)
+				until = t + spin_ns;
+			else if (t >= until)
+				break;
+		}
+		__builtin_ia32_pause();
+	}
+	for (;;) {
+		u32 v;
+
+		__atomic_store_n(sleeping, 1, __ATOMIC_SEQ_CST);
+		v = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+		if (v == want) {
+			__atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
+			return 0;
+		}
+		if (interruptible && irq_pending()) {
+			__atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
+			return HOST_SC_INTERRUPTED;
+		}
+		/* Ticks interrupt the sleep: then see whether the child died. */
+		if (syscall(SYS_futex, word, FUTEX_WAIT, v, NULL, NULL, 0) < 0 && errno == EINTR &&
+		    host_proc_reap(pid)) {
+			__atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
+			return -ECHILD;
+		}
+		__atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
+		if (*w == want)
+			return 0;
+	}
+}
+
+unsigned host_cpu(void)
+{
+	return (unsigned)sched_getcpu();
+}
+
+bool host_has_fsgsbase(void)
+{
+	return (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * The x86-64 signal context as Linux lays it out in a signal frame: what
+ * the guest's handlers see (arch-um/sigframe.c) and what the seccomp
+ * engine reads and edits in its child's frames (arch-um/engine_seccomp.c).
+ */
+#ifndef ARCH_SIGCONTEXT_H
+#define ARCH_SIGCONTEXT_H
+
+#include "types.h"
+
+struct k_sigcontext {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2, fpstate;
+	u64 reserved1[8];
+};
+
+struct k_ucontext {
+	u64 uc_flags, uc_link;
+	struct {
+		u64 ss_sp;
+		s32 ss_flags, pad;
+		u64 ss_size;
+	} uc_stack;
+	struct k_sigcontext mc;
+	u64 uc_sigmask;
+};
+
+_Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
+
+/* In the FXSAVE image: the software-reserved bytes saying XSAVE follows. */
+#define FX_SW_BYTES	 464
+#define FP_XSTATE_MAGIC1 0x46505853U
+/* The XSAVE header's feature bitmap follows the 512-byte legacy area. */
+#define XSAVE_XFEATURES 512
+
+#endif

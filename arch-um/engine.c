@@ -128,6 +128,12 @@ int engine_mm_flush(struct mm *mm)
 	return rc;
 }
 
+void engine_shutdown(void)
+{
+	if (engine->shutdown)
+		engine->shutdown();
+}
+
 void engine_quarantine_release(void)
 {
 	struct mm *mm, *n;
@@ -236,4 +242,20 @@ void engine_queue_munmap(struct mm *mm, u64 addr, u64 len)
 		}
 	}
 	queue_op(mm, __NR_munmap, addr, len, 0, 0, 0, 0);
+}
+
+void engine_queue_mprotect(struct mm *mm, u64 addr, u64 len, u32 prot)
+{
+	if (mm->eng.pid <= 0)
+		return;
+	if (mm->eng.nops) {
+		struct stub_op *last = &stub_ops(mm)[mm->eng.nops - 1];
+
+		if (last->nr == __NR_mprotect && last->args[0] + last->args[1] == addr &&
+		    last->args[2] == prot) {
+			last->args[1] += len;
+			return;
+		}
+	}
+	queue_op(mm, __NR_mprotect, addr, len, prot, 0, 0, 0);
 }

@@ -39,6 +39,8 @@ enum engine_event engine_run(struct task *t);
  * queued host unmap is confirmed and every killed child reaped.
  */
 void engine_quarantine_release(void);
+/* Machine stop: no host process of the engine outlives this, reaped. */
+void engine_shutdown(void);
 /* FPU state of t as it is now (fetching it from the host if loaded). */
 void engine_fpu_save(struct task *t);
 /* t->fp has been changed by the kernel: load it before t runs again. */

@@ -26,6 +26,7 @@ struct engine_ops {
 	enum engine_event (*run)(struct task *t);
 	void (*fpu_save)(struct task *t);
 	void (*reap_all)(void); /* waits for children killed but not reaped */
+	void (*shutdown)(void); /* kills and reaps every child left */
 };
 
 extern const struct engine_ops ptrace_engine, seccomp_engine;

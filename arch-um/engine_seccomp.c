@@ -149,6 +149,24 @@ static void sc_reap_all(void)
 	reap_killed(true);
 }
 
+/*
+ * One child is kept started ahead of need, so that fork and exec find a
+ * host process ready while the next one sets itself up meanwhile.
+ */
+static struct mm spare;
+static bool have_spare;
+
+static void sc_mm_release(struct mm *mm);
+
+static void sc_shutdown(void)
+{
+	if (have_spare) {
+		have_spare = false;
+		sc_mm_release(&spare);
+	}
+	reap_killed(true);
+}
+
 static void sc_mm_release(struct mm *mm)
 {
 	if (mm->eng.pid > 0) {
@@ -223,13 +241,6 @@ static int child_finish(struct mm *mm)
 	mm->eng.gs_base = *comm64(mm, SC_GS);
 	return 0;
 }
-
-/*
- * One child is kept started ahead of need, so that fork and exec find a
- * host process ready while the next one sets itself up meanwhile.
- */
-static struct mm spare;
-static bool have_spare;
 
 static int sc_mm_init(struct mm *mm)
 {
@@ -532,4 +543,5 @@ const struct engine_ops seccomp_engine = {
 	.run = sc_run,
 	.fpu_save = sc_fpu_save,
 	.reap_all = sc_reap_all,
+	.shutdown = sc_shutdown,
 };

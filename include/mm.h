@@ -177,5 +177,8 @@ char *user_path(u64 src);
 /* --- process engine hooks used by mm --- */
 void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame);
 void engine_queue_munmap(struct mm *mm, u64 addr, u64 len);
+void engine_queue_mprotect(struct mm *mm, u64 addr, u64 len, u32 prot);
+/* The host protection of a page of v with page-table entry pte. */
+u32 host_prot(struct vma *v, u64 pte);
 
 #endif

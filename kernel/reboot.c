@@ -15,6 +15,7 @@ static void kill_all_guests(void)
 	list_for_each_entry(t, &all_tasks, all_node)
 		if (t->mm && t->mm->eng.pid > 0)
 			engine_mm_release(t->mm);
+	engine_shutdown();
 }
 
 void machine_halt(int status)

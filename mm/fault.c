@@ -18,7 +18,7 @@
 /* A stack never grows closer than this to the mapping below it. */
 #define STACK_GUARD_GAP (256ULL << 12)
 
-static u32 host_prot(struct vma *v, u64 pte)
+u32 host_prot(struct vma *v, u64 pte)
 {
 	u32 p = v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 
@@ -145,11 +145,42 @@ static void fault_around(struct mm *mm, struct vma *v, u64 addr)
 	}
 }
 
+#define ANON_AHEAD_PAGES 8
+
+/*
+ * A fault on a fresh anonymous page right after the one below it looks
+ * like a sequential first touch (a heap, a buffer being filled): the
+ * next pages of the VMA get their zeroed pages and host mappings now,
+ * in the same stub round trip, while memory is plentiful.
+ */
+static void anon_ahead(struct mm *mm, struct vma *v, u64 addr)
+{
+	u64 *prev = addr > v->start ? pte_lookup(mm, addr - PAGE_SIZE, false) : NULL;
+	u64 a, end = MIN(v->end, addr + (ANON_AHEAD_PAGES + 1) * PAGE_SIZE);
+
+	if (v->file || !prev || !(*prev & PTE_PRESENT) ||
+	    mem_free_pages() < physmem_frames / 4)
+		return;
+	for (a = addr + PAGE_SIZE; a < end; a += PAGE_SIZE) {
+		u64 *pte = pte_lookup(mm, a, true);
+		s64 f;
+
+		if (!pte || *pte)
+			return;
+		f = new_anon_page(true);
+		if (f < 0)
+			return;
+		*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE | PTE_MAPPED;
+		mm->rss++;
+		engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
+	}
+}
+
 int mm_fault(struct mm *mm, u64 addr, int access)
 {
 	struct vma *v;
 	u64 *pte, frame;
-	bool host_fault;
+	bool host_fault, fresh_anon = false;
 	s64 f;
 	int rc;
 
@@ -197,6 +228,7 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 			if (f < 0)
 				return no_memory();
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+			fresh_anon = host_fault && (v->prot & PROT_WRITE);
 		} else {
 			rc = file_page(v, addr, &frame);
 			if (rc == -ENOMEM)
@@ -245,6 +277,8 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 		*pte |= PTE_MAPPED;
 		if (host_fault)
 			fault_around(mm, v, addr);
+		if (fresh_anon)
+			anon_ahead(mm, v, addr);
 	}
 	return 0;
 }

@@ -321,12 +321,11 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 	}
 	page_get(pte_frame(*pte));
 	if (!(c->vma->flags & VM_SHARED) && (*pte & PTE_WRITE)) {
-		/* Copy-on-write: both lose write access until they copy. */
+		/* Copy-on-write: both lose write access until they copy; the
+		 * parent keeps reading its pages without a fault. */
 		*pte &= ~(u64)PTE_WRITE;
-		if (*pte & PTE_MAPPED) {
-			*pte &= ~(u64)PTE_MAPPED;
-			engine_queue_munmap(mm, addr, PAGE_SIZE);
-		}
+		if (*pte & PTE_MAPPED)
+			engine_queue_mprotect(mm, addr, PAGE_SIZE, host_prot(c->vma, *pte));
 	}
 	*cpte = *pte & ~(u64)PTE_MAPPED;
 	c->child->rss++;

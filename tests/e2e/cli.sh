@@ -143,7 +143,9 @@ fi
 
 # Every guest address space is a clean host process: nothing mapped but
 # windows of the physmem file (and the host's fixed [vsyscall] page), no
-# host vDSO, stack or kernel image, and no host fd but the physmem one.
+# host vDSO, stack or kernel image, and no host fd but the physmem one
+# and, with the seccomp engine, the write end of the pipe on which its
+# memory thread confirms requests.
 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 3; poweroff -f' \
 	</dev/null >"$tmp/out" 2>&1 &
 pid=$!
@@ -153,10 +155,18 @@ bad=
 for c in $kids; do
 	other=$(grep -v -e '/memfd:physmem' -e '\[vsyscall\]' /proc/$c/maps 2>/dev/null | head -n 2)
 	[ -z "$other" ] || bad="$bad; pid $c maps: $other"
-	fds=$(ls /proc/$c/fd 2>/dev/null | wc -l)
-	link=$(readlink /proc/$c/fd/* 2>/dev/null | head -n 1)
-	[ "$fds" -eq 1 ] && case $link in /memfd:physmem*) ;; *) false ;; esac ||
-		bad="$bad; pid $c has $fds fds ($link)"
+	for fd in /proc/$c/fd/*; do
+		[ -e "$fd" ] || continue
+		link=$(readlink "$fd")
+		flags=$(awk '/^flags:/ {print $2}' "/proc/$c/fdinfo/${fd##*/}")
+		case $link in
+		/memfd:physmem*) ;;
+		pipe:*) [ $((0$flags & 3)) -eq 1 ] || bad="$bad; pid $c fd ${fd##*/} is a readable pipe" ;;
+		*) bad="$bad; pid $c has fd ${fd##*/} ($link)" ;;
+		esac
+	done
+	n=$(ls /proc/$c/fd 2>/dev/null | wc -l)
+	[ "$n" -ge 1 ] && [ "$n" -le 2 ] || bad="$bad; pid $c has $n fds"
 done
 wait "$pid"
 if [ -n "$kids" ] && [ -z "$bad" ]; then

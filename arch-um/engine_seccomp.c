@@ -31,6 +31,8 @@ extern char stub_sc_start[], stub_sc_handler[], stub_sc_restorer[];
 /* How long each side spins before it sleeps on the futex. */
 #define KERNEL_SPIN_NS	  20000
 #define CHILD_SPIN_ROUNDS 500
+/* How long a kicked guest may take to stop before it is suspected. */
+#define WATCHDOG_NS 1000000000ULL
 /* Freed pages held back before the engine confirms they are unmapped. */
 #define QUARANTINE_MAX 256
 #define SC_MAX_OPS     ((SC_CTL_PAGES * PAGE_SIZE - STUB_DATA_OPS) / STUB_OP_SIZE)
@@ -444,7 +446,8 @@ static enum engine_event sc_run(struct task *t)
 {
 	struct mm *mm = t->mm;
 	struct k_ucontext *uc;
-	bool kicked = false;
+	u64 kicked = 0;
+	int strikes = 0;
 	u8 info[32];
 	u64 sig, infop;
 	int rc, code;
@@ -458,6 +461,8 @@ static enum engine_event sc_run(struct task *t)
 		return kill_child(mm, "lost its signal frame");
 	load_fpu(t);
 	regs_to_frame(&t->regs, &uc->mc);
+	/* Guest signal masks are the kernel's: the host one stays empty. */
+	uc->uc_sigmask = 0;
 	load_bases(t);
 	mm->eng.parked = false;
 	*comm32(mm, SC_KCPU) = host_cpu();
@@ -465,14 +470,25 @@ static enum engine_event sc_run(struct task *t)
 	if (__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
 		host_futex_wake(comm32(mm, SC_STATE));
 	for (;;) {
-		rc = wait_trap(mm, !kicked);
+		rc = wait_trap(mm, true);
 		if (rc < 0)
 			return EV_DEAD;
 		if (rc == 0)
 			break;
-		if (kernel_irq_during_guest()) {
+		if (!kernel_irq_during_guest())
+			continue;
+		if (!kicked) {
 			host_kill(mm->eng.pid, IRQ_SIGNAL);
-			kicked = true;
+			kicked = ktime_ns();
+			strikes = 0;
+		} else if (ktime_ns() - kicked > WATCHDOG_NS) {
+			/*
+			 * Only a forged rt_sigreturn through the stub can block the
+			 * interrupt signal for long; seen twice, it is no accident.
+			 */
+			kicked = ktime_ns();
+			if (host_proc_sig_blocked(mm->eng.pid, IRQ_SIGNAL) > 0 && ++strikes >= 2)
+				return kill_child(mm, "blocked the interrupt signal");
 		}
 	}
 	mm->eng.parked = true;

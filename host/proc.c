@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -163,4 +164,26 @@ int host_proc_reap(int pid)
 		r = waitpid(pid, &status, __WALL | WNOHANG);
 	while (r < 0 && errno == EINTR);
 	return r == pid ? 1 : 0;
+}
+
+int host_proc_sig_blocked(int pid, int sig)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long mask;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	p = strstr(buf, "\nSigBlk:");
+	if (!p || sscanf(p + 8, "%llx", &mask) != 1)
+		return -EIO;
+	return (mask >> (sig - 1)) & 1;
 }

@@ -134,6 +134,8 @@ int host_proc_spawn(const struct host_stub_layout *l);
 void host_proc_kill(int pid);
 /* 1 if the child has died (it is reaped then), 0 if it lives. */
 int host_proc_reap(int pid);
+/* 1 if the main thread of child pid blocks host signal sig, 0 if not. */
+int host_proc_sig_blocked(int pid, int sig);
 /* A pipe (close-on-exec). */
 int host_pipe(int fds[2]);
 /*

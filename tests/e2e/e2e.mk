@@ -12,14 +12,17 @@
 #   $(B)/e2e/segv        a static guest program that dies of SIGSEGV
 #   $(B)/e2e/sysfuzz     a static guest program making random system calls
 #                        (run only inside ./linux, by tests/e2e/cli.sh)
-#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv and /bin/sysfuzz
+#   $(B)/e2e/escape      a static guest program trying raw host system calls
+#                        (tests/e2e/escape.sh)
+#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv, /bin/sysfuzz
+#                        and /bin/escape
 #
 # tests/e2e/run.sh boots ./linux on that image once per tests/e2e/*.expect.
 
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(E2E_B)/escape $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -60,8 +63,13 @@ $(E2E_B)/memhog: tests/e2e/memhog.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(MKINITRAMFS) $(wildcard /bin/busybox)
-	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/sysfuzz:/bin/sysfuzz
+$(E2E_B)/escape: tests/e2e/escape.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/escape $(MKINITRAMFS) $(wildcard /bin/busybox)
+	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/sysfuzz:/bin/sysfuzz \
+		--add $(E2E_B)/escape:/bin/escape
 
 # An ext2 image of the same userland, for booting from a ubd disk. Tests
 # copy it before writing to it.

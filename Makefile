@@ -4,8 +4,10 @@
 #   make run        install missing dependencies (as root), build, boot
 #   make check      build and run every test; last line "N passed, M failed"
 #   make check-quick  unit and guest tests only (the inner loop)
+#   make check-ptrace the whole suite with the ptrace process engine
 #   make DEBUG=1    -O0 -g3 build
-#   make bench      disk and network benchmarks: native, ./linux and linux.uml side by side
+#   make bench      micro, disk and network benchmarks: native, ./linux (each
+#                   process engine) and linux.uml side by side
 #
 # Kernel code (everything outside host/, tools/, tests/, bench/) is compiled
 # with -nostdinc against a directory that exposes only the Linux UAPI
@@ -102,6 +104,12 @@ check-quick:
 	@$(MAKE) --no-print-directory all check-build
 	@sh tests/run-all.sh quick
 
+# The whole suite with the ptrace engine (make check runs its guest tests
+# under both engines and everything else under the default).
+check-ptrace: deps
+	@$(MAKE) --no-print-directory all check-build
+	@LINUX="./linux seccomp=off" sh tests/run-all.sh all
+
 # Benchmarks are not tests: they print numbers and never fail the build.
 bench: all
 	@sh bench/run-micro.sh
@@ -114,6 +122,6 @@ format:
 clean:
 	rm -rf $(B) linux
 
-.PHONY: all deps run check check-quick check-build check-boundary format clean tools initramfs bench
+.PHONY: all deps run check check-quick check-ptrace check-build check-boundary format clean tools initramfs bench
 
 -include $(KOBJ:.o=.d) $(HOBJ:.o=.d)

@@ -2,19 +2,27 @@
 # Runs the test suites and prints the summary line.
 #   tests/run-all.sh all     unit, guest and e2e tests
 #   tests/run-all.sh quick   unit and guest tests
+# LINUX="./linux seccomp=off" runs every boot with those options (make
+# check-ptrace: the whole suite under the ptrace engine).
 # Every suite prints one line per test: "PASS: <name>", "FAIL: <name>: <why>"
 # or "SKIP: <name>: <why>". The last line of this script's output is
 # "N passed, M failed" and its exit status is non-zero if anything failed.
 set -u
 cd "$(dirname "$0")/.."
 mode=${1:-all}
-suites="unit guest"
+# The guest tests run under both process engines: guest with the default
+# (seccomp where the host allows it, or what LINUX says), guest-ptrace
+# with seccomp=off.
+suites="unit guest guest-ptrace"
 [ "$mode" = all ] && suites="$suites e2e"
 log=build/test-results.txt
 : >"$log"
 for s in $suites; do
 	echo "== $s tests"
-	if [ -x "tests/$s/run.sh" ] || [ -f "tests/$s/run.sh" ]; then
+	if [ "$s" = guest-ptrace ]; then
+		LINUX="${LINUX:-./linux} seccomp=off" GUEST_SUITE=guest-ptrace \
+			sh tests/guest/run.sh 2>&1 | tee -a "$log"
+	elif [ -x "tests/$s/run.sh" ] || [ -f "tests/$s/run.sh" ]; then
 		sh "tests/$s/run.sh" 2>&1 | tee -a "$log"
 	else
 		echo "FAIL: $s: tests/$s/run.sh is missing" | tee -a "$log"

@@ -20,47 +20,47 @@ expect_rc() {
 	fi
 }
 
-expect_rc help 0 ./linux --help
+expect_rc help 0 $LINUX --help
 for opt in mem= initrd= init= quiet loglevel= umid= con0= --version; do
 	grep -q -- "$opt" "$tmp/out" || fail help-lists "--help does not list $opt"
 done
-expect_rc version 0 ./linux --version
+expect_rc version 0 $LINUX --version
 grep -q "linux" "$tmp/out" || fail version-text "no version text"
-expect_rc bad-option 2 ./linux --bogus
+expect_rc bad-option 2 $LINUX --bogus
 grep -q "unknown option '--bogus'" "$tmp/out" || fail bad-option-text "$(cat "$tmp/out")"
-expect_rc bad-mem 2 ./linux mem=1K initrd="$img"
+expect_rc bad-mem 2 $LINUX mem=1K initrd="$img"
 grep -q "mem=1K" "$tmp/out" || fail bad-mem-text "$(cat "$tmp/out")"
-expect_rc missing-initrd 2 ./linux initrd=/nonexistent/initrd
+expect_rc missing-initrd 2 $LINUX initrd=/nonexistent/initrd
 grep -q "No such file" "$tmp/out" || fail missing-initrd-text "$(cat "$tmp/out")"
 head -c 5000 /dev/urandom >"$tmp/junk"
-expect_rc corrupt-initrd 2 ./linux initrd="$tmp/junk"
+expect_rc corrupt-initrd 2 $LINUX initrd="$tmp/junk"
 printf '\037\213garbage' >"$tmp/badgz"
-expect_rc corrupt-gzip 2 ./linux initrd="$tmp/badgz"
+expect_rc corrupt-gzip 2 $LINUX initrd="$tmp/badgz"
 
 # ubd: bad specifications are clear errors with status 2.
 disk=$B/disk.img
-expect_rc ubd-bad-name 2 ./linux ubdz=/tmp/x
+expect_rc ubd-bad-name 2 $LINUX ubdz=/tmp/x
 grep -q "expected ubd" "$tmp/out" || fail ubd-bad-name-text "$(cat "$tmp/out")"
-expect_rc ubd-missing-file 2 ./linux ubda=/nonexistent/disk.img
+expect_rc ubd-missing-file 2 $LINUX ubda=/nonexistent/disk.img
 grep -q "No such file" "$tmp/out" || fail ubd-missing-file-text "$(cat "$tmp/out")"
 printf 'not a cow file at all' >"$tmp/junk.cow"
 truncate -s 8192 "$tmp/junk.cow"
 cp "$disk" "$tmp/disk.img"
-expect_rc ubd-corrupt-cow 2 ./linux ubda="$tmp/junk.cow,$tmp/disk.img"
+expect_rc ubd-corrupt-cow 2 $LINUX ubda="$tmp/junk.cow,$tmp/disk.img"
 grep -q "not a valid COW file" "$tmp/out" || fail ubd-corrupt-cow-text "$(cat "$tmp/out")"
 
 # A second instance is refused an image the first one has open.
-./linux mem=32M ubda="$tmp/disk.img" init=/bin/sh -- -c 'sleep 4; poweroff -f' \
+$LINUX mem=32M ubda="$tmp/disk.img" init=/bin/sh -- -c 'sleep 4; poweroff -f' \
 	</dev/null >"$tmp/first" 2>&1 &
 first=$!
 sleep 1.5
-expect_rc ubd-locked 2 ./linux mem=32M ubda="$tmp/disk.img"
+expect_rc ubd-locked 2 $LINUX mem=32M ubda="$tmp/disk.img"
 grep -q "in use by another instance" "$tmp/out" || fail ubd-locked-text "$(cat "$tmp/out")"
 wait "$first"
 
 # A COW file is created when missing, with the header UML's tools write.
 rm -f "$tmp/new.cow"
-timeout 60 ./linux mem=32M quiet ubda="$tmp/new.cow,$tmp/disk.img" init=/bin/sh -- -c 'poweroff -f' \
+timeout 60 $LINUX mem=32M quiet ubda="$tmp/new.cow,$tmp/disk.img" init=/bin/sh -- -c 'poweroff -f' \
 	</dev/null >"$tmp/out" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ] && [ -f "$tmp/new.cow" ]; then
@@ -78,7 +78,7 @@ if command -v uml_mkcow >/dev/null 2>&1; then
 		fail ubd-cow-matches-uml_mkcow "header or size differs: $(cmp -n 4128 "$tmp/new.cow" "$tmp/ref.cow" 2>&1) sizes $(stat -c %s "$tmp/new.cow" "$tmp/ref.cow" | tr '\n' ' ')"
 	fi
 	# ... and the kernel boots from Debian's COW file as well.
-	timeout 60 ./linux mem=32M quiet ubda="$tmp/ref.cow" init=/bin/sh -- -c 'echo booted-from-cow; poweroff -f' \
+	timeout 60 $LINUX mem=32M quiet ubda="$tmp/ref.cow" init=/bin/sh -- -c 'echo booted-from-cow; poweroff -f' \
 		</dev/null >"$tmp/out" 2>&1
 	if [ $? -eq 0 ] && grep -q booted-from-cow "$tmp/out"; then
 		pass ubd-boots-uml_mkcow-file
@@ -90,7 +90,7 @@ else
 fi
 
 # init exits: the kernel panics and exits non-zero, as Linux panics.
-timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/true </dev/null >"$tmp/out" 2>&1
+timeout 60 $LINUX mem=32M quiet initrd="$img" init=/bin/true </dev/null >"$tmp/out" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "Kernel panic" "$tmp/out"; then
 	pass init-exit-panics
@@ -99,7 +99,7 @@ else
 fi
 
 # A command as init, its output on the console, poweroff -f: status 0.
-timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'echo from-init-$((6*7)); poweroff -f' \
+timeout 60 $LINUX mem=32M quiet initrd="$img" init=/bin/sh -- -c 'echo from-init-$((6*7)); poweroff -f' \
 	</dev/null >"$tmp/out" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ] && grep -q "from-init-42" "$tmp/out"; then
@@ -109,7 +109,7 @@ else
 fi
 
 # Out of memory: the biggest process is killed, the kernel carries on.
-timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
+timeout 60 $LINUX mem=32M quiet initrd="$img" init=/bin/sh -- -c \
 	'dd if=/dev/zero bs=30M count=2 >/dev/null; echo dd-status-$?; echo still-alive; poweroff -f' \
 	</dev/null >"$tmp/out" 2>&1
 rc=$?
@@ -123,7 +123,7 @@ fi
 # The host sees at most mem= plus a small fixed overhead: guest memory is
 # the physmem file, the kernel's own private memory stays small, and guest
 # host processes hold no private memory at all.
-./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
+$LINUX mem=32M quiet initrd="$img" init=/bin/sh -- -c \
 	'dd if=/dev/zero bs=30M count=2 >/dev/null; sleep 3; poweroff -f' </dev/null >"$tmp/out" 2>&1 &
 pid=$!
 sleep 2
@@ -146,7 +146,7 @@ fi
 # host vDSO, stack or kernel image, and no host fd but the physmem one
 # and, with the seccomp engine, the write end of the pipe on which its
 # memory thread confirms requests.
-./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 3; poweroff -f' \
+$LINUX mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 3; poweroff -f' \
 	</dev/null >"$tmp/out" 2>&1 &
 pid=$!
 sleep 1.5
@@ -176,7 +176,7 @@ else
 fi
 
 # Preemption: a guest busy loop does not starve the rest of the machine.
-timeout 60 ./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c \
+timeout 60 $LINUX mem=32M quiet initrd="$img" init=/bin/sh -- -c \
 	'while :; do :; done & sleep 1; echo responsive; kill $!; poweroff -f' \
 	</dev/null >"$tmp/out" 2>&1
 rc=$?
@@ -188,7 +188,7 @@ fi
 
 # A hostile guest making random system calls cannot bring the kernel down.
 for seed in 1 2 3; do
-	timeout 120 ./linux mem=64M quiet initrd=$B/e2e.cpio.gz init=/bin/sh -- -c \
+	timeout 120 $LINUX mem=64M quiet initrd=$B/e2e.cpio.gz init=/bin/sh -- -c \
 		"mount -t proc proc /proc; /bin/sysfuzz 5000 $seed; echo fuzz-done-\$?; poweroff -f" \
 		</dev/null >"$tmp/out" 2>&1
 	rc=$?
@@ -200,7 +200,7 @@ for seed in 1 2 3; do
 done
 
 # SIGTERM to ./linux halts the machine: status 0, no guest left behind.
-./linux mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 1000' </dev/null >"$tmp/out" 2>&1 &
+$LINUX mem=32M quiet initrd="$img" init=/bin/sh -- -c 'sleep 1000' </dev/null >"$tmp/out" 2>&1 &
 pid=$!
 sleep 2
 kids=$(pgrep -P "$pid" | tr '\n' ' ')
@@ -228,7 +228,7 @@ else
 fi
 
 # reboot restarts the machine in place: the banner appears twice.
-timeout 20 ./linux mem=32M initrd="$img" init=/bin/sh -- -c 'sleep 1; reboot -f' </dev/null >"$tmp/out" 2>&1
+timeout 20 $LINUX mem=32M initrd="$img" init=/bin/sh -- -c 'sleep 1; reboot -f' </dev/null >"$tmp/out" 2>&1
 n=$(grep -c "Linux version" "$tmp/out")
 if [ "$n" -ge 2 ]; then
 	pass reboot-restarts

@@ -9,7 +9,7 @@ SUITE=disk
 boot() {
 	name=$1 disks=$2 script=$3
 	# shellcheck disable=SC2086 # disks is a word list
-	timeout 120 ./linux mem=64M quiet $disks init=/bin/sh -- -c "$script; sync; poweroff -f" \
+	timeout 120 $LINUX mem=64M quiet $disks init=/bin/sh -- -c "$script; sync; poweroff -f" \
 		</dev/null >"$tmp/$name.out" 2>&1
 }
 
@@ -89,7 +89,7 @@ fi
 
 # kill -9 right after a guest sync loses nothing that was synced.
 cp $B/disk.img "$tmp/kill.img"
-./linux mem=64M quiet ubda="$tmp/kill.img" rw init=/bin/sh -- -c \
+$LINUX mem=64M quiet ubda="$tmp/kill.img" rw init=/bin/sh -- -c \
 	'echo durable-data > /root/synced; sync; echo synced-"now"; sleep 100' \
 	</dev/null >"$tmp/kill.out" 2>&1 &
 pid=$!
@@ -161,7 +161,7 @@ fi
 # Swap on a ubd disk: a working set beyond mem= survives by swapping.
 truncate -s 96M "$tmp/swap.img"
 # shellcheck disable=SC2016 # expanded in the guest
-timeout 180 ./linux mem=32M quiet ubda=$B/disk.img ubdb="$tmp/swap.img" init=/bin/sh -- -c \
+timeout 180 $LINUX mem=32M quiet ubda=$B/disk.img ubdb="$tmp/swap.img" init=/bin/sh -- -c \
 	'mount -t proc proc /proc; mkswap /dev/ubdb >/dev/null; swapon /dev/ubdb; echo swapon-$?;
 	 cat /proc/swaps; /bin/memhog 48; grep SwapTotal /proc/meminfo; swapoff /dev/ubdb;
 	 echo swapoff-$?; cat /proc/swaps | wc -l; poweroff -f' </dev/null >"$tmp/swap.out" 2>&1
@@ -205,10 +205,10 @@ fi
 # One read-only backing file shared by two running instances, each with
 # its own COW file; the s flag opens the image O_SYNC; c skips locking.
 cp $B/disk.img "$tmp/shared.img"
-./linux mem=32M quiet ubda="$tmp/a.cow,$tmp/shared.img" rw init=/bin/sh -- -c \
+$LINUX mem=32M quiet ubda="$tmp/a.cow,$tmp/shared.img" rw init=/bin/sh -- -c \
 	'echo from-a > /root/who; sync; sleep 3; poweroff -f' </dev/null >"$tmp/a.out" 2>&1 &
 apid=$!
-./linux mem=32M quiet ubdas="$tmp/b.cow,$tmp/shared.img" rw init=/bin/sh -- -c \
+$LINUX mem=32M quiet ubdas="$tmp/b.cow,$tmp/shared.img" rw init=/bin/sh -- -c \
 	'echo from-b > /root/who; sync; sleep 3; poweroff -f' </dev/null >"$tmp/b.out" 2>&1 &
 bpid=$!
 sleep 1.5
@@ -232,11 +232,11 @@ else
 fi
 [ "$syncflag" = yes ] && pass s-flag-opens-sync || fail s-flag-opens-sync "no O_SYNC host fd"
 cp $B/disk.img "$tmp/nolock.img"
-./linux mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'sleep 2; poweroff -f' \
+$LINUX mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'sleep 2; poweroff -f' \
 	</dev/null >/dev/null 2>&1 &
 cpid=$!
 sleep 1
-timeout 30 ./linux mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'echo second-ran; poweroff -f' \
+timeout 30 $LINUX mem=32M quiet ubdac="$tmp/nolock.img" init=/bin/sh -- -c 'echo second-ran; poweroff -f' \
 	</dev/null >"$tmp/c.out" 2>&1
 wait "$cpid"
 grep -q second-ran "$tmp/c.out" && pass c-flag-no-locking || fail c-flag-no-locking "$(tail -c 200 "$tmp/c.out")"

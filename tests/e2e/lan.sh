@@ -62,11 +62,11 @@ poweroff -f'
 # lan_pair NAME SPEC_A SPEC_B: boots A with eth0=SPEC_A, then B with
 # eth0=SPEC_B (under $run, a command prefix), and checks what they saw.
 lan_pair() {
-	$run timeout 90 ./linux mem=32M initrd="$img" "eth0=$2" init=/bin/sh -- -c "$guest_a" \
+	$run timeout 90 $LINUX mem=32M initrd="$img" "eth0=$2" init=/bin/sh -- -c "$guest_a" \
 		</dev/null >"$tmp/$1.a" 2>&1 &
 	ga=$!
 	wait_grep lan-ready-42 "$tmp/$1.a"
-	$run timeout 90 ./linux mem=32M initrd="$img" "eth0=$3" init=/bin/sh -- -c "$guest_b" \
+	$run timeout 90 $LINUX mem=32M initrd="$img" "eth0=$3" init=/bin/sh -- -c "$guest_b" \
 		</dev/null >"$tmp/$1.b" 2>&1
 	wait "$ga"
 	expect "$1-ping" "$tmp/$1.b" "lan-ping: 2 packets transmitted, 2 packets received"
@@ -112,7 +112,7 @@ ctl=$tmp/bad.ctl
 build/tools/uml_switch -unix "$ctl" -loss 5 -reorder 5 -seed 7 </dev/null >"$tmp/bad.switch" 2>&1 &
 sw=$!
 wait_grep attached "$tmp/bad.switch"
-timeout 400 ./linux mem=64M initrd="$img" "eth0=daemon,,unix,$ctl" init=/bin/sh -- -c "
+timeout 400 $LINUX mem=64M initrd="$img" "eth0=daemon,,unix,$ctl" init=/bin/sh -- -c "
 mount -t proc proc /proc
 ifconfig eth0 10.0.9.1 netmask 255.255.255.0 up
 mkfifo /tmp/f
@@ -125,7 +125,7 @@ $fin_linger
 poweroff -f" </dev/null >"$tmp/bulk.a" 2>&1 &
 ga=$!
 wait_grep bulk-ready-42 "$tmp/bulk.a"
-timeout 400 ./linux mem=64M initrd="$img" "eth0=daemon,fe:fd:00:00:09:02,unix,$ctl" init=/bin/sh -- -c "
+timeout 400 $LINUX mem=64M initrd="$img" "eth0=daemon,fe:fd:00:00:09:02,unix,$ctl" init=/bin/sh -- -c "
 mount -t proc proc /proc
 ifconfig eth0 10.0.9.2 netmask 255.255.255.0 up
 mkfifo /tmp/f
@@ -140,7 +140,7 @@ wait "$sw" 2>/dev/null
 expect lossy-50MB-a-to-b "$tmp/bulk.b" "b-got: $want"
 expect lossy-50MB-b-to-a "$tmp/bulk.a" "a-got: $want"
 
-if ./linux mem=32M initrd="$img" eth0=daemon,,unix,"$tmp/none.ctl" init=/bin/true >"$tmp/noswitch" 2>&1; then
+if $LINUX mem=32M initrd="$img" eth0=daemon,,unix,"$tmp/none.ctl" init=/bin/true >"$tmp/noswitch" 2>&1; then
 	fail daemon-no-switch "booted without a switch"
 else
 	expect daemon-no-switch "$tmp/noswitch" "cannot connect to the switch at"
@@ -152,7 +152,7 @@ if ! command -v vde_switch >/dev/null 2>&1; then
 else
 	vde_switch -s "$tmp/vde" -d -p "$tmp/vde.pid" </dev/null >"$tmp/vde.log" 2>&1
 	lan_pair vde "vde,$tmp/vde" "vde,$tmp/vde,fe:fd:00:00:09:02,,,,guest-b"
-	if ./linux mem=32M initrd="$img" eth0=vde,"$tmp/novde" init=/bin/true >"$tmp/novde" 2>&1; then
+	if $LINUX mem=32M initrd="$img" eth0=vde,"$tmp/novde" init=/bin/true >"$tmp/novde" 2>&1; then
 		fail vde-no-switch "booted without a switch"
 	else
 		expect vde-no-switch "$tmp/novde" "vde: cannot connect to $tmp/novde"
@@ -169,7 +169,7 @@ else
 		echo hello-through-nat >"$tmp/www/index.html"
 		busybox httpd -f -p "127.0.0.1:$web" -h "$tmp/www" </dev/null >/dev/null 2>&1 &
 		web_pid=$!
-		timeout 90 ./linux mem=32M initrd="$img" "eth0=vde,$tmp/vde" init=/bin/sh -- -c "
+		timeout 90 $LINUX mem=32M initrd="$img" "eth0=vde,$tmp/vde" init=/bin/sh -- -c "
 mount -t proc proc /proc
 printf '#!/bin/sh\n[ \"\$1\" = bound ] && ifconfig \$interface \$ip netmask \$subnet up && route add default gw \$router && echo \"lease: \$ip router \$router\"\nexit 0\n' >/tmp/d.sh
 chmod +x /tmp/d.sh
@@ -226,7 +226,7 @@ nsx ip link set vb up
 mac=$(nsx cat /sys/class/net/vb/address)
 nsx ip neigh add 10.0.6.2 lladdr "$mac" dev va
 o=$tmp/pcap
-nsx timeout 60 ./linux mem=32M initrd="$img" "eth0=pcap,vb,icmp,promisc,optimize,$mac" init=/bin/sh -- -c '
+nsx timeout 60 $LINUX mem=32M initrd="$img" "eth0=pcap,vb,icmp,promisc,optimize,$mac" init=/bin/sh -- -c '
 mount -t proc proc /proc
 ifconfig eth0 10.0.6.2 netmask 255.255.255.0 up
 echo pcap-ready-$((40 + 2))
@@ -244,12 +244,12 @@ nsx busybox ping -c 3 -i 0.2 -W 1 10.0.6.2 >/dev/null 2>&1
 wait "$g"
 # /proc/net/dev fields: rx bytes, packets, errs, drop, ..., tx bytes, packets, errs.
 expect pcap-receives-filtered "$o" "pcap-dev: eth0: +[0-9]+ +3 +0 +0 +0 +0 +0 +0 +[0-9]+ +[0-9]+ +[1-9]"
-if ./linux mem=32M initrd="$img" "eth0=pcap,nosuchif0" init=/bin/true >"$tmp/nopcap" 2>&1; then
+if $LINUX mem=32M initrd="$img" "eth0=pcap,nosuchif0" init=/bin/true >"$tmp/nopcap" 2>&1; then
 	fail pcap-bad-interface "booted without the interface"
 else
 	expect pcap-bad-interface "$tmp/nopcap" "pcap: (cannot capture on )?nosuchif0"
 fi
-if nsx ./linux mem=32M initrd="$img" "eth0=pcap,vb,bad filter words" init=/bin/true >"$tmp/badfilter" 2>&1; then
+if nsx $LINUX mem=32M initrd="$img" "eth0=pcap,vb,bad filter words" init=/bin/true >"$tmp/badfilter" 2>&1; then
 	fail pcap-bad-filter "booted with a bad filter"
 else
 	expect pcap-bad-filter "$tmp/badfilter" "pcap: bad filter 'bad filter words'"

@@ -24,7 +24,7 @@ sock="$dir/mc1/mconsole"
 
 # Starts an instance in the background; its pid is left in $pid.
 start() { # umid logfile
-	./linux mem=64M umid="$1" uml_dir="$dir" ubda=$B/disk.img </dev/null >"$2" 2>&1 &
+	$LINUX mem=64M umid="$1" uml_dir="$dir" ubda=$B/disk.img </dev/null >"$2" 2>&1 &
 	pid=$!
 }
 # uml_mconsole warns on stderr while it looks for the socket: ignore that.
@@ -111,7 +111,7 @@ t3=$(mc "$sock" proc uptime | sed -n 's/^OK \([0-9.]*\) .*/\1/p')
 if awk -v a="$t3" -v b="$t2" 'BEGIN { exit !(a > b) }'; then pass clock-runs-after-go; else fail clock-runs-after-go "[$t2] then [$t3]"; fi
 
 # A second instance with the same umid is refused while the first runs.
-timeout 30 ./linux mem=32M umid=mc1 uml_dir="$dir" ubda=$B/disk.img </dev/null >"$tmp/second" 2>&1
+timeout 30 $LINUX mem=32M umid=mc1 uml_dir="$dir" ubda=$B/disk.img </dev/null >"$tmp/second" 2>&1
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "umid mc1 is in use" "$tmp/second"; then
 	pass live-umid-refused
@@ -153,7 +153,7 @@ fi
 # it is mounted and works after umount; config ubdb tells its file.
 truncate -s 32M "$tmp/hp.img"
 mkfs.ext2 -q -F "$tmp/hp.img"
-./linux mem=64M umid=hp uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+$LINUX mem=64M umid=hp uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
 	'mount -t proc proc /proc; mount -t tmpfs none /tmp; mkdir /tmp/m;
 	 while [ ! -b /dev/ubdb ]; do sleep 0.2; done; mount -t ext2 /dev/ubdb /tmp/m && echo now-"mounted";
 	 sleep 3; umount /tmp/m && echo now-"unmounted"; sleep 100' </dev/null >"$tmp/hp.out" 2>&1 &
@@ -185,7 +185,7 @@ fi
 # parent is the kernel), and a 3000-deep directory chain under ubdb's
 # /sys directory must go with it.
 if [ "$client" = debian ]; then
-	./linux mem=64M umid=md uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+	$LINUX mem=64M umid=md uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
 		'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs dev /dev;
 		 mdev -s; ls /dev/null /dev/ubda && echo scan-"ok";
 		 printf "#!/bin/sh\nexec /bin/hostile cloneparent $(which mdev) \"\$@\"\n" >/dev/hp;
@@ -215,7 +215,7 @@ fi
 # the reboot command restart the machine (pid and socket kept).
 if [ "$client" = debian ]; then
 	cp $B/disk.img "$tmp/sq.img"
-	./linux mem=64M umid=sq uml_dir="$dir" ubda="$tmp/sq.img" rw init=/bin/sh -- -c \
+	$LINUX mem=64M umid=sq uml_dir="$dir" ubda="$tmp/sq.img" rw init=/bin/sh -- -c \
 		'mount -t proc proc /proc; touch /probe && echo writable;
 		 while true; do sleep 1000 & wait $!; echo reaped-$?;
 		 touch /probe 2>/dev/null || echo now-"readonly"; done' </dev/null >"$tmp/sq.out" 2>&1 &
@@ -277,7 +277,7 @@ fi
 # config mem: 40 MiB cannot be had at mem=32M; after config mem=+64M the
 # guest sees 96M and gets them. Shrinking and nonsense are refused.
 if [ "$client" = debian ]; then
-	./linux mem=32M umid=gm uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+	$LINUX mem=32M umid=gm uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
 		'mount -t proc proc /proc; memhog 40; echo first-"done";
 		 while ! grep -q "MemTotal: *98304 kB" /proc/meminfo; do sleep 0.1; done;
 		 memhog 40; echo second-"done"; sleep 100' </dev/null >"$tmp/gm.out" 2>&1 &
@@ -313,7 +313,7 @@ while ! grep -q listening "$tmp/notify.out" && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-timeout 60 ./linux mem=32M quiet umid=nt uml_dir="$dir" mconsole=notify:"$tmp/notify" \
+timeout 60 $LINUX mem=32M quiet umid=nt uml_dir="$dir" mconsole=notify:"$tmp/notify" \
 	ubda=$B/disk.img init=/bin/sh -- -c \
 	'mount -t proc proc /proc; echo hello-notify > /proc/mconsole; exit 3' \
 	</dev/null >"$tmp/nt.out" 2>&1
@@ -340,7 +340,7 @@ fi
 if [ "$client" = debian ]; then
 # The guest prints a tick every 0.2 s and keeps a
 # process whose command line is about 60 kB (over 100 reply packets).
-./linux mem=64M umid=mb uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
+$LINUX mem=64M umid=mb uml_dir="$dir" ubda=$B/disk.img init=/bin/sh -- -c \
 	'mount -t proc proc /proc; sh -c "sleep 1000; :" $(seq 1 12000) & echo bigpid=$!;
 	 while true; do echo tick; sleep 0.2; done' </dev/null >"$tmp/mb.out" 2>&1 &
 pid=$!

@@ -16,7 +16,7 @@ img=$B/rootfs.cpio.gz
 # guest NAME SCRIPT: boots with SCRIPT as the shell's commands; the
 # console output lands in $tmp/NAME.
 guest() {
-	timeout 90 ./linux mem=64M initrd="$img" init=/bin/sh -- -c \
+	timeout 90 $LINUX mem=64M initrd="$img" init=/bin/sh -- -c \
 		"mount -t proc proc /proc; $2; poweroff -f" </dev/null >"$tmp/$1" 2>&1
 }
 
@@ -131,7 +131,7 @@ httpd_pid=$!
 big_sum=$(md5sum <"$tmp/www/big" | cut -d' ' -f1)
 o=$tmp/tap
 umid=nettest$$
-nsx timeout 90 ./linux mem=64M umid="$umid" initrd="$img" eth0=tuntap,tap0,fe:fd:0a:00:07:02 init=/bin/sh -- -c "
+nsx timeout 90 $LINUX mem=64M umid="$umid" initrd="$img" eth0=tuntap,tap0,fe:fd:0a:00:07:02 init=/bin/sh -- -c "
 mount -t proc proc /proc
 ifconfig eth0 10.0.7.2 netmask 255.255.255.0 up
 ifconfig eth0 | grep HWaddr | sed 's/^/mac: /'
@@ -205,7 +205,7 @@ touch "$tmp/leases"
 ip netns exec "$ns" busybox udhcpd -f "$tmp/udhcpd.conf" </dev/null >/dev/null 2>&1 &
 udhcpd_pid=$!
 o=$tmp/dhcp
-nsx timeout 60 ./linux mem=64M initrd="$img" eth0=tuntap,tap0 init=/bin/sh -- -c '
+nsx timeout 60 $LINUX mem=64M initrd="$img" eth0=tuntap,tap0 init=/bin/sh -- -c '
 mount -t proc proc /proc
 printf "#!/bin/sh\n[ \"\$1\" = bound ] && ifconfig \$interface \$ip netmask \$subnet up && echo \"lease: \$ip router \$router\"\nexit 0\n" >/tmp/d.sh
 chmod +x /tmp/d.sh
@@ -233,7 +233,7 @@ tap_bulk() { # NAME [ETH0-SPEC]
 	sender=$!
 	(nsx busybox nc -l -p 5001 <>"$tmp/$1.fifo" | md5sum >"$tmp/$1.host") &
 	receiver=$!
-	nsx timeout 400 ./linux mem=64M initrd="$img" "eth0=$eth0" init=/bin/sh -- -c "
+	nsx timeout 400 $LINUX mem=64M initrd="$img" "eth0=$eth0" init=/bin/sh -- -c "
 mount -t proc proc /proc
 ifconfig eth0 10.0.7.2 netmask 255.255.255.0 up
 mkfifo /tmp/f

@@ -23,7 +23,7 @@ expect() {
 }
 
 o=$tmp/lo
-timeout 90 ./linux mem=64M initrd="$img" init=/bin/sh -- -c '
+timeout 90 $LINUX mem=64M initrd="$img" init=/bin/sh -- -c '
 mount -t proc proc /proc
 ifconfig lo up
 ifconfig lo | grep inet6 | sed "s/^ */ifconfig: /"
@@ -88,7 +88,7 @@ wait_grep listening "$tmp/dns"
 o=$tmp/tap
 # The guest's link-local address follows from its MAC (EUI-64).
 ll=fe80::fcfd:aff:fe00:702
-nsx timeout 90 ./linux mem=64M initrd="$img" eth0=tuntap,tap0,fe:fd:0a:00:07:02 init=/bin/sh -- -c "
+nsx timeout 90 $LINUX mem=64M initrd="$img" eth0=tuntap,tap0,fe:fd:0a:00:07:02 init=/bin/sh -- -c "
 mount -t proc proc /proc
 ifconfig eth0 up
 ip -6 addr add fd42::2/64 dev eth0

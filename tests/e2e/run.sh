@@ -8,7 +8,8 @@
 # top of tests/e2e/ptyexpect.c) driving, on a fresh pseudo-terminal,
 #   ./linux mem=64M initrd=build/e2e.cpio.gz
 # or, when the script's first line is "#! cmd: COMMAND ARG...", that
-# command (split into words like a shell command line). A test gets 120 s
+# command (split into words like a shell command line; a leading ./linux
+# becomes $LINUX, default ./linux). A test gets 120 s
 # in all (E2E_TIMEOUT=SECONDS changes that). Prints "PASS: e2e/NAME" or
 # "FAIL: e2e/NAME: WHY (log: build/e2e/NAME.log)" followed by the end of
 # the output; the log has everything the command printed. Exits non-zero
@@ -19,7 +20,9 @@ B=build
 dir=tests/e2e
 drv=$B/e2e/ptyexpect
 limit=${E2E_TIMEOUT:-120}
-default_cmd="./linux mem=64M initrd=$B/e2e.cpio.gz"
+# LINUX: the kernel command with options every boot gets (make check-ptrace).
+LINUX=${LINUX:-./linux}
+default_cmd="$LINUX mem=64M initrd=$B/e2e.cpio.gz"
 trap 'exit 130' INT TERM
 
 runner=
@@ -59,6 +62,9 @@ for script in $scripts; do
 	case $first in
 	"#! cmd:"*)
 		cmd=${first#"#! cmd:"}
+		case $cmd in
+		" ./linux "*) cmd=" $LINUX ${cmd#" ./linux "}" ;;
+		esac
 		;;
 	*)
 		cmd=$default_cmd

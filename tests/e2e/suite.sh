@@ -1,13 +1,16 @@
 # shellcheck shell=sh disable=SC2034 # B and failed are read by the suites
 # Shared preamble of the shell e2e suites (cli, disk, mconsole, cow_tools).
 # Source it with SUITE set: SUITE=name . "$(dirname "$0")/suite.sh"
-# It moves to the repository root, sets B=build, makes a private $tmp that
+# It moves to the repository root, sets B=build and LINUX, makes a private $tmp that
 # is removed on exit, defines wait_grep (below), and pass NAME and fail NAME WHY, which print
 # "PASS: e2e/$SUITE/NAME" / "FAIL: e2e/$SUITE/NAME: WHY" and remember a
 # failure in $failed; each suite ends with: exit "$failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=build
+# The kernel command, with the options every boot gets: make check-ptrace
+# runs the suites with LINUX="./linux seccomp=off".
+LINUX=${LINUX:-./linux}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0

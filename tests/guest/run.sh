@@ -9,6 +9,8 @@
 # Environment:
 #   GUEST_TESTS="t_fork t_pipe"   run only these tests
 #   LINUX_ARGS="..."              extra kernel command-line arguments
+#   LINUX="./linux seccomp=off"   the kernel command (default ./linux)
+#   GUEST_SUITE=guest-ptrace      the name in PASS/FAIL lines (default guest)
 #   GUEST_TIMEOUT=60              seconds allowed for one boot
 #
 # Inside the guest the test runs under tests/guest/runone (the init), which
@@ -20,7 +22,9 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 bindir=build/guest
 initrd=build/guest.cpio.gz
-results=build/guest-results
+suite=${GUEST_SUITE:-guest}
+LINUX=${LINUX:-./linux}
+results=build/$suite-results
 limit=${GUEST_TIMEOUT:-60}
 native_limit=30
 
@@ -84,7 +88,7 @@ extract_stderr() {
 }
 
 fail() {
-	echo "FAIL: guest/$1: $2"
+	echo "FAIL: $suite/$1: $2"
 	failed=1
 }
 
@@ -134,13 +138,13 @@ for t in $tests; do
 	if [ -n "$noboot" ]; then
 		: >"$work/$t.guest.out"
 		: >"$work/$t.guest.raw"
-		fail "$t" "not run: the kernel did not reach init in guest/$noboot"
+		fail "$t" "not run: the kernel did not reach init in $suite/$noboot"
 		continue
 	fi
 
 	# Guest run.
 	# shellcheck disable=SC2086 # LINUX_ARGS is split on purpose
-	$runner ${runner:+-k 5 $limit} ./linux mem=64M quiet initrd="$initrd" init=/tests/runone \
+	$runner ${runner:+-k 5 $limit} $LINUX mem=64M quiet initrd="$initrd" init=/tests/runone \
 		${LINUX_ARGS:-} -- "$t" </dev/null >"$work/$t.guest.raw" 2>&1
 	krc=$?
 	grc=$(extract "$work/$t.guest.raw" "$work/$t.guest.out")
@@ -193,6 +197,6 @@ for t in $tests; do
 		continue
 	fi
 	rm -rf "${results:?}/$t"
-	echo "PASS: guest/$t"
+	echo "PASS: $suite/$t"
 done
 exit "$failed"

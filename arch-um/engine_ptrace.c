@@ -85,8 +85,9 @@ static int ptrace_mm_flush(struct mm *mm)
 
 		host_ptrace_getregs(mm->eng.pid, &fr);
 		printk(KERN_ERR "engine: stub of pid %d failed (rc %d kind %d sig %d "
-		       "addr %lx code %d rip %llx)\n", mm->eng.pid, rc, st.kind, st.sig,
-		       st.addr, st.si_code, (unsigned long long)fr.rip);
+				"addr %lx code %d rip %llx)\n",
+		       mm->eng.pid, rc, st.kind, st.sig, st.addr, st.si_code,
+		       (unsigned long long)fr.rip);
 		mm->eng.nops = 0;
 		return -EIO;
 	}
@@ -95,8 +96,8 @@ static int ptrace_mm_flush(struct mm *mm)
 
 		printk(KERN_ERR "engine: stub op %llu (nr %llu addr %llx len %llx) failed: %lld\n",
 		       (unsigned long long)hdr[2], (unsigned long long)op->nr,
-		       (unsigned long long)op->args[0],
-		       (unsigned long long)op->args[1], (long long)hdr[1]);
+		       (unsigned long long)op->args[0], (unsigned long long)op->args[1],
+		       (long long)hdr[1]);
 		mm->eng.nops = 0;
 		return (int)(s64)hdr[1];
 	}
@@ -130,15 +131,22 @@ static enum engine_event ptrace_run(struct task *t)
 	struct host_stop st;
 	bool kicked = false;
 	int pid = mm->eng.pid, rc;
+	unsigned cpu;
 
 	if (engine_mm_flush(mm) < 0)
 		return EV_DEAD;
 	load_fpu(t);
+	/*
+	 * Kernel and child never run at once: on the kernel's CPU each stop
+	 * and resume is a switch on one CPU, not an interprocessor wakeup.
+	 */
+	cpu = host_cpu();
+	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(pid, cpu) == 0)
+		mm->eng.mm_cpu = cpu + 1;
 	t->regs.cs = USER_CS;
 	t->regs.ss = USER_SS;
 	/* Skip the register write when the host already holds them. */
-	if (!mm->eng.host_regs_valid ||
-	    memcmp(&mm->eng.host_regs, &t->regs, sizeof(t->regs))) {
+	if (!mm->eng.host_regs_valid || memcmp(&mm->eng.host_regs, &t->regs, sizeof(t->regs))) {
 		if (host_ptrace_setregs(pid, &t->regs) < 0)
 			return EV_DEAD;
 	}

@@ -212,6 +212,7 @@ static int child_start(struct mm *mm)
 		return rc;
 	mm->eng.parked = false;
 	mm->eng.mm_seq = 0;
+	mm->eng.mm_cpu = 0;
 	mm->eng.pid = 0;
 	if (fill_setup(mm) < 0) {
 		stub_data_free(mm);
@@ -268,7 +269,7 @@ refill:
 
 static int sc_mm_flush(struct mm *mm)
 {
-	u32 seq;
+	u32 seq, cpu;
 	s64 res;
 	int rc;
 
@@ -280,7 +281,15 @@ static int sc_mm_flush(struct mm *mm)
 	}
 	*(u64 *)(stub_data(mm) + SC_CTL_NOPS) = mm->eng.nops;
 	seq = ++mm->eng.mm_seq;
-	*comm32(mm, SC_KCPU) = host_cpu();
+	cpu = host_cpu();
+	*comm32(mm, SC_KCPU) = cpu;
+	/*
+	 * The memory thread works while the kernel waits for it: on the
+	 * kernel's CPU it is woken without an interprocessor interrupt and
+	 * does not compete with the guest thread's CPU.
+	 */
+	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(*comm32(mm, SC_MM_TID), cpu) == 0)
+		mm->eng.mm_cpu = cpu + 1;
 	__atomic_store_n(ctl32(mm, SC_CTL_SEQ), seq, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(comm32(mm, SC_MM_SLEEP), __ATOMIC_SEQ_CST))
 		host_futex_wake(ctl32(mm, SC_CTL_SEQ));

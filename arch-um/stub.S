@@ -130,6 +130,7 @@ stub_sc_start:
 	testq %rax, %rax
 	jz sc_mm_thread
 	js sc_fail
+	movl %eax, SC_MM_TID(%rbx)
 	movl $NR_SIGALTSTACK, %eax
 	leaq SC_SS(%rbx), %rdi
 	xorl %esi, %esi

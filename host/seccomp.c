@@ -103,6 +103,17 @@ int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible
 	}
 }
 
+int host_pin_thread(int tid, unsigned cpu)
+{
+	cpu_set_t set;
+
+	if (tid <= 0)
+		return -EINVAL;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(tid, sizeof(set), &set) < 0 ? -errno : 0;
+}
+
 unsigned host_cpu(void)
 {
 	return (unsigned)sched_getcpu();

@@ -156,6 +156,8 @@ int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid,
 		 bool interruptible, u64 spin_ns, const u32 *peer_cpu);
 /* The host CPU this thread runs on now. */
 unsigned host_cpu(void);
+/* Restricts host thread tid to one CPU. */
+int host_pin_thread(int tid, unsigned cpu);
 void host_futex_wake(u32 *word);
 /* Spins up to spin_ns for *word == want. */
 bool host_sc_spin(u32 *word, u32 want, u64 spin_ns);

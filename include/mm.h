@@ -106,6 +106,9 @@ struct engine_mm {
 	struct uregs host_regs; /* what the host process's registers are now */
 	bool host_regs_valid;   /* host_regs is accurate */
 	struct list_head dirty; /* in the engine's list while ops are queued */
+	/* 1 + the CPU the thread that answers the kernel is pinned to: ptrace,
+	 * the traced child; seccomp, the memory thread. */
+	u32 mm_cpu;
 	/* seccomp engine */
 	bool parked;            /* the guest thread waits with a frame */
 	u32 mm_seq;             /* last memory request */

@@ -67,6 +67,7 @@
 #define SC_KCPU 108      /* u32: host CPU of the kernel thread */
 #define SC_CCPU 112      /* u32: host CPU of the guest thread at its trap */
 #define SC_MCPU 116      /* u32: host CPU of the memory thread at its work */
+#define SC_MM_TID 120    /* u32: host thread id of the memory thread */
 /* Set-up data, read once by stub_sc_start. */
 #define SC_ALLMASK 128   /* u64: all signals */
 #define SC_NOMASK 136    /* u64: none */

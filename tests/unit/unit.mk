@@ -8,7 +8,7 @@
 # the sanitizer runtime. tests/unit/run.sh runs them.
 
 UNIT_B := $(B)/unit
-UNIT_CFLAGS := $(HCFLAGS) $(SANFLAGS) -iquote include -iquote tests/unit
+UNIT_CFLAGS := $(HCFLAGS) $(SANFLAGS) -iquote include -iquote arch-um -iquote tests/unit
 UNIT_MOD_CFLAGS := $(UNIT_CFLAGS) -include tests/unit/krename.h
 
 # The kernel modules each test links with.
@@ -17,6 +17,7 @@ UNIT_MODS_test_vsprintf := kernel/vsprintf.c kernel/string.c
 UNIT_MODS_test_cpio := fs/cpio.c kernel/string.c
 UNIT_MODS_test_cmdline := kernel/cmdline.c kernel/vsprintf.c kernel/string.c
 UNIT_MODS_test_cow := drivers/block/cow.c kernel/string.c
+UNIT_MODS_test_seccomp_filter := arch-um/seccomp_filter.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(addprefix $(UNIT_B)/,$(UNIT_TESTS))

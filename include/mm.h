@@ -124,6 +124,8 @@ struct mm {
 	u64 arg_start, arg_end, env_start, env_end;
 	u64 mmap_base;
 	u64 rss;                /* pages mapped */
+	u64 ahead_end;          /* where the last anonymous read-ahead ended */
+	u64 ahead_pages;        /* and its window (mm/fault.c) */
 	struct file *exe;       /* the executable (for /proc/pid/exe) */
 	struct engine_mm eng;
 };

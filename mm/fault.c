@@ -145,35 +145,44 @@ static void fault_around(struct mm *mm, struct vma *v, u64 addr)
 	}
 }
 
-#define ANON_AHEAD_PAGES 8
+#define ANON_AHEAD_MIN 8
+#define ANON_AHEAD_MAX 64
 
 /*
  * A fault on a fresh anonymous page right after the one below it looks
  * like a sequential first touch (a heap, a buffer being filled): the
  * next pages of the VMA get their zeroed pages and host mappings now,
- * in the same stub round trip, while memory is plentiful.
+ * in the same stub round trip, while memory is plentiful. Like
+ * readahead, the window doubles each time the touch goes on right where
+ * the last window ended, and starts small again elsewhere.
  */
 static void anon_ahead(struct mm *mm, struct vma *v, u64 addr)
 {
 	u64 *prev = addr > v->start ? pte_lookup(mm, addr - PAGE_SIZE, false) : NULL;
-	u64 a, end = MIN(v->end, addr + (ANON_AHEAD_PAGES + 1) * PAGE_SIZE);
+	u64 a, end;
 
 	if (v->file || !prev || !(*prev & PTE_PRESENT) ||
 	    mem_free_pages() < physmem_frames / 4)
 		return;
+	if (addr == mm->ahead_end && mm->ahead_pages < ANON_AHEAD_MAX)
+		mm->ahead_pages *= 2;
+	else if (addr != mm->ahead_end)
+		mm->ahead_pages = ANON_AHEAD_MIN;
+	end = MIN(v->end, addr + (mm->ahead_pages + 1) * PAGE_SIZE);
 	for (a = addr + PAGE_SIZE; a < end; a += PAGE_SIZE) {
 		u64 *pte = pte_lookup(mm, a, true);
 		s64 f;
 
 		if (!pte || *pte)
-			return;
+			break;
 		f = new_anon_page(true);
 		if (f < 0)
-			return;
+			break;
 		*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE | PTE_MAPPED;
 		mm->rss++;
 		engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
 	}
+	mm->ahead_end = a;
 }
 
 int mm_fault(struct mm *mm, u64 addr, int access)

@@ -30,7 +30,7 @@ extern char stub_sc_start[], stub_sc_handler[], stub_sc_restorer[];
 #define IRQ_SIGNAL SIGVTALRM
 /* How long each side spins before it sleeps on the futex. */
 #define KERNEL_SPIN_NS	  20000
-#define CHILD_SPIN_ROUNDS 500
+#define CHILD_SPIN_ROUNDS 2000
 /* How long a kicked guest may take to stop before it is suspected. */
 #define WATCHDOG_NS 1000000000ULL
 /* Freed pages held back before the engine confirms they are unmapped. */

@@ -160,17 +160,28 @@ void engine_fpu_save(struct task *t)
 
 void engine_fpu_changed(struct task *t)
 {
-	struct mm *mm = t->mm;
-
-	/* Make the next engine_run load t->fp into the host. */
-	if (mm && mm->eng.fp_owner == t)
-		mm->eng.fp_owner = NULL;
+	/* The next engine_run loads t->fp's part of the state into the host. */
+	t->fp_changed = true;
 }
 
 void engine_task_gone(struct task *t)
 {
 	if (t->mm && t->mm->eng.fp_owner == t)
 		t->mm->eng.fp_owner = NULL;
+	kfree(t->xstate);
+	t->xstate = NULL;
+	t->xstate_len = 0;
+}
+
+bool engine_xstate_keep(struct task *t, const void *x, u32 len)
+{
+	if (len < sizeof(t->fp.fx) || len > XSTATE_MAX)
+		return false;
+	if (!t->xstate && !(t->xstate = kmalloc(XSTATE_MAX)))
+		return false;
+	memcpy(t->xstate, x, len);
+	t->xstate_len = len;
+	return true;
 }
 
 enum engine_event engine_signal_event(int sig, int code)

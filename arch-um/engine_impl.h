@@ -58,6 +58,11 @@ void stub_data_free(struct mm *mm);
  */
 int stub_spawn(struct mm *mm, u64 entry, u64 ro_len, int done_fd);
 
+/* The largest XSAVE image kept per task; larger ones keep only fp. */
+#define XSTATE_MAX 4096
+/* Saves len bytes of t's XSAVE image; false if it cannot (then fp only). */
+bool engine_xstate_keep(struct task *t, const void *x, u32 len);
+
 /* What a host signal that stopped guest code means to the kernel. */
 enum engine_event engine_signal_event(int sig, int code);
 

@@ -109,20 +109,34 @@ static void ptrace_fpu_save(struct task *t)
 {
 	struct mm *mm = t->mm;
 
-	if (mm && mm->eng.fp_owner == t)
+	if (mm && mm->eng.fp_owner == t && !t->fp_changed)
 		host_ptrace_getfpregs(mm->eng.pid, &t->fp);
 }
 
+/* Like the seccomp engine's: the whole XSAVE image follows each thread. */
 static void load_fpu(struct task *t)
 {
+	static u8 xbuf[XSTATE_MAX] __attribute__((aligned(64)));
 	struct mm *mm = t->mm;
+	struct task *owner = mm->eng.fp_owner;
+	int pid = mm->eng.pid, len;
 
-	if (mm->eng.fp_owner == t)
-		return;
-	if (mm->eng.fp_owner)
-		host_ptrace_getfpregs(mm->eng.pid, &mm->eng.fp_owner->fp);
-	host_ptrace_setfpregs(mm->eng.pid, &t->fp);
-	mm->eng.fp_owner = t;
+	if (owner != t) {
+		if (owner) {
+			host_ptrace_getfpregs(pid, &owner->fp);
+			len = host_ptrace_getxstate(pid, xbuf, sizeof(xbuf));
+			if (len <= 0 || !engine_xstate_keep(owner, xbuf, (u32)len))
+				owner->xstate_len = 0;
+			owner->fp_changed = false;
+		}
+		if (t->xstate && t->xstate_len)
+			host_ptrace_setxstate(pid, t->xstate, t->xstate_len);
+		mm->eng.fp_owner = t;
+		t->fp_changed = true;
+	}
+	if (t->fp_changed)
+		host_ptrace_setfpregs(pid, &t->fp);
+	t->fp_changed = false;
 }
 
 static enum engine_event ptrace_run(struct task *t)

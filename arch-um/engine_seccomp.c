@@ -342,32 +342,34 @@ static void sc_fpu_save(struct task *t)
 	struct mm *mm = t->mm;
 	u8 *fx;
 
-	if (mm && mm->eng.fp_owner == t && (fx = frame_fx(mm)))
+	if (mm && mm->eng.fp_owner == t && !t->fp_changed && (fx = frame_fx(mm)))
 		memcpy(t->fp.fx, fx, sizeof(t->fp.fx));
 }
 
-/* Puts t's FPU state in the frame unless it is there already. */
-static void load_fpu(struct task *t)
+/* Size of the parked frame's XSAVE image, if all of it is in the stack. */
+static u32 frame_xstate_len(struct mm *mm, const u8 *fx)
 {
-	struct mm *mm = t->mm;
-	u8 *fx = frame_fx(mm);
-	u32 magic, mask;
+	u32 magic, size;
 
-	if (mm->eng.fp_owner == t || !fx)
-		return;
-	if (mm->eng.fp_owner)
-		memcpy(mm->eng.fp_owner->fp.fx, fx, sizeof(t->fp.fx));
-	/* The registers (up to the reserved bytes), with MXCSR as the host allows. */
+	memcpy(&magic, fx + FX_SW_BYTES, 4);
+	memcpy(&size, fx + FX_SW_BYTES + 16, 4); /* fpx_sw_bytes.xstate_size */
+	if (magic != FP_XSTATE_MAGIC1 || size < 512 ||
+	    !altstack_ptr(mm, parked_frame(mm)->mc.fpstate, size, 16))
+		return 512;
+	return size;
+}
+
+/* Writes t->fp into the frame's legacy area, with MXCSR as the host allows. */
+static void put_legacy(u8 *fx, struct task *t)
+{
+	u32 magic, mask, mxcsr;
+
 	memcpy(&mask, fx + 28, 4);
 	memcpy(fx, t->fp.fx, 24);
-	memcpy(fx + 32, t->fp.fx + 32, 416 - 32);
-	{
-		u32 mxcsr;
-
-		memcpy(&mxcsr, t->fp.fx + 24, 4);
-		mxcsr &= mask ? mask : 0xffbf;
-		memcpy(fx + 24, &mxcsr, 4);
-	}
+	memcpy(fx + 32, t->fp.fx + 32, 416 - 32); /* up to the reserved bytes */
+	memcpy(&mxcsr, t->fp.fx + 24, 4);
+	mxcsr &= mask ? mask : 0xffbf;
+	memcpy(fx + 24, &mxcsr, 4);
 	memcpy(&magic, fx + FX_SW_BYTES, 4);
 	if (magic == FP_XSTATE_MAGIC1) {
 		u64 xfeatures;
@@ -377,7 +379,38 @@ static void load_fpu(struct task *t)
 		xfeatures |= 3;
 		memcpy(fx + XSAVE_XFEATURES, &xfeatures, 8);
 	}
-	mm->eng.fp_owner = t;
+}
+
+/*
+ * Makes the frame hold t's FPU and vector state: the whole XSAVE image
+ * moves between the frame and the tasks when another thread of the
+ * address space ran last, so AVX registers survive preemption too.
+ */
+static void load_fpu(struct task *t)
+{
+	struct mm *mm = t->mm;
+	struct task *owner = mm->eng.fp_owner;
+	u8 *fx = frame_fx(mm);
+	u32 len;
+
+	if (!fx)
+		return;
+	len = frame_xstate_len(mm, fx);
+	if (owner != t) {
+		if (owner) {
+			memcpy(owner->fp.fx, fx, sizeof(owner->fp.fx));
+			if (!engine_xstate_keep(owner, fx, len))
+				owner->xstate_len = 0;
+			owner->fp_changed = false;
+		}
+		if (t->xstate && t->xstate_len == len)
+			memcpy(fx, t->xstate, len);
+		mm->eng.fp_owner = t;
+		t->fp_changed = true;
+	}
+	if (t->fp_changed)
+		put_legacy(fx, t);
+	t->fp_changed = false;
 }
 
 static void regs_to_frame(const struct uregs *r, struct k_sigcontext *mc)

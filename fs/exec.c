@@ -531,6 +531,7 @@ static long do_execve(char *path, struct exec_args *a)
 	current->regs.rsp = (u64)sp;
 	current->regs.eflags = EFLAGS_DEFAULT;
 	fpu_init(&current->fp);
+	current->xstate_len = 0; /* the old program's vector state goes too */
 	engine_fpu_changed(current);
 	exec_done_vfork(current);
 	rc = 0;

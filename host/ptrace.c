@@ -11,7 +11,9 @@
 #include <sys/ptrace.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/user.h>
+#include <elf.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +65,22 @@ int host_ptrace_getfpregs(int pid, void *fx)
 int host_ptrace_setfpregs(int pid, const void *fx)
 {
 	return ptrace(PTRACE_SETFPREGS, pid, 0, fx) < 0 ? -errno : 0;
+}
+
+int host_ptrace_getxstate(int pid, void *buf, size_t len)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+
+	if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) < 0)
+		return -errno;
+	return (int)iov.iov_len;
+}
+
+int host_ptrace_setxstate(int pid, const void *buf, size_t len)
+{
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+
+	return ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov) < 0 ? -errno : 0;
 }
 
 int host_ptrace_wait(int pid, bool interruptible, struct host_stop *st)

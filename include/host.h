@@ -173,6 +173,9 @@ int host_ptrace_getregs(int pid, void *regs);     /* user_regs_struct */
 int host_ptrace_setregs(int pid, const void *regs);
 int host_ptrace_getfpregs(int pid, void *fx);     /* 512-byte fxsave */
 int host_ptrace_setfpregs(int pid, const void *fx);
+/* The whole XSAVE image (NT_X86_XSTATE): its length, or -errno. */
+int host_ptrace_getxstate(int pid, void *buf, size_t len);
+int host_ptrace_setxstate(int pid, const void *buf, size_t len);
 
 /* What stopped a traced child. */
 struct host_stop {

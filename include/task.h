@@ -142,6 +142,15 @@ struct task {
 
 	struct uregs regs;          /* [T] guest registers */
 	struct fpstate fp;          /* [T] when not loaded in the host */
+	/*
+	 * [T] The whole XSAVE image (AVX and beyond) saved when another
+	 * thread of the address space took the host FPU; its first 512
+	 * bytes give way to fp, which the kernel may have changed since.
+	 * fp_changed: fp is newer than what the host holds (arch-um/engine.c).
+	 */
+	u8 *xstate;
+	u32 xstate_len;
+	bool fp_changed;
 	/* Why the guest stopped last (filled by the engine). */
 	struct {
 		int kind, sig, code;

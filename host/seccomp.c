@@ -53,6 +53,7 @@ void host_futex_wake(u32 *word)
 int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible, u64 spin_ns,
 		 const u32 *peer_cpu)
 {
+	const struct timespec nap = {.tv_nsec = 10000000};
 	volatile u32 *w = word;
 	u64 until = 0;
 	unsigned n;
@@ -91,9 +92,13 @@ int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible
 			__atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
 			return HOST_SC_INTERRUPTED;
 		}
-		/* Ticks interrupt the sleep: then see whether the child died. */
-		if (syscall(SYS_futex, word, FUTEX_WAIT, v, NULL, NULL, 0) < 0 && errno == EINTR &&
-		    host_proc_reap(pid)) {
+		/*
+		 * Ticks interrupt the sleep, and it ends after 10 ms anyway
+		 * (there are no ticks yet at boot): then see whether the child
+		 * died.
+		 */
+		if (syscall(SYS_futex, word, FUTEX_WAIT, v, &nap, NULL, 0) < 0 &&
+		    (errno == EINTR || errno == ETIMEDOUT) && host_proc_reap(pid)) {
 			__atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
 			return -ECHILD;
 		}

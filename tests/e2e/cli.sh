@@ -186,6 +186,28 @@ else
 	fail busy-loop-preempted "exit status $rc: $(tail -c 300 "$tmp/out")"
 fi
 
+# The process engine: seccomp where the host allows it, else ptrace with
+# a line in the boot log; seccomp=on where it cannot run is an error.
+timeout 60 ./linux mem=32M initrd="$img" init=/bin/true </dev/null >"$tmp/out" 2>&1
+if grep -q "Process engine: seccomp" "$tmp/out"; then
+	pass engine-default-seccomp
+elif grep -q "seccomp engine cannot start" "$tmp/out"; then
+	echo "SKIP: e2e/$SUITE/engine-default-seccomp: this host cannot run the seccomp engine"
+else
+	fail engine-default-seccomp "$(grep -i engine "$tmp/out" | head -n 2 | tr '\n' '|')"
+fi
+timeout 60 $B/e2e/noseccomp ./linux mem=32M initrd="$img" init=/bin/sh -- -c \
+	'echo fallback-$((6*7)); poweroff -f' </dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "seccomp engine cannot start" "$tmp/out" &&
+	grep -q "Process engine: ptrace" "$tmp/out" && grep -q "fallback-42" "$tmp/out"; then
+	pass engine-auto-falls-back-to-ptrace
+else
+	fail engine-auto-falls-back-to-ptrace "status $rc: $(tail -c 300 "$tmp/out")"
+fi
+expect_rc engine-seccomp-on-refused 2 $B/e2e/noseccomp ./linux mem=32M seccomp=on initrd="$img"
+expect_rc engine-bad-value 2 $LINUX seccomp=maybe initrd="$img"
+
 # A hostile guest making random system calls cannot bring the kernel down.
 for seed in 1 2 3; do
 	timeout 120 $LINUX mem=64M quiet initrd=$B/e2e.cpio.gz init=/bin/sh -- -c \

@@ -14,6 +14,8 @@
 #                        (run only inside ./linux, by tests/e2e/cli.sh)
 #   $(B)/e2e/escape      a static guest program trying raw host system calls
 #                        (tests/e2e/escape.sh)
+#   $(B)/e2e/noseccomp   runs a command where seccomp(2) fails (cli.sh: the
+#                        process engine falls back to ptrace)
 #   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv, /bin/sysfuzz
 #                        and /bin/escape
 #
@@ -22,7 +24,7 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(E2E_B)/escape $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/noseccomp $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -36,6 +38,10 @@ $(E2E_B)/dns6: tests/e2e/dns6.c
 	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
 
 $(E2E_B)/fragflood: tests/e2e/fragflood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
+
+$(E2E_B)/noseccomp: tests/e2e/noseccomp.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) $(SANFLAGS) -o $@ $<
 

@@ -8,8 +8,8 @@
 # top of tests/e2e/ptyexpect.c) driving, on a fresh pseudo-terminal,
 #   ./linux mem=64M initrd=build/e2e.cpio.gz
 # or, when the script's first line is "#! cmd: COMMAND ARG...", that
-# command (split into words like a shell command line; a leading ./linux
-# becomes $LINUX, default ./linux). A test gets 120 s
+# command (split into words like a shell command line; each "./linux "
+# in it becomes $LINUX, default ./linux). A test gets 120 s
 # in all (E2E_TIMEOUT=SECONDS changes that). Prints "PASS: e2e/NAME" or
 # "FAIL: e2e/NAME: WHY (log: build/e2e/NAME.log)" followed by the end of
 # the output; the log has everything the command printed. Exits non-zero
@@ -62,9 +62,19 @@ for script in $scripts; do
 	case $first in
 	"#! cmd:"*)
 		cmd=${first#"#! cmd:"}
-		case $cmd in
-		" ./linux "*) cmd=" $LINUX ${cmd#" ./linux "}" ;;
-		esac
+		# Every "./linux " in it becomes "$LINUX ".
+		rest=$cmd
+		cmd=
+		while :; do
+			case $rest in
+			*"./linux "*)
+				cmd="$cmd${rest%%./linux *}$LINUX "
+				rest=${rest#*./linux }
+				;;
+			*) break ;;
+			esac
+		done
+		cmd="$cmd$rest"
 		;;
 	*)
 		cmd=$default_cmd

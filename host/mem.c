@@ -34,6 +34,11 @@ void *host_mmap(void *addr, size_t len, int prot, int flags, int fd, u64 off)
 	return p;
 }
 
+void host_dontfork(void *addr, size_t len)
+{
+	madvise(addr, len, MADV_DONTFORK);
+}
+
 int host_munmap(void *addr, size_t len)
 {
 	return munmap(addr, len) < 0 ? -errno : 0;

@@ -25,6 +25,8 @@ int host_memfd_create(const char *name, u64 size);
 int host_memfd_resize(int fd, u64 size);
 /* mmap; returns the address or an error pointer (see kerrno.h). */
 void *host_mmap(void *addr, size_t len, int prot, int flags, int fd, u64 off);
+/* Children created by clone() do not get this range (MADV_DONTFORK). */
+void host_dontfork(void *addr, size_t len);
 int host_munmap(void *addr, size_t len);
 /* Transient buffers for boot-time work (the initrd), never kernel state. */
 void *host_alloc(size_t n);

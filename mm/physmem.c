@@ -202,7 +202,11 @@ static int physmem_map(u64 from, u64 to)
 	void *p = host_mmap(physmem_base + from, to - from, PROT_READ | PROT_WRITE,
 			    MAP_SHARED | MAP_FIXED, physmem_fd, from);
 
-	return IS_ERR(p) ? (int)PTR_ERR(p) : 0;
+	if (IS_ERR(p))
+		return (int)PTR_ERR(p);
+	/* Guest processes are cloned from here: they need none of it. */
+	host_dontfork(p, to - from);
+	return 0;
 }
 
 void physmem_init(u64 bytes)
@@ -227,6 +231,14 @@ void physmem_init(u64 bytes)
 		      (unsigned long long)reach);
 	physmem_base = base;
 	page_map = map;
+	/*
+	 * Not copied into each new guest process (host/proc.c clones this
+	 * one): copying page_map's page tables and then breaking
+	 * copy-on-write on every later write made a spawn cost in
+	 * proportion to mem=.
+	 */
+	host_dontfork(base, reach);
+	host_dontfork(map, ALIGN_UP(max_frames * sizeof(struct page), PAGE_SIZE));
 	rc = physmem_map(0, bytes);
 	if (rc < 0)
 		panic("cannot map physical memory: error %d", rc);

@@ -158,10 +158,24 @@ static void sc_reap_all(void)
 static struct mm spare;
 static bool have_spare;
 
+/*
+ * Host processes of exited guest processes wait here to serve new ones:
+ * a fork or an exec then costs no host clone, and an exit no host exit.
+ */
+#define POOL_MAX 4
+static struct engine_mm pool[POOL_MAX];
+static unsigned npool;
+
 static void sc_mm_release(struct mm *mm);
 
 static void sc_shutdown(void)
 {
+	while (npool) {
+		struct mm gone;
+
+		gone.eng = pool[--npool];
+		sc_mm_release(&gone);
+	}
 	if (have_spare) {
 		have_spare = false;
 		sc_mm_release(&spare);
@@ -169,8 +183,65 @@ static void sc_shutdown(void)
 	reap_killed(true);
 }
 
+/*
+ * Makes a parked child fit for another guest process: nothing of the
+ * last one mapped (confirmed by its memory thread), nothing of it left
+ * in its signal stack, FPU or fs/gs bases. false: it must go instead.
+ */
+static struct k_ucontext *parked_frame(struct mm *mm);
+static u8 *frame_fx(struct mm *mm);
+static u32 frame_xstate_len(struct mm *mm, const u8 *fx);
+static void reset_xstate(struct mm *mm, u8 *fx, u32 len);
+
+static bool recycle(struct mm *mm)
+{
+	struct k_ucontext *uc = parked_frame(mm);
+	u8 *stack = (u8 *)stub_data(mm) + SC_ALTSTACK, *fx;
+	u64 fpstate, frame, top = STUB_DATA_ADDR + SC_ALTSTACK + SC_ALTSTACK_SIZE;
+	u32 len;
+
+	if (machine_stopping || npool == POOL_MAX || !mm->eng.parked || !uc)
+		return false;
+	mm->eng.nops = 0;
+	engine_queue_munmap(mm, 0, TASK_SIZE);
+	if (engine_mm_flush(mm) < 0 || mm->eng.pid <= 0)
+		return false;
+	/* The frame the thread returns through keeps only what sigreturn needs. */
+	frame = STUB_DATA_ADDR + (u64)((u8 *)uc - (u8 *)stub_data(mm)) - 8;
+	fpstate = uc->mc.fpstate;
+	fx = frame_fx(mm);
+	if (!fx || fpstate < frame)
+		return false;
+	len = frame_xstate_len(mm, fx);
+	memset(stack, 0, frame - (STUB_DATA_ADDR + SC_ALTSTACK));
+	memset(&uc->mc, 0, offsetof(struct k_sigcontext, cs));
+	uc->mc.eflags = EFLAGS_DEFAULT;
+	memset(&uc->mc.err, 0, sizeof(uc->mc) - offsetof(struct k_sigcontext, err));
+	uc->mc.fpstate = fpstate;
+	uc->uc_sigmask = 0;
+	memset((u8 *)(uc + 1), 0, fpstate - (frame + 8 + sizeof(*uc)));
+	memset(fx, 0, FX_SW_BYTES);
+	reset_xstate(mm, fx, len);
+	/* Past the XSAVE image and its 4-byte end marker, to the top. */
+	if (fpstate + len + 4 < top)
+		memset(fx + len + 4, 0, top - (fpstate + len + 4));
+	/* SC_UC still says where the frame is; the set-up data is spent. */
+	memset(comm(mm) + SC_SIG, 0, SC_UC - SC_SIG);
+	memset(comm(mm) + SC_FS, 0, SC_SET_FSGS + 4 - SC_FS);
+	memset(comm(mm) + SC_ALLMASK, 0, PAGE_SIZE - SC_ALLMASK);
+	/* Unknown bases: the next task's are loaded whatever they are. */
+	mm->eng.fs_base = mm->eng.gs_base = ~0ULL;
+	mm->eng.fp_owner = NULL;
+	pool[npool++] = mm->eng;
+	mm->eng.pid = 0;
+	mm->eng.data_frame = -1;
+	return true;
+}
+
 static void sc_mm_release(struct mm *mm)
 {
+	if (mm->eng.pid > 0 && recycle(mm))
+		return;
 	if (mm->eng.pid > 0) {
 		if (nkilled == sizeof(killed) / sizeof(killed[0]))
 			reap_killed(true);
@@ -248,6 +319,11 @@ static int child_finish(struct mm *mm)
 static int sc_mm_init(struct mm *mm)
 {
 	int rc;
+
+	if (npool) {
+		mm->eng = pool[--npool];
+		return 0;
+	}
 
 	if (have_spare) {
 		have_spare = false;
@@ -382,6 +458,24 @@ static void put_legacy(u8 *fx, struct task *t)
 }
 
 /*
+ * Puts every part of the frame's XSAVE image but x87/SSE in its reset
+ * state: a task with no saved image of its own (a new program, a new
+ * thread) sees zeroed vector registers, and no other task's values.
+ */
+static void reset_xstate(struct mm *mm, u8 *fx, u32 len)
+{
+	u64 x87_sse = 3;
+	u32 magic;
+
+	(void)mm;
+	memcpy(&magic, fx + FX_SW_BYTES, 4);
+	if (magic != FP_XSTATE_MAGIC1 || len < XSAVE_XFEATURES + 64)
+		return;
+	memset(fx + XSAVE_XFEATURES, 0, len - XSAVE_XFEATURES);
+	memcpy(fx + XSAVE_XFEATURES, &x87_sse, 8);
+}
+
+/*
  * Makes the frame hold t's FPU and vector state: the whole XSAVE image
  * moves between the frame and the tasks when another thread of the
  * address space ran last, so AVX registers survive preemption too.
@@ -405,6 +499,8 @@ static void load_fpu(struct task *t)
 		}
 		if (t->xstate && t->xstate_len == len)
 			memcpy(fx, t->xstate, len);
+		else
+			reset_xstate(mm, fx, len);
 		mm->eng.fp_owner = t;
 		t->fp_changed = true;
 	}

@@ -213,10 +213,10 @@ static void probe_fault(int sig)
 }
 
 /* Copies the stub page into BUF; returns the signal if reading faulted. */
-static int read_stub(unsigned char *buf)
+static int read_range(unsigned long addr, unsigned char *buf, int len)
 {
 	struct sigaction sa, old_segv, old_bus;
-	volatile const unsigned char *stub = (volatile const unsigned char *)STUB_ADDR;
+	volatile const unsigned char *stub = (volatile const unsigned char *)addr;
 	int sig, i;
 
 	memset(&sa, 0, sizeof(sa));
@@ -225,7 +225,7 @@ static int read_stub(unsigned char *buf)
 	sigaction(SIGBUS, &sa, &old_bus);
 	sig = sigsetjmp(probe_env, 1);
 	if (!sig) {
-		for (i = 0; i < STUB_SIZE; i++)
+		for (i = 0; i < len; i++)
 			buf[i] = stub[i];
 	}
 	sigaction(SIGSEGV, &old_segv, NULL);
@@ -447,6 +447,11 @@ static void run_jumps(const unsigned int *sites, int nsites)
 	escapes += escaped;
 }
 
+static int read_stub(unsigned char *buf)
+{
+	return read_range(STUB_ADDR, buf, STUB_SIZE);
+}
+
 static void try_stub(void)
 {
 	static unsigned char page[STUB_SIZE];
@@ -539,8 +544,86 @@ static int mask_hog(void)
 	return 1;
 }
 
+/*
+ * --plant VALUE: writes VALUE (hex) over the stub's data pages it can
+ * write and holds it in callee-saved registers and ymm8 through many
+ * system calls, so that the kernel's frames of this process carry it,
+ * then exits. --scan VALUE: reads the stub's data pages first
+ * (before VALUE is in any register of its own) and looks for VALUE: a
+ * host process that served a planted process must come back clean.
+ */
+static int plant(unsigned long v)
+{
+	unsigned long pat[4] __attribute__((aligned(32))) = {v, v, v, v};
+	/* The stub's communication page past its fields, and the bottom of its
+	 * signal stack (include/arch/layout.h): writable by the process. */
+	unsigned long *comm = (unsigned long *)(STUB_ADDR + 3 * 4096 + 128);
+	unsigned long *stack = (unsigned long *)(STUB_ADDR + 4 * 4096);
+	int i;
+
+	if (!read_range(STUB_ADDR + STUB_SIZE, (unsigned char[8]){0}, 1)) {
+		for (i = 0; i < (4096 - 128) / 8; i++)
+			comm[i] = v;
+		for (i = 0; i < 8192 / 8; i++)
+			stack[i] = v;
+	}
+
+	__asm__ volatile("vmovdqa %0, %%ymm8" ::"m"(pat) : "xmm8");
+	for (i = 0; i < 200; i++)
+		__asm__ volatile("movq %0, %%rbx; movq %0, %%r12; movq %0, %%r13;"
+				 "movq %0, %%r14; movq %0, %%r15; movl $110, %%eax; syscall"
+				 :
+				 : "r"(v)
+				 : "rax", "rbx", "rcx", "r11", "r12", "r13", "r14", "r15",
+				   "memory");
+	return 0;
+}
+
+/* 1 if this process's stub data holds the value hex, 0 if not, -1 unreadable. */
+static int scan_here(const char *hex)
+{
+	static unsigned char data[8 * 4096];
+	int sig = read_range(STUB_ADDR + STUB_SIZE, data, sizeof(data)), i;
+	unsigned long v;
+
+	if (sig)
+		return -1;
+	v = strtoul(hex, NULL, 16);
+	for (i = 0; i + 8 <= (int)sizeof(data); i++)
+		if (!memcmp(data + i, &v, 8))
+			return 1;
+	return 0;
+}
+
+/*
+ * The scan runs here and in a forked child: a new process may be served
+ * by the host process an exited one used (a fork takes the last one).
+ */
+static int scan(const char *hex)
+{
+	int here = scan_here(hex), status = 0, child;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(scan_here(hex) + 1);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		child = -2;
+	else
+		child = WEXITSTATUS(status) - 1;
+	if (here < 0 && child < 0) {
+		printf("scan: stub data unreadable\n");
+		return 0;
+	}
+	printf("scan: %s\n", here > 0 || child > 0 ? "FOUND a planted value" : "clean");
+	return here > 0 || child > 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--plant"))
+		return plant(strtoul(argv[2], NULL, 16));
+	if (argc == 3 && !strcmp(argv[1], "--scan"))
+		return scan(argv[2]);
 	int fake = argc == 4 && !strcmp(argv[1], "--fake-stub");
 
 	if (argc == 2 && !strcmp(argv[1], "--mask-hog"))

@@ -56,6 +56,9 @@ clean_poweroff() { [ "$rc" -eq 0 ] && has 'reboot: Power down' && ! has 'Kernel 
 responsive() { has '^escape-status-[0-9]*$' && has '^after-escape-42$'; }
 # A process that blocks every host signal through the stub's rt_sigreturn
 # and spins must not freeze the machine: the seccomp engine kills it.
+# What one guest process leaves in the stub's pages (and its registers)
+# must not reach the next one its host process serves.
+nothing_left() { has '^scan: clean$' && ! has '^scan: FOUND'; }
 hog_contained() { has '^hog: spinning$' && has '^hog-status-137$' && has '^hog-after-42$'; }
 
 for engine in ptrace seccomp; do
@@ -73,7 +76,9 @@ for engine in ptrace seccomp; do
 		"mkdir -p /tmp; mount -t tmpfs none /tmp; /bin/escape $secret $created;
 		 echo escape-status-\$?; sh -c 'echo after-escape-\$((6*7))';
 		 /bin/escape --mask-hog & hog=\$!; sleep 4; kill -9 \$hog; wait \$hog;
-		 echo hog-status-\$?; sh -c 'echo hog-after-\$((6*7))'; poweroff -f" \
+		 echo hog-status-\$?; sh -c 'echo hog-after-\$((6*7))';
+		 for i in 1 2 3; do /bin/escape --plant 5eca11edc0ffee42; /bin/escape --scan 5eca11edc0ffee42; done;
+		 poweroff -f" \
 		</dev/null >"$log" 2>&1
 	rc=$?
 	tr -d '\r' <"$log" >"$out"
@@ -103,6 +108,8 @@ for engine in ptrace seccomp; do
 	[ "$engine" = seccomp ] &&
 		check "$engine" mask-hog-killed "the kernel did not kill the hog: $(lines 'engine: host')" \
 			has 'blocked the interrupt signal: killed'
+	check "$engine" no-leak-between-processes "a process found what an earlier one planted: $(lines '^scan')" \
+		nothing_left
 	check "$engine" responsive "the guest did not carry on after the attempts: $(tail -n 4 "$out" | tr '\n' '|')" \
 		responsive
 done

@@ -221,7 +221,7 @@ static void queue_op(struct mm *mm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 
 	op->args[5] = a5;
 }
 
-void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame)
+static void queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame, u64 flags)
 {
 	u64 off = frame << PAGE_SHIFT;
 
@@ -232,12 +232,23 @@ void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame)
 		struct stub_op *last = &stub_ops(mm)[mm->eng.nops - 1];
 
 		if (last->nr == __NR_mmap && last->args[0] + last->args[1] == addr &&
-		    last->args[2] == prot && last->args[5] + last->args[1] == off) {
+		    last->args[2] == prot && last->args[3] == flags &&
+		    last->args[5] + last->args[1] == off) {
 			last->args[1] += len;
 			return;
 		}
 	}
-	queue_op(mm, __NR_mmap, addr, len, prot, MAP_SHARED | MAP_FIXED, (u64)physmem_fd, off);
+	queue_op(mm, __NR_mmap, addr, len, prot, flags, (u64)physmem_fd, off);
+}
+
+void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame)
+{
+	queue_mmap(mm, addr, len, prot, frame, MAP_SHARED | MAP_FIXED);
+}
+
+void engine_queue_mmap_populate(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame)
+{
+	queue_mmap(mm, addr, len, prot, frame, MAP_SHARED | MAP_FIXED | MAP_POPULATE);
 }
 
 void engine_queue_munmap(struct mm *mm, u64 addr, u64 len)

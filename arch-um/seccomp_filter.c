@@ -8,7 +8,8 @@
  * hosts without FSGSBASE). Anything else from the stub page kills the
  * process: a guest that jumps into the stub gets nothing else.
  *
- * The memory thread: mmap of the physmem fd, munmap, mprotect, futex and
+ * The memory thread: mmap of the physmem fd (shared, fixed, maybe
+ * populated), munmap, mprotect, futex and
  * write to the pipe on which it confirms requests; anything else kills
  * the process.
  */
@@ -152,7 +153,8 @@ int seccomp_mm_filter(struct sock_filter *out, unsigned max, int physmem_fd, int
 	emit(&p, LD(D_ARG_LO(4)));
 	emit(&p, JEQ((u32)physmem_fd, 0, (u8)KILL));
 	emit(&p, LD(D_ARG_LO(3)));
-	emit(&p, JEQ(MAP_SHARED | MAP_FIXED, (u8)ALLOW, (u8)KILL));
+	emit(&p, JEQ(MAP_SHARED | MAP_FIXED, (u8)ALLOW, 0));
+	emit(&p, JEQ(MAP_SHARED | MAP_FIXED | MAP_POPULATE, (u8)ALLOW, (u8)KILL));
 	returns(&p);
 	return resolve(&p);
 }

@@ -181,6 +181,8 @@ char *user_path(u64 src);
 
 /* --- process engine hooks used by mm --- */
 void engine_queue_mmap(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame);
+/* The same, with the host's page tables filled at once: for pages about to be touched. */
+void engine_queue_mmap_populate(struct mm *mm, u64 addr, u64 len, u32 prot, u64 frame);
 void engine_queue_munmap(struct mm *mm, u64 addr, u64 len);
 void engine_queue_mprotect(struct mm *mm, u64 addr, u64 len, u32 prot);
 /* The host protection of a page of v with page-table entry pte. */

@@ -180,7 +180,7 @@ static void anon_ahead(struct mm *mm, struct vma *v, u64 addr)
 			break;
 		*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE | PTE_MAPPED;
 		mm->rss++;
-		engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
+		engine_queue_mmap_populate(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
 	}
 	mm->ahead_end = a;
 }

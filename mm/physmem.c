@@ -17,10 +17,10 @@
 #include "mm.h"
 #include "printk.h"
 
-#define MAX_ORDER 11
-#define NO_FRAME 0xffffffffu
+#define MAX_ORDER      11
+#define NO_FRAME       0xffffffffu
 #define PHYSMEM_GROWTH 4
-#define PHYSMEM_MAX (64ULL << 30) /* frame numbers are 32-bit */
+#define PHYSMEM_MAX    (64ULL << 30) /* frame numbers are 32-bit */
 
 char *physmem_base;
 u64 physmem_frames;
@@ -89,13 +89,19 @@ s64 frames_alloc(unsigned order)
 	s64 f = buddy_alloc(order);
 	int tries;
 
-	if (f < 0 && quarantine_pages) {
-		/* Every page put there has its host unmap queued already. */
-		engine_quarantine_release();
-		f = buddy_alloc(order);
-	}
-	for (tries = 0; f < 0 && tries < 4; tries++) {
-		if (!reclaim_page_cache(64u << order))
+	for (tries = 0; f < 0 && tries < 5; tries++) {
+		/*
+		 * Quarantined pages first (each has its host unmap queued
+		 * already), then clean page cache, which itself goes through
+		 * the quarantine.
+		 */
+		if (quarantine_pages) {
+			engine_quarantine_release();
+			f = buddy_alloc(order);
+			if (f >= 0)
+				break;
+		}
+		if (!reclaim_page_cache(64u << order) && !quarantine_pages)
 			break;
 		f = buddy_alloc(order);
 	}
@@ -222,8 +228,8 @@ void physmem_init(u64 bytes)
 	if (physmem_fd < 0)
 		panic("cannot create physical memory of %llu bytes: error %d",
 		      (unsigned long long)bytes, physmem_fd);
-	base = host_mmap(NULL, reach, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0);
+	base = host_mmap(NULL, reach, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			 0);
 	map = host_mmap(NULL, ALIGN_UP(max_frames * sizeof(struct page), PAGE_SIZE),
 			PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (IS_ERR(base) || IS_ERR(map))

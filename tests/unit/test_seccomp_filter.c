@@ -96,6 +96,7 @@ enum scenario {
 	MM_ALLOWED,
 	MM_ANON,
 	MM_PRIVATE,
+	MM_POPULATE,
 	MM_WRITE_OTHER,
 	MM_GETPID,
 };
@@ -214,10 +215,12 @@ static void mm_child(enum scenario s)
 		break;
 	}
 	case MM_ANON:
-	case MM_PRIVATE: {
-		register long r10 __asm__("r10") = s == MM_ANON
-							   ? MAP_SHARED | MAP_FIXED | MAP_ANONYMOUS
-							   : MAP_PRIVATE | MAP_FIXED;
+	case MM_PRIVATE:
+	case MM_POPULATE: {
+		register long r10 __asm__("r10") =
+			s == MM_ANON	  ? MAP_SHARED | MAP_FIXED | MAP_ANONYMOUS
+			: s == MM_PRIVATE ? MAP_PRIVATE | MAP_FIXED
+					  : MAP_SHARED | MAP_FIXED | MAP_POPULATE;
 		register long r8 __asm__("r8") = s == MM_ANON ? -1 : 50;
 		register long r9 __asm__("r9") = 0;
 		long r;
@@ -310,6 +313,9 @@ int main(void)
 	      rep->reached, rep->result);
 	CHECK(killed(run(MM_ANON)) && !rep->reached, "anonymous mmap ran");
 	CHECK(killed(run(MM_PRIVATE)) && !rep->reached, "MAP_PRIVATE mmap ran");
+	st = run(MM_POPULATE);
+	CHECK(rep->reached && rep->result == 0x500000000000L,
+	      "MAP_SHARED|MAP_FIXED|MAP_POPULATE: status %#x result %lx", st, rep->result);
 	CHECK(killed(run(MM_WRITE_OTHER)) && !rep->reached, "write to another fd ran");
 	CHECK(killed(run(MM_GETPID)) && !rep->reached, "getpid ran");
 	unit_group_end("seccomp/memory-thread-filter");

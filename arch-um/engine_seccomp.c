@@ -254,7 +254,7 @@ static void sc_mm_release(struct mm *mm)
 	stub_data_free(mm);
 }
 
-/* Waits for the guest thread to park; false if the child died. */
+/* Waits for the guest thread to park: 0, HOST_SC_INTERRUPTED, or -ECHILD if the child died. */
 static int wait_trap(struct mm *mm, bool interruptible)
 {
 	int rc = host_sc_wait(comm32(mm, SC_STATE), SC_TRAPPED, comm32(mm, SC_KWAIT), mm->eng.pid,

@@ -189,8 +189,7 @@ static void sc_shutdown(void)
  * in its signal stack, FPU or fs/gs bases. false: it must go instead.
  */
 static struct k_ucontext *parked_frame(struct mm *mm);
-static u8 *frame_fx(struct mm *mm);
-static u32 frame_xstate_len(struct mm *mm, const u8 *fx);
+static u8 *frame_xstate(struct mm *mm, struct k_ucontext *uc, u64 *addr, u32 *len);
 static void reset_xstate(struct mm *mm, u8 *fx, u32 len);
 
 static bool recycle(struct mm *mm)
@@ -208,11 +207,10 @@ static bool recycle(struct mm *mm)
 		return false;
 	/* The frame the thread returns through keeps only what sigreturn needs. */
 	frame = STUB_DATA_ADDR + (u64)((u8 *)uc - (u8 *)stub_data(mm)) - 8;
-	fpstate = uc->mc.fpstate;
-	fx = frame_fx(mm);
-	if (!fx || fpstate < frame)
+	fx = frame_xstate(mm, uc, &fpstate, &len);
+	/* The layout the host writes; anything else was forged: not reused. */
+	if (!fx || frame < STUB_DATA_ADDR + SC_ALTSTACK || fpstate < frame + 8 + sizeof(*uc))
 		return false;
-	len = frame_xstate_len(mm, fx);
 	memset(stack, 0, frame - (STUB_DATA_ADDR + SC_ALTSTACK));
 	memset(&uc->mc, 0, offsetof(struct k_sigcontext, cs));
 	uc->mc.eflags = EFLAGS_DEFAULT;
@@ -403,14 +401,36 @@ static int sc_mm_flush(struct mm *mm)
 	return 0;
 }
 
-/* The FXSAVE image in the parked frame, or NULL. */
-static u8 *frame_fx(struct mm *mm)
+/*
+ * The XSAVE image of frame uc and its length (*len, at least the 512-byte
+ * FXSAVE part), or NULL. The child can rewrite its frames at any time if
+ * it cheats: every value is read once and checked before it is used.
+ */
+static u8 *frame_xstate(struct mm *mm, struct k_ucontext *uc, u64 *addr, u32 *len)
 {
-	struct k_ucontext *uc = parked_frame(mm);
+	u64 fpstate;
+	u32 magic, size;
+	u8 *fx;
 
-	if (!mm->eng.parked || !uc || !uc->mc.fpstate)
+	if (!mm->eng.parked || !uc)
 		return NULL;
-	return altstack_ptr(mm, uc->mc.fpstate, 512 + 64, 16);
+	fpstate = __atomic_load_n(&uc->mc.fpstate, __ATOMIC_RELAXED);
+	fx = altstack_ptr(mm, fpstate, 512 + 64, 16);
+	if (!fx)
+		return NULL;
+	memcpy(&magic, fx + FX_SW_BYTES, 4);
+	memcpy(&size, fx + FX_SW_BYTES + 16, 4); /* fpx_sw_bytes.xstate_size */
+	if (magic != FP_XSTATE_MAGIC1 || size < 512 || !altstack_ptr(mm, fpstate, size, 16))
+		size = 512;
+	*len = size;
+	if (addr)
+		*addr = fpstate;
+	return fx;
+}
+
+static u8 *frame_fx(struct mm *mm, u32 *len)
+{
+	return frame_xstate(mm, parked_frame(mm), NULL, len);
 }
 
 static void sc_fpu_save(struct task *t)
@@ -418,21 +438,10 @@ static void sc_fpu_save(struct task *t)
 	struct mm *mm = t->mm;
 	u8 *fx;
 
-	if (mm && mm->eng.fp_owner == t && !t->fp_changed && (fx = frame_fx(mm)))
+	u32 len;
+
+	if (mm && mm->eng.fp_owner == t && !t->fp_changed && (fx = frame_fx(mm, &len)))
 		memcpy(t->fp.fx, fx, sizeof(t->fp.fx));
-}
-
-/* Size of the parked frame's XSAVE image, if all of it is in the stack. */
-static u32 frame_xstate_len(struct mm *mm, const u8 *fx)
-{
-	u32 magic, size;
-
-	memcpy(&magic, fx + FX_SW_BYTES, 4);
-	memcpy(&size, fx + FX_SW_BYTES + 16, 4); /* fpx_sw_bytes.xstate_size */
-	if (magic != FP_XSTATE_MAGIC1 || size < 512 ||
-	    !altstack_ptr(mm, parked_frame(mm)->mc.fpstate, size, 16))
-		return 512;
-	return size;
 }
 
 /* Writes t->fp into the frame's legacy area, with MXCSR as the host allows. */
@@ -484,12 +493,11 @@ static void load_fpu(struct task *t)
 {
 	struct mm *mm = t->mm;
 	struct task *owner = mm->eng.fp_owner;
-	u8 *fx = frame_fx(mm);
 	u32 len;
+	u8 *fx = frame_fx(mm, &len);
 
 	if (!fx)
 		return;
-	len = frame_xstate_len(mm, fx);
 	if (owner != t) {
 		if (owner) {
 			memcpy(owner->fp.fx, fx, sizeof(owner->fp.fx));

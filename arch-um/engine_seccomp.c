@@ -311,6 +311,8 @@ static int child_finish(struct mm *mm)
 	mm->eng.parked = true;
 	mm->eng.fs_base = *comm64(mm, SC_FS);
 	mm->eng.gs_base = *comm64(mm, SC_GS);
+	/* Read before any guest code ran: later the page is the guest's. */
+	mm->eng.mm_tid = (int)*comm32(mm, SC_MM_TID);
 	return 0;
 }
 
@@ -344,6 +346,7 @@ refill:
 static int sc_mm_flush(struct mm *mm)
 {
 	u32 seq, cpu;
+	u8 byte;
 	s64 res;
 	int rc;
 
@@ -355,6 +358,8 @@ static int sc_mm_flush(struct mm *mm)
 	}
 	*(u64 *)(stub_data(mm) + SC_CTL_NOPS) = mm->eng.nops;
 	seq = ++mm->eng.mm_seq;
+	*((u8 *)stub_data(mm) + SC_CTL_OKB) = (u8)seq;
+	*((u8 *)stub_data(mm) + SC_CTL_FAILB) = (u8)~seq;
 	cpu = host_cpu();
 	*comm32(mm, SC_KCPU) = cpu;
 	/*
@@ -362,7 +367,7 @@ static int sc_mm_flush(struct mm *mm)
 	 * kernel's CPU it is woken without an interprocessor interrupt and
 	 * does not compete with the guest thread's CPU.
 	 */
-	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(*comm32(mm, SC_MM_TID), cpu) == 0)
+	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(mm->eng.mm_tid, cpu) == 0)
 		mm->eng.mm_cpu = cpu + 1;
 	__atomic_store_n(ctl32(mm, SC_CTL_SEQ), seq, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(comm32(mm, SC_MM_SLEEP), __ATOMIC_SEQ_CST))
@@ -376,12 +381,28 @@ static int sc_mm_flush(struct mm *mm)
 	rc = 0;
 	if (*comm32(mm, SC_MCPU) != *comm32(mm, SC_KCPU))
 		host_sc_spin(comm32(mm, SC_MM_DONE_SEQ), seq, KERNEL_SPIN_NS);
-	rc = host_read_confirm(done_pipe[0], mm->eng.pid);
+	rc = host_read_confirm(done_pipe[0], mm->eng.pid, &byte);
 	/* A replayed request must find nothing to do. */
 	*(u64 *)(stub_data(mm) + SC_CTL_NOPS) = 0;
-	if (rc == -ECHILD)
+	if (rc == -ECHILD) {
+		/* Dead and reaped: whatever it wrote must not confirm the next. */
+		host_drain(done_pipe[0]);
 		mm->eng.pid = 0;
+	}
 	if (rc < 0) {
+		mm->eng.nops = 0;
+		return -EIO;
+	}
+	/*
+	 * The operations after a failed one were not done, unmaps among
+	 * them: only the child's death makes its mappings surely go.
+	 */
+	if (byte != (u8)seq) {
+		res = (s64)*comm64(mm, SC_MM_RESULT);
+		printk(KERN_ERR "engine: memory request of host process %d failed (%lld)\n",
+		       mm->eng.pid, (long long)res);
+		host_proc_kill(mm->eng.pid);
+		mm->eng.pid = 0;
 		mm->eng.nops = 0;
 		return -EIO;
 	}
@@ -607,8 +628,15 @@ static enum engine_event sc_run(struct task *t)
 		return kill_child(mm, "lost its signal frame");
 	load_fpu(t);
 	regs_to_frame(&t->regs, &uc->mc);
-	/* Guest signal masks are the kernel's: the host one stays empty. */
+	/*
+	 * Guest signal masks are the kernel's: the host one stays empty, and
+	 * the signal stack stays the stub's whatever a forged rt_sigreturn
+	 * through the stub set.
+	 */
 	uc->uc_sigmask = 0;
+	uc->uc_stack.ss_sp = STUB_DATA_ADDR + SC_ALTSTACK;
+	uc->uc_stack.ss_flags = 0;
+	uc->uc_stack.ss_size = SC_ALTSTACK_SIZE;
 	load_bases(t);
 	mm->eng.parked = false;
 	*comm32(mm, SC_KCPU) = host_cpu();

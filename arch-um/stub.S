@@ -232,12 +232,16 @@ sc_mm_go:
 	/*
 	 * The guest thread can write the communication page too, so the
 	 * kernel trusts only this: a byte on the pipe only this thread may
-	 * write to. The sequence word after it is a hint for a kernel that
-	 * spins on another CPU.
+	 * write to, taken from the read-only control page (the kernel's
+	 * value for success or for failure of this request). The sequence
+	 * word after it is a hint for a kernel that spins on another CPU.
 	 */
-	movl $NR_WRITE, %eax
+	leaq SC_CTL_OKB(%rbp), %rsi        /* which byte says how it went */
+	testq %rax, %rax
+	jz 6f
+	leaq SC_CTL_FAILB(%rbp), %rsi
+6:	movl $NR_WRITE, %eax
 	movl SC_CTL_DONE_FD(%rbp), %edi
-	movq %rbp, %rsi
 	movl $1, %edx
 	syscall
 	movl %r15d, SC_MM_DONE_SEQ(%rbx)

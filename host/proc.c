@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -138,12 +139,10 @@ int host_pipe(int fds[2])
 	return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0;
 }
 
-int host_read_confirm(int fd, int pid)
+int host_read_confirm(int fd, int pid, u8 *byte)
 {
-	char c;
-
 	for (;;) {
-		ssize_t n = read(fd, &c, 1);
+		ssize_t n = read(fd, byte, 1);
 
 		if (n == 1)
 			return 0;
@@ -154,6 +153,16 @@ int host_read_confirm(int fd, int pid)
 		}
 		return n < 0 ? -errno : -EIO;
 	}
+}
+
+void host_drain(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char buf[64];
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+		if (read(fd, buf, sizeof(buf)) <= 0)
+			break;
 }
 
 int host_proc_reap(int pid)

@@ -144,7 +144,9 @@ int host_pipe(int fds[2]);
  * Reads the one byte a child's memory thread writes when it has done a
  * request; -ECHILD if child pid died meanwhile (it is reaped then).
  */
-int host_read_confirm(int fd, int pid);
+int host_read_confirm(int fd, int pid, u8 *byte);
+/* Reads away whatever is waiting in fd now. */
+void host_drain(int fd);
 int host_kill(int pid, int sig);
 
 /*

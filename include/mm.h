@@ -113,6 +113,7 @@ struct engine_mm {
 	bool parked;            /* the guest thread waits with a frame */
 	u32 mm_seq;             /* last memory request */
 	u64 fs_base, gs_base;   /* what the guest thread has loaded */
+	int mm_tid;             /* host thread id of the memory thread */
 };
 
 struct mm {

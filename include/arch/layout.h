@@ -46,6 +46,8 @@
 #define SC_CTL_NOPS 8     /* u64: operations queued */
 #define SC_CTL_FLAGS 16  /* u32: SC_F_* */
 #define SC_CTL_DONE_FD 20 /* u32: the pipe the memory thread confirms on */
+#define SC_CTL_OKB 24    /* u8: the byte it writes there when all went well */
+#define SC_CTL_FAILB 25  /* u8: and when an operation failed */
 
 /* Fields of the communication page (offsets from SC_COMM). */
 #define SC_STATE 0       /* u32 futex: RUNNING, TRAPPED, RESUME */

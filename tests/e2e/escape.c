@@ -618,8 +618,33 @@ static int scan(const char *hex)
 	return here > 0 || child > 0;
 }
 
+/*
+ * --map-count N: maps N pages and writes them from the last to the first,
+ * so that their physical pages run opposite to their addresses and no
+ * two host mappings can merge: more host mappings than a host allows one
+ * process (vm.max_map_count). The kernel must kill the process when its
+ * host mappings fail, and go on; it must not lose track of a mapping.
+ */
+static int map_count(long n)
+{
+	char *p = mmap(NULL, (size_t)n * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	long i;
+
+	if (p == MAP_FAILED) {
+		printf("map-count: mmap refused\n");
+		return 0;
+	}
+	for (i = n - 1; i >= 0; i--)
+		p[i * 4096] = 1;
+	printf("map-count: all %ld pages touched\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--map-count"))
+		return map_count(strtol(argv[2], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "--plant"))
 		return plant(strtoul(argv[2], NULL, 16));
 	if (argc == 3 && !strcmp(argv[1], "--scan"))

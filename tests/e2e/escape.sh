@@ -59,6 +59,10 @@ responsive() { has '^escape-status-[0-9]*$' && has '^after-escape-42$'; }
 # What one guest process leaves in the stub's pages (and its registers)
 # must not reach the next one its host process serves.
 nothing_left() { has '^scan: clean$' && ! has '^scan: FOUND'; }
+mapping_failure_contained() {
+	[ "$rc" -eq 0 ] && has '^mc-status-137$' && has '^mc-after-42$' && has 'failed' &&
+		! has '^map-count: all' && ! has 'Kernel panic'
+}
 hog_contained() { has '^hog: spinning$' && has '^hog-status-137$' && has '^hog-after-42$'; }
 
 for engine in ptrace seccomp; do
@@ -112,5 +116,22 @@ for engine in ptrace seccomp; do
 		nothing_left
 	check "$engine" responsive "the guest did not carry on after the attempts: $(tail -n 4 "$out" | tr '\n' '|')" \
 		responsive
+
+	# More host mappings than the host allows one process (65530 by
+	# default): the kernel kills the process whose host mappings fail
+	# (operations after the failed one never ran) and goes on.
+	limit=$(cat /proc/sys/vm/max_map_count 2>/dev/null || echo 65530)
+	pages=$((limit + 4000))
+	if [ "$pages" -gt 200000 ]; then
+		echo "SKIP: e2e/$SUITE/$engine-host-map-limit: vm.max_map_count is $limit (too much memory to reach)"
+		continue
+	fi
+	timeout 300 $LINUX mem=$(((pages / 256 + 96)))M "$opt" initrd="$img" init=/bin/sh -- -c \
+		"/bin/escape --map-count $pages; echo mc-status-\$?; sh -c 'echo mc-after-\$((6*7))'; poweroff -f" \
+		</dev/null >"$log.mc" 2>&1
+	rc=$?
+	tr -d '\r' <"$log.mc" >"$out"
+	check "$engine" host-map-limit "exit status $rc: $(grep -E '^map-count|^mc-|failed' "$out" | tr '\n' '|')" \
+		mapping_failure_contained
 done
 exit "$failed"

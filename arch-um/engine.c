@@ -184,6 +184,12 @@ bool engine_xstate_keep(struct task *t, const void *x, u32 len)
 	return true;
 }
 
+void engine_pin_to(struct mm *mm, int tid, unsigned cpu)
+{
+	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(tid, cpu) == 0)
+		mm->eng.mm_cpu = cpu + 1;
+}
+
 enum engine_event engine_signal_event(int sig, int code)
 {
 	switch (sig) {

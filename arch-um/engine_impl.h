@@ -63,6 +63,13 @@ int stub_spawn(struct mm *mm, u64 entry, u64 ro_len, int done_fd);
 /* Saves len bytes of t's XSAVE image; false if it cannot (then fp only). */
 bool engine_xstate_keep(struct task *t, const void *x, u32 len);
 
+/*
+ * Keeps host thread tid, which only runs while the kernel waits for it,
+ * on the kernel's CPU: then each handoff is a switch on one CPU, not an
+ * interprocessor wakeup. Recorded in mm->eng.mm_cpu; no-op if there.
+ */
+void engine_pin_to(struct mm *mm, int tid, unsigned cpu);
+
 /* What a host signal that stopped guest code means to the kernel. */
 enum engine_event engine_signal_event(int sig, int code);
 

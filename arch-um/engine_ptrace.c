@@ -145,18 +145,12 @@ static enum engine_event ptrace_run(struct task *t)
 	struct host_stop st;
 	bool kicked = false;
 	int pid = mm->eng.pid, rc;
-	unsigned cpu;
 
 	if (engine_mm_flush(mm) < 0)
 		return EV_DEAD;
 	load_fpu(t);
-	/*
-	 * Kernel and child never run at once: on the kernel's CPU each stop
-	 * and resume is a switch on one CPU, not an interprocessor wakeup.
-	 */
-	cpu = host_cpu();
-	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(pid, cpu) == 0)
-		mm->eng.mm_cpu = cpu + 1;
+	/* Kernel and child never run at once. */
+	engine_pin_to(mm, pid, host_cpu());
 	t->regs.cs = USER_CS;
 	t->regs.ss = USER_SS;
 	/* Skip the register write when the host already holds them. */

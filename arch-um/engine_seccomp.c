@@ -183,15 +183,15 @@ static void sc_shutdown(void)
 	reap_killed(true);
 }
 
+static struct k_ucontext *parked_frame(struct mm *mm);
+static u8 *frame_xstate(struct mm *mm, struct k_ucontext *uc, u64 *addr, u32 *len);
+static void reset_xstate(u8 *fx, u32 len);
+
 /*
  * Makes a parked child fit for another guest process: nothing of the
  * last one mapped (confirmed by its memory thread), nothing of it left
  * in its signal stack, FPU or fs/gs bases. false: it must go instead.
  */
-static struct k_ucontext *parked_frame(struct mm *mm);
-static u8 *frame_xstate(struct mm *mm, struct k_ucontext *uc, u64 *addr, u32 *len);
-static void reset_xstate(struct mm *mm, u8 *fx, u32 len);
-
 static bool recycle(struct mm *mm)
 {
 	struct k_ucontext *uc = parked_frame(mm);
@@ -219,7 +219,7 @@ static bool recycle(struct mm *mm)
 	uc->uc_sigmask = 0;
 	memset((u8 *)(uc + 1), 0, fpstate - (frame + 8 + sizeof(*uc)));
 	memset(fx, 0, FX_SW_BYTES);
-	reset_xstate(mm, fx, len);
+	reset_xstate(fx, len);
 	/* Past the XSAVE image and its 4-byte end marker, to the top. */
 	if (fpstate + len + 4 < top)
 		memset(fx + len + 4, 0, top - (fpstate + len + 4));
@@ -362,13 +362,8 @@ static int sc_mm_flush(struct mm *mm)
 	*((u8 *)stub_data(mm) + SC_CTL_FAILB) = (u8)~seq;
 	cpu = host_cpu();
 	*comm32(mm, SC_KCPU) = cpu;
-	/*
-	 * The memory thread works while the kernel waits for it: on the
-	 * kernel's CPU it is woken without an interprocessor interrupt and
-	 * does not compete with the guest thread's CPU.
-	 */
-	if (mm->eng.mm_cpu != cpu + 1 && host_pin_thread(mm->eng.mm_tid, cpu) == 0)
-		mm->eng.mm_cpu = cpu + 1;
+	/* The memory thread works while the kernel waits for it. */
+	engine_pin_to(mm, mm->eng.mm_tid, cpu);
 	__atomic_store_n(ctl32(mm, SC_CTL_SEQ), seq, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(comm32(mm, SC_MM_SLEEP), __ATOMIC_SEQ_CST))
 		host_futex_wake(ctl32(mm, SC_CTL_SEQ));
@@ -492,12 +487,11 @@ static void put_legacy(u8 *fx, struct task *t)
  * state: a task with no saved image of its own (a new program, a new
  * thread) sees zeroed vector registers, and no other task's values.
  */
-static void reset_xstate(struct mm *mm, u8 *fx, u32 len)
+static void reset_xstate(u8 *fx, u32 len)
 {
 	u64 x87_sse = 3;
 	u32 magic;
 
-	(void)mm;
 	memcpy(&magic, fx + FX_SW_BYTES, 4);
 	if (magic != FP_XSTATE_MAGIC1 || len < XSAVE_XFEATURES + 64)
 		return;
@@ -529,57 +523,13 @@ static void load_fpu(struct task *t)
 		if (t->xstate && t->xstate_len == len)
 			memcpy(fx, t->xstate, len);
 		else
-			reset_xstate(mm, fx, len);
+			reset_xstate(fx, len);
 		mm->eng.fp_owner = t;
 		t->fp_changed = true;
 	}
 	if (t->fp_changed)
 		put_legacy(fx, t);
 	t->fp_changed = false;
-}
-
-static void regs_to_frame(const struct uregs *r, struct k_sigcontext *mc)
-{
-	mc->r8 = r->r8;
-	mc->r9 = r->r9;
-	mc->r10 = r->r10;
-	mc->r11 = r->r11;
-	mc->r12 = r->r12;
-	mc->r13 = r->r13;
-	mc->r14 = r->r14;
-	mc->r15 = r->r15;
-	mc->rdi = r->rdi;
-	mc->rsi = r->rsi;
-	mc->rbp = r->rbp;
-	mc->rbx = r->rbx;
-	mc->rdx = r->rdx;
-	mc->rax = r->rax;
-	mc->rcx = r->rcx;
-	mc->rsp = r->rsp;
-	mc->rip = r->rip;
-	mc->eflags = r->eflags;
-}
-
-static void frame_to_regs(const struct k_sigcontext *mc, struct uregs *r)
-{
-	r->r8 = mc->r8;
-	r->r9 = mc->r9;
-	r->r10 = mc->r10;
-	r->r11 = mc->r11;
-	r->r12 = mc->r12;
-	r->r13 = mc->r13;
-	r->r14 = mc->r14;
-	r->r15 = mc->r15;
-	r->rdi = mc->rdi;
-	r->rsi = mc->rsi;
-	r->rbp = mc->rbp;
-	r->rbx = mc->rbx;
-	r->rdx = mc->rdx;
-	r->rax = mc->rax;
-	r->rcx = mc->rcx;
-	r->rsp = mc->rsp;
-	r->rip = mc->rip;
-	r->eflags = mc->eflags;
 }
 
 /* Asks the stub to load t's fs/gs bases where the host thread differs. */
@@ -627,7 +577,7 @@ static enum engine_event sc_run(struct task *t)
 	if (!uc)
 		return kill_child(mm, "lost its signal frame");
 	load_fpu(t);
-	regs_to_frame(&t->regs, &uc->mc);
+	regs_to_sigcontext(&t->regs, &uc->mc);
 	/*
 	 * Guest signal masks are the kernel's: the host one stays empty, and
 	 * the signal stack stays the stub's whatever a forged rt_sigreturn
@@ -673,7 +623,8 @@ static enum engine_event sc_run(struct task *t)
 	if (!uc || !altstack_ptr(mm, infop, sizeof(info), 8))
 		return kill_child(mm, "bad signal frame");
 	memcpy(info, altstack_ptr(mm, infop, sizeof(info), 8), sizeof(info));
-	frame_to_regs(&uc->mc, &t->regs);
+	sigcontext_to_regs(&uc->mc, &t->regs);
+	t->regs.eflags = uc->mc.eflags;
 	if (t->regs.rip - STUB_CODE_ADDR < STUB_CODE_PAGES * PAGE_SIZE)
 		return kill_child(mm, "trapped inside the stub");
 	if (fsgsbase) {

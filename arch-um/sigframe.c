@@ -54,6 +54,49 @@ void siginfo_to_user(u8 *out, const struct ksiginfo *si)
 	}
 }
 
+void regs_to_sigcontext(const struct uregs *r, struct k_sigcontext *mc)
+{
+	mc->r8 = r->r8;
+	mc->r9 = r->r9;
+	mc->r10 = r->r10;
+	mc->r11 = r->r11;
+	mc->r12 = r->r12;
+	mc->r13 = r->r13;
+	mc->r14 = r->r14;
+	mc->r15 = r->r15;
+	mc->rdi = r->rdi;
+	mc->rsi = r->rsi;
+	mc->rbp = r->rbp;
+	mc->rbx = r->rbx;
+	mc->rdx = r->rdx;
+	mc->rax = r->rax;
+	mc->rcx = r->rcx;
+	mc->rsp = r->rsp;
+	mc->rip = r->rip;
+	mc->eflags = r->eflags;
+}
+
+void sigcontext_to_regs(const struct k_sigcontext *mc, struct uregs *r)
+{
+	r->r8 = mc->r8;
+	r->r9 = mc->r9;
+	r->r10 = mc->r10;
+	r->r11 = mc->r11;
+	r->r12 = mc->r12;
+	r->r13 = mc->r13;
+	r->r14 = mc->r14;
+	r->r15 = mc->r15;
+	r->rdi = mc->rdi;
+	r->rsi = mc->rsi;
+	r->rbp = mc->rbp;
+	r->rbx = mc->rbx;
+	r->rdx = mc->rdx;
+	r->rax = mc->rax;
+	r->rcx = mc->rcx;
+	r->rsp = mc->rsp;
+	r->rip = mc->rip;
+}
+
 static bool on_altstack(struct task *t, u64 sp)
 {
 	return t->altstack_size && sp > t->altstack_sp &&
@@ -83,24 +126,7 @@ int sigframe_setup(struct task *t, int sig, const struct ksigaction *ka,
 	f.uc.uc_stack.ss_flags = t->altstack_size ?
 					 (on_altstack(t, r->rsp) ? SS_ONSTACK : 0) :
 					 SS_DISABLE;
-	f.uc.mc.r8 = r->r8;
-	f.uc.mc.r9 = r->r9;
-	f.uc.mc.r10 = r->r10;
-	f.uc.mc.r11 = r->r11;
-	f.uc.mc.r12 = r->r12;
-	f.uc.mc.r13 = r->r13;
-	f.uc.mc.r14 = r->r14;
-	f.uc.mc.r15 = r->r15;
-	f.uc.mc.rdi = r->rdi;
-	f.uc.mc.rsi = r->rsi;
-	f.uc.mc.rbp = r->rbp;
-	f.uc.mc.rbx = r->rbx;
-	f.uc.mc.rdx = r->rdx;
-	f.uc.mc.rax = r->rax;
-	f.uc.mc.rcx = r->rcx;
-	f.uc.mc.rsp = r->rsp;
-	f.uc.mc.rip = r->rip;
-	f.uc.mc.eflags = r->eflags;
+	regs_to_sigcontext(r, &f.uc.mc);
 	f.uc.mc.cs = USER_CS;
 	f.uc.mc.ss = USER_SS;
 	f.uc.mc.trapno = info->code > 0 && sig == SIGSEGV ? 14 : 0;
@@ -131,23 +157,7 @@ long sigframe_return(struct task *t)
 
 	if (copy_from_user(&f, frame, sizeof(f)) < 0)
 		return -EFAULT;
-	r->r8 = f.uc.mc.r8;
-	r->r9 = f.uc.mc.r9;
-	r->r10 = f.uc.mc.r10;
-	r->r11 = f.uc.mc.r11;
-	r->r12 = f.uc.mc.r12;
-	r->r13 = f.uc.mc.r13;
-	r->r14 = f.uc.mc.r14;
-	r->r15 = f.uc.mc.r15;
-	r->rdi = f.uc.mc.rdi;
-	r->rsi = f.uc.mc.rsi;
-	r->rbp = f.uc.mc.rbp;
-	r->rbx = f.uc.mc.rbx;
-	r->rdx = f.uc.mc.rdx;
-	r->rax = f.uc.mc.rax;
-	r->rcx = f.uc.mc.rcx;
-	r->rsp = f.uc.mc.rsp;
-	r->rip = f.uc.mc.rip;
+	sigcontext_to_regs(&f.uc.mc, r); /* eflags: only the user's bits, below */
 	r->eflags = (r->eflags & ~FLAGS_USER_MASK) | (f.uc.mc.eflags & FLAGS_USER_MASK);
 	r->orig_rax = (u64)-1;
 	t->blocked = f.uc.uc_sigmask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));

@@ -30,19 +30,31 @@ static bool irq_pending(void)
 	return host_irq.tick || host_irq.io || host_irq.terminate;
 }
 
-bool host_sc_spin(u32 *word, u32 want, u64 spin_ns)
+/*
+ * Spins up to spin_ns (not at all for 0) until *word == want: 0, or
+ * HOST_SC_INTERRUPTED when interruptible and a host event is pending, or
+ * -ETIMEDOUT.
+ */
+static int spin(u32 *word, u32 want, u64 spin_ns, bool interruptible)
 {
 	volatile u32 *w = word;
-	u64 until = now_ns() + spin_ns;
+	u64 until = spin_ns ? now_ns() + spin_ns : 0;
 	unsigned n;
 
 	for (n = 0;; n++) {
 		if (*w == want)
-			return true;
-		if ((n & 63) == 63 && now_ns() >= until)
-			return false;
+			return 0;
+		if (interruptible && irq_pending())
+			return HOST_SC_INTERRUPTED;
+		if (!until || ((n & 63) == 63 && now_ns() >= until))
+			return -ETIMEDOUT;
 		__builtin_ia32_pause();
 	}
+}
+
+bool host_sc_spin(u32 *word, u32 want, u64 spin_ns)
+{
+	return spin(word, want, spin_ns, false) == 0;
 }
 
 void host_futex_wake(u32 *word)
@@ -55,8 +67,7 @@ int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible
 {
 	const struct timespec nap = {.tv_nsec = 10000000};
 	volatile u32 *w = word;
-	u64 until = 0;
-	unsigned n;
+	int rc;
 
 	/*
 	 * Spin first: the other side usually answers within microseconds,
@@ -64,21 +75,9 @@ int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible
 	 */
 	if (peer_cpu && *(volatile const u32 *)peer_cpu == (u32)sched_getcpu())
 		spin_ns = 0;
-	for (n = 0;; n++) {
-		if (*w == want)
-			return 0;
-		if (interruptible && irq_pending())
-			return HOST_SC_INTERRUPTED;
-		if ((n & 63) == 0) {
-			u64 t = now_ns();
-
-			if (!until)
-				until = t + spin_ns;
-			else if (t >= until)
-				break;
-		}
-		__builtin_ia32_pause();
-	}
+	rc = spin(word, want, spin_ns, interruptible);
+	if (rc != -ETIMEDOUT)
+		return rc;
 	for (;;) {
 		u32 v;
 

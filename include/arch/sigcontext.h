@@ -6,6 +6,7 @@
 #ifndef ARCH_SIGCONTEXT_H
 #define ARCH_SIGCONTEXT_H
 
+#include "arch/regs.h"
 #include "types.h"
 
 struct k_sigcontext {
@@ -28,6 +29,14 @@ struct k_ucontext {
 };
 
 _Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
+
+/*
+ * The general registers between struct uregs and a signal context
+ * (arch-um/sigframe.c). sigcontext_to_regs leaves eflags alone: a guest
+ * rt_sigreturn may change only the user's flags, the engine takes all.
+ */
+void regs_to_sigcontext(const struct uregs *r, struct k_sigcontext *mc);
+void sigcontext_to_regs(const struct k_sigcontext *mc, struct uregs *r);
 
 /* In the FXSAVE image: the software-reserved bytes saying XSAVE follows. */
 #define FX_SW_BYTES	 464

@@ -109,11 +109,10 @@ int engine_mm_init(struct mm *mm)
 	return rc;
 }
 
+/* (list_del leaves the node self-linked, and a self-linked one alone.) */
 void engine_mm_release(struct mm *mm)
 {
-	if (!list_empty(&mm->eng.dirty))
-		list_del(&mm->eng.dirty);
-	list_init(&mm->eng.dirty);
+	list_del(&mm->eng.dirty);
 	engine->mm_release(mm);
 }
 
@@ -121,10 +120,8 @@ int engine_mm_flush(struct mm *mm)
 {
 	int rc = engine->mm_flush(mm);
 
-	if (!mm->eng.nops && !list_empty(&mm->eng.dirty)) {
+	if (!mm->eng.nops)
 		list_del(&mm->eng.dirty);
-		list_init(&mm->eng.dirty);
-	}
 	return rc;
 }
 
@@ -141,7 +138,9 @@ void engine_quarantine_release(void)
 	if (!quarantine_pages)
 		return;
 	/* Every queued unmap done and confirmed... */
-	list_for_each_entry_safe(mm, n, &dirty_mms, eng.dirty) engine_mm_flush(mm);
+	list_for_each_entry_safe(mm, n, &dirty_mms, eng.dirty) {
+		engine_mm_flush(mm);
+	}
 	/* ...and every killed child gone with its mappings. */
 	if (engine->reap_all)
 		engine->reap_all();

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the test suites and prints the summary line.
-#   tests/run-all.sh all     unit, guest and e2e tests
+#   tests/run-all.sh all     unit, guest and e2e tests, and the guest and
+#                            gdb tests again on the DEBUG=1 kernel
 #   tests/run-all.sh quick   unit and guest tests
 # LINUX="./linux seccomp=off" runs every boot with those options (make
 # check-ptrace: the whole suite under the ptrace engine).
@@ -14,7 +15,7 @@ mode=${1:-all}
 # (seccomp where the host allows it, or what LINUX says), guest-ptrace
 # with seccomp=off.
 suites="unit guest guest-ptrace"
-[ "$mode" = all ] && suites="$suites e2e"
+[ "$mode" = all ] && suites="$suites e2e debug"
 log=build/test-results.txt
 : >"$log"
 for s in $suites; do
@@ -22,6 +23,17 @@ for s in $suites; do
 	if [ "$s" = guest-ptrace ]; then
 		LINUX="${LINUX:-./linux} seccomp=off" GUEST_SUITE=guest-ptrace \
 			sh tests/guest/run.sh 2>&1 | tee -a "$log"
+	elif [ "$s" = debug ]; then
+		# The DEBUG=1 kernel (make debug-kernel: -O0, undefined behaviour
+		# traps) runs the guest tests and the gdb session.
+		if [ -x build/debug/linux ]; then
+			{
+				LINUX=build/debug/linux GUEST_SUITE=guest-debug sh tests/guest/run.sh
+				LINUX=build/debug/linux GDB_SUITE=gdb-debug sh tests/e2e/gdb.sh
+			} 2>&1 | tee -a "$log"
+		else
+			echo "FAIL: debug: build/debug/linux is missing (make debug-kernel)" | tee -a "$log"
+		fi
 	elif [ -x "tests/$s/run.sh" ] || [ -f "tests/$s/run.sh" ]; then
 		sh "tests/$s/run.sh" 2>&1 | tee -a "$log"
 	else

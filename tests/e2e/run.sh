@@ -125,5 +125,6 @@ if [ -z "$only" ]; then
 	sh "$dir/net6.sh" || failed=1
 	sh "$dir/lan.sh" || failed=1
 	sh "$dir/escape.sh" || failed=1
+	sh "$dir/gdb.sh" || failed=1
 fi
 exit "$failed"

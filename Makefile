@@ -79,6 +79,13 @@ $(B)/gen/syscall_names.h: /usr/include/$(shell $(CC) -print-multiarch)/asm/unist
 
 $(B)/k/kernel/syscall.o: $(B)/gen/syscall_names.h
 
+# errno names for system call tracing (kernel/strace.c).
+$(B)/gen/errno_names.h: /usr/include/asm-generic/errno-base.h /usr/include/asm-generic/errno.h
+	@mkdir -p $(dir $@)
+	cat $^ | sed -n 's/^#define[ \t]*\(E[A-Z0-9]*\)[ \t]*\([0-9][0-9]*\).*/[\2] = "\1",/p' >$@
+
+$(B)/k/kernel/strace.o: $(B)/gen/errno_names.h
+
 $(B)/k/%.o: %.c $(UAPI)/.stamp $(B)/flags.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

@@ -17,6 +17,7 @@
 #include "netdevice.h"
 #include "mm.h"
 #include "printk.h"
+#include "strace.h"
 #include "task.h"
 #include "timer.h"
 #include "version.h"
@@ -117,11 +118,9 @@ int main(int argc, char **argv)
 			    "initrd=<cpio archive>");
 	}
 	strlcpy(boot_cmdline, cfg.line, sizeof(boot_cmdline));
-	{
-		extern bool syscall_trace;
-
-		syscall_trace = cfg.trace_syscalls;
-	}
+	syscall_trace = cfg.trace_syscalls;
+	if (cfg.trace && trace_set_names(cfg.trace) < 0)
+		usage_error("trace=: the list of names and pids is too long (127 characters at most)");
 	if (!cfg.initrd && !cfg.root && cfg.nr_ubd)
 		cfg.root = "/dev/ubda";
 	if (cfg.loglevel >= 0)

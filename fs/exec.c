@@ -16,6 +16,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "strace.h"
 #include "syscall.h"
 
 #define ARG_MAX_BYTES (256 * 1024)
@@ -521,6 +522,8 @@ static long do_execve(char *path, struct exec_args *a)
 
 	/* The new program's task state. */
 	task_set_comm(current, path);
+	if (trace_wanted(current))
+		current->traced = true;
 	files_close_on_exec(current->files);
 	flush_signal_handlers(current);
 	current->altstack_sp = 0;

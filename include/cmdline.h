@@ -30,6 +30,7 @@ struct boot_config {
 	const char *mconsole_notify; /* mconsole=notify:<path> */
 	bool help, version;
 	bool trace_syscalls;  /* log every system call (debugging) */
+	const char *trace;    /* trace=: program names and pids to trace */
 	int seccomp;          /* process engine: ENGINE_AUTO, _PTRACE, _SECCOMP */
 	const char *ubd[16];  /* "ubd<N><flags>=<spec>" as given, in order */
 	int nr_ubd;

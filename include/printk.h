@@ -20,6 +20,9 @@ extern int console_loglevel;
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
+/* Like printk, but echoed to the console whatever the loglevel: for output
+ * the user asked for (system call tracing). */
+int printk_console(const char *fmt, ...) __printf(1, 2);
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);
 /* Copies up to len bytes of the log ring into buf; returns the count. */
 size_t printk_read_log(char *buf, size_t len);

@@ -184,6 +184,8 @@ struct task {
 	u32 personality;
 	int pdeath_signal;          /* sent when the parent process dies */
 	bool kthread;               /* [I] a kernel thread (no mm, no signals) */
+	bool traced;                /* [T] its system calls are logged
+				       (kernel/strace.c); children inherit it */
 	int nice;                   /* -20 .. 19 */
 	u64 waitq_token;
 	void *tty_ctx;

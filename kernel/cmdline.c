@@ -201,6 +201,16 @@ static int set_trace(struct boot_config *c, const char *v, char *err, size_t len
 	return 0;
 }
 
+static int set_trace_list(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (!*v) {
+		scnprintf(err, len, "trace=: give program names or pids, e.g. trace=ls,42");
+		return -EINVAL;
+	}
+	c->trace = v;
+	return 0;
+}
+
 static int set_seccomp(struct boot_config *c, const char *v, char *err, size_t len)
 {
 	if (!strcmp(v, "auto"))
@@ -274,6 +284,9 @@ static const struct boot_option options[] = {
 	{"seccomp=", set_seccomp,
 	 "process engine: on (seccomp), off (ptrace) or auto (default: seccomp where the host allows it)"},
 	{"trace_syscalls", set_trace, "log every guest system call and its result"},
+	{"trace=", set_trace_list,
+	 "<name|pid>[,...]: log the system calls of these programs (by name, from exec) or "
+	 "processes, and of their children"},
 	{"--help", set_help, "print this help and exit"},
 	{"-h", set_help, "the same as --help"},
 	{"--version", set_version, "print the version and exit"},

@@ -56,7 +56,8 @@ static void emit(const char *s, size_t n, bool to_console)
 		host_write_all(2, s, n);
 }
 
-int vprintk(const char *fmt, va_list ap)
+/* force: to the console whatever the level (text the user asked for). */
+static int vprintk_to(bool force, const char *fmt, va_list ap)
 {
 	char buf[1024], stamp[32];
 	int level = 4, n;
@@ -68,6 +69,8 @@ int vprintk(const char *fmt, va_list ap)
 		p += 3;
 		n -= 3;
 	}
+	if (force)
+		level = -1;
 	if (at_line_start && n > 0) {
 		u64 t = ktime_ns();
 		int sn = scnprintf(stamp, sizeof(stamp), "[%5llu.%06llu] ",
@@ -79,6 +82,22 @@ int vprintk(const char *fmt, va_list ap)
 	emit(p, (size_t)n, level < console_loglevel);
 	if (n > 0)
 		at_line_start = p[n - 1] == '\n';
+	return n;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintk_to(false, fmt, ap);
+}
+
+int printk_console(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk_to(true, fmt, ap);
+	va_end(ap);
 	return n;
 }
 

@@ -7,7 +7,9 @@
 
 #include "arch/regs.h"
 #include "kerrno.h"
+#include "mm.h"
 #include "printk.h"
+#include "strace.h"
 #include "syscall.h"
 #include "task.h"
 
@@ -28,7 +30,6 @@ static const char *const all_names[NR_SYSCALLS] = {
 };
 
 static u8 reported[NR_SYSCALLS / 8];
-bool syscall_trace;
 
 const struct syscall_entry *syscall_entry(long nr)
 {
@@ -49,8 +50,13 @@ void syscall_dispatch(struct task *t)
 	struct uregs *r = &t->regs;
 	long nr = (long)r->orig_rax, ret;
 	const struct syscall_entry *e = syscall_entry(nr);
+	long args[6] = { (long)r->rdi, (long)r->rsi, (long)r->rdx,
+			 (long)r->r10,	(long)r->r8,  (long)r->r9 };
+	char *traced = NULL;
 
 	t->syscall_nr = (int)nr;
+	if (unlikely(t->traced || syscall_trace))
+		traced = trace_enter(t, nr, args);
 	if (!e) {
 		if (nr >= 0 && nr < NR_SYSCALLS &&
 		    !(reported[nr / 8] & (1 << (nr % 8)))) {
@@ -60,13 +66,13 @@ void syscall_dispatch(struct task *t)
 		}
 		ret = -ENOSYS;
 	} else {
-		ret = e->fn((long)r->rdi, (long)r->rsi, (long)r->rdx,
-			    (long)r->r10, (long)r->r8, (long)r->r9);
+		ret = e->fn(args[0], args[1], args[2], args[3], args[4], args[5]);
 	}
-	if (syscall_trace)
-		printk(KERN_INFO "%s[%d] %s(%lx, %lx, %lx, %lx) = %ld\n", t->comm, t->pid,
-		       syscall_name(nr), (long)r->rdi, (long)r->rsi, (long)r->rdx,
-		       (long)r->r10, ret);
+	/* "trace <pid> off" may have come while the call slept. */
+	if (traced && (t->traced || syscall_trace))
+		trace_exit(t, nr, args, traced, ret);
+	else if (traced)
+		kfree(traced);
 	/* rt_sigreturn and execve set every register themselves. */
 	if (nr != __NR_rt_sigreturn)
 		r->rax = (u64)ret;

@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "netdevice.h"
 #include "printk.h"
+#include "syscall.h"
 #include "task.h"
 #include "timer.h"
 #include "version.h"
@@ -128,7 +129,10 @@ static void mc_help(const char *args)
 		 "    stack <pid> - what the task is doing (state, wait, registers)\n"
 		 "    ps - every task: pid, ppid, state, what it waits on, command\n"
 		 "    mem - physical memory use, in total and per process\n"
-		 "    files <pid> - the open files of a process\n",
+		 "    files <pid> - the open files of a process\n"
+		 "    trace <pid> [off] - log a process's system calls (and its\n"
+		 "        children's) to the kernel log and console; trace alone\n"
+		 "        lists who is traced\n",
 	      false);
 }
 
@@ -379,7 +383,65 @@ static void mc_files(const char *args)
 	out_end(&o);
 }
 
-const char *syscall_name(long nr);
+/*
+ * trace <pid> [off]: log (or stop logging) the system calls of a process,
+ * all its threads and the children it makes from now on, strace-style,
+ * in the kernel log and on the console. trace alone lists who is traced.
+ */
+static void mc_trace(const char *args)
+{
+	struct task *leader = NULL, *t;
+	struct out o = { 0 };
+	bool on = true;
+	int n = 0;
+
+	while (*args == ' ')
+		args++;
+	if (!*args) {
+		list_for_each_entry(t, &all_tasks, all_node) {
+			if (t->traced && t->state != TASK_DEAD && t->state != TASK_ZOMBIE)
+				outf(&o, "%d %s\n", t->pid, t->comm);
+		}
+		if (!o.len)
+			outf(&o, "no process is traced\n");
+		out_end(&o);
+		return;
+	}
+	{
+		char pid[16];
+		const char *end = strchr(args, ' ');
+		size_t n = end ? (size_t)(end - args) : strlen(args);
+
+		if (n < sizeof(pid)) {
+			memcpy(pid, args, n);
+			pid[n] = 0;
+			leader = arg_task(pid);
+		}
+		args = end;
+	}
+	while (args && *args == ' ')
+		args++;
+	if (args && *args) {
+		if (strcmp(args, "off")) {
+			reply(1, "usage: trace [<pid> [off]]", false);
+			return;
+		}
+		on = false;
+	}
+	if (!leader || leader->kthread) {
+		reply(1, "No such process", false);
+		return;
+	}
+	list_for_each_entry(t, &all_tasks, all_node) {
+		if (t->tgid == leader->tgid && t->state != TASK_DEAD) {
+			t->traced = on;
+			n++;
+		}
+	}
+	outf(&o, "%s pid %d (%s), %d thread%s\n", on ? "tracing" : "stopped tracing",
+	     leader->tgid, leader->comm, n, n == 1 ? "" : "s");
+	out_end(&o);
+}
 
 static void mc_stack(const char *args)
 {
@@ -596,7 +658,7 @@ static const struct {
 	{ "reboot", mc_reboot },   { "cad", mc_cad },     { "log", mc_log },
 	{ "proc", mc_proc },       { "stop", mc_stop },   { "go", mc_go },
 	{ "sysrq", mc_sysrq },     { "stack", mc_stack }, { "ps", mc_ps },
-	{ "mem", mc_mem },         { "files", mc_files },
+	{ "mem", mc_mem },         { "files", mc_files }, { "trace", mc_trace },
 };
 
 static void serve(struct mc_pending *p)

@@ -88,14 +88,7 @@ timeout -k 5 60 $GDB -p "$kpid" -ex lx-ps -ex 'lx-task 1' -ex detach "$kbin" \
 	</dev/null >"$tmp/attach.out" 2>&1
 echo go >&3
 exec 3>&-
-i=0
-while kill -0 "$kpid" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -9 "$kpid" 2>/dev/null
-wait "$kpid"
-rc=$?
+wait_exit "$kpid"
 cat "$tmp/attach.out" "$tmp/attach.console" >"$B/e2e/gdb-attach.log"
 if ! grep -qE '^   +1 +1 +0 S sh ' "$tmp/attach.out"; then
 	fail attach "lx-ps after attaching does not list init (sh) asleep (log: $B/e2e/gdb-attach.log)"

@@ -126,5 +126,6 @@ if [ -z "$only" ]; then
 	sh "$dir/lan.sh" || failed=1
 	sh "$dir/escape.sh" || failed=1
 	sh "$dir/gdb.sh" || failed=1
+	sh "$dir/trace.sh" || failed=1
 fi
 exit "$failed"

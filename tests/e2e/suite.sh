@@ -23,6 +23,18 @@ wait_grep() {
 		i=$((i + 1))
 	done
 }
+# wait_exit PID: waits up to 10 s for a background ./linux to exit, kills
+# it if it did not, and leaves its exit status in $rc.
+wait_exit() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+	rc=$?
+}
 # Guest shell text for just before poweroff -f: waits (up to 10 s) until
 # every FIN this machine sent is acknowledged, so that a peer does not wait
 # for ever on a lost FIN that a halted machine can no longer resend.

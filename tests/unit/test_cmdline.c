@@ -437,6 +437,16 @@ static void test_flags(void)
 	CHECK(r.rc == 0 && r.c->trace_syscalls && r.c->init_argc == 1,
 	      "trace_syscalls: rc %d, flag %d", r.rc, r.c->trace_syscalls);
 	run_free(&r);
+	PARSE(&r, "trace=ls,42");
+	check_sane(&r, "trace=ls,42");
+	CHECK(r.rc == 0 && r.c->trace && !strcmp(r.c->trace, "ls,42") &&
+		      !r.c->trace_syscalls && r.c->init_argc == 1,
+	      "trace=ls,42: rc %d, trace %s", r.rc, r.c->trace ? r.c->trace : "(null)");
+	run_free(&r);
+	PARSE(&r, "trace=");
+	CHECK(r.rc < 0 && strstr(err_of(&r), "trace="), "trace= (empty): rc %d, error '%s'",
+	      r.rc, err_of(&r));
+	run_free(&r);
 
 	for (i = 0; i < ARRAY_SIZE(levels); i++) {
 		snprintf(arg, sizeof(arg), "loglevel=%s", levels[i]);
@@ -830,7 +840,7 @@ static void test_help_text(void)
 	static const char *const names[] = {
 		"mem=", "initrd=", "init=", "rdinit=", "root=", "rw", "ro",
 		"quiet", "loglevel=", "umid=", "uml_dir=", "con0=", "con=",
-		"trace_syscalls", "--help", "-h", "--version",
+		"trace_syscalls", "trace=", "--help", "-h", "--version",
 	};
 	size_t big = 65536, n, len, r, i;
 	char *full = malloc(big), *buf;

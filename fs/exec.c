@@ -16,6 +16,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "ptrace.h"
 #include "strace.h"
 #include "syscall.h"
 
@@ -537,6 +538,7 @@ static long do_execve(char *path, struct exec_args *a)
 	current->xstate_len = 0; /* the old program's vector state goes too */
 	engine_fpu_changed(current);
 	exec_done_vfork(current);
+	ptrace_exec(current, current->pid);
 	rc = 0;
 	goto out;
 fatal:

@@ -164,12 +164,17 @@ void mm_truncate_mappings(struct inode *inode, u64 index);
 #define FAULT_READ 1
 #define FAULT_WRITE 2
 #define FAULT_HOST 3 /* reported by the host; access type unknown */
+#define FAULT_FORCE 4 /* a debugger's write: private read-only pages too, by COW */
 /*
  * Resolves a fault at addr. Returns 0, -EFAULT (no mapping: SEGV_MAPERR),
  * -EACCES (protection: SEGV_ACCERR), -ENOMEM (out of memory) or -EIO
  * (beyond the end of a mapped file: SIGBUS).
  */
 int mm_fault(struct mm *mm, u64 addr, int access);
+
+/* Another address space's memory, as ptrace reads and writes it. */
+int access_mm_read(struct mm *mm, u64 addr, void *buf, size_t n);
+int access_mm_write(struct mm *mm, u64 addr, const void *buf, size_t n, bool force);
 
 /* Guest memory access through the kernel's own page tables. */
 int copy_from_user(void *dst, u64 src, size_t n);

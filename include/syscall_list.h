@@ -112,6 +112,8 @@ X(vfork, 0, FULL)
 X(exit, 1, FULL)
 X(exit_group, 1, FULL)
 X(wait4, 4, FULL)
+/* kernel/ptrace.c */
+X(ptrace, 4, PARTIAL)
 X(waitid, 5, FULL)
 X(set_tid_address, 1, FULL)
 X(set_robust_list, 2, FULL)

@@ -104,6 +104,7 @@ enum task_state {
 	TASK_STOPPED,          /* job-control stop */
 	TASK_ZOMBIE,           /* exited, waiting to be reaped */
 	TASK_DEAD,
+	TASK_TRACED,           /* stopped for its tracer (kernel/ptrace.c) */
 };
 
 struct task {
@@ -184,6 +185,18 @@ struct task {
 	u32 personality;
 	int pdeath_signal;          /* sent when the parent process dies */
 	bool kthread;               /* [I] a kernel thread (no mm, no signals) */
+	/* ptrace (kernel/ptrace.c) */
+	struct task *ptracer;       /* [T] the tracer's group leader, or NULL */
+	struct list_head ptraced;   /* [T] tracer leader: the tasks it traces */
+	struct list_head ptrace_node; /* [T] in ptracer->ptraced */
+	u32 ptrace_opts;            /* [T] PTRACE_O_* */
+	int ptrace_code;            /* [T] the stop: signal | event << 8 */
+	bool ptrace_report;         /* [T] that stop is not yet reported by wait */
+	bool ptrace_step;           /* [T] TF is set for a single step */
+	int ptrace_resume;          /* [T] PTRACE_CONT, _SYSCALL or _SINGLESTEP */
+	int ptrace_sig;             /* [T] the signal it was resumed with */
+	u64 ptrace_msg;             /* [T] PTRACE_GETEVENTMSG */
+	struct ksiginfo ptrace_info; /* [T] the signal of the last stop */
 	bool traced;                /* [T] its system calls are logged
 				       (kernel/strace.c); children inherit it */
 	int nice;                   /* -20 .. 19 */

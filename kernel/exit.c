@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "ptrace.h"
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
@@ -107,6 +108,7 @@ void do_exit(int code)
 	}
 	t->exiting = true;
 	t->exit_code = code;
+	ptrace_exit(t);
 	sig->utime_ns += t->utime_ns;
 	sig->stime_ns += t->stime_ns;
 	release_resources(t);
@@ -149,7 +151,8 @@ void do_group_exit(int code)
 			if (t == current)
 				continue;
 			t->exiting = true;
-			if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_STOPPED)
+			if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_STOPPED ||
+			    t->state == TASK_TRACED)
 				t->state = TASK_RUNNING;
 			wake_up_task(t);
 		}
@@ -242,6 +245,8 @@ static int wait_scan(int pid, int options, struct wait_result *res)
 				task_reap(c);
 			return 1;
 		}
+		if (c->ptracer == current->group_leader)
+			continue; /* its stops are reported below */
 		if ((options & WSTOPPED) && c->signal->stop_state &&
 		    (c->signal->notify_parent & 1)) {
 			res->pid = c->pid;
@@ -261,6 +266,24 @@ static int wait_scan(int pid, int options, struct wait_result *res)
 			res->uid = c->uid;
 			if (!(options & WNOWAIT))
 				c->signal->notify_parent &= ~2;
+			return 1;
+		}
+	}
+	/* Ptrace stops go to the tracer, child or not, without WUNTRACED. */
+	list_for_each_entry(c, &current->group_leader->ptraced, ptrace_node) {
+		int status;
+
+		if (!pid_matches(c, pid))
+			continue;
+		found = true;
+		if (ptrace_wait_report(c, &status)) {
+			res->pid = c->pid;
+			res->status = status;
+			res->code = CLD_TRAPPED;
+			res->sig_status = (status >> 8) & 0x7f;
+			res->uid = c->uid;
+			if (!(options & WNOWAIT))
+				c->ptrace_report = false;
 			return 1;
 		}
 	}

@@ -14,6 +14,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "ptrace.h"
 #include "sigframe.h"
 #include "syscall.h"
 #include "task.h"
@@ -82,7 +83,7 @@ static void wake_stopped_group(struct task *leader)
 /* Wakes a thread that can take the signal. */
 static void signal_wake(struct task *t, int sig)
 {
-	if (sig == SIGKILL && t->state == TASK_STOPPED)
+	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
 		t->state = TASK_RUNNING;
 	if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_RUNNING)
 		wake_up_task(t);
@@ -396,6 +397,12 @@ void do_signal(void)
 		sig = dequeue(t, &info);
 		if (!sig)
 			break;
+		/* A traced task shows each signal to its tracer first. */
+		if (unlikely(t->ptracer) && sig != SIGKILL) {
+			sig = ptrace_signal(t, &info);
+			if (!sig)
+				continue;
+		}
 		ka = &t->sighand->action[sig - 1];
 		if (ka->handler == SIG_IGN_K)
 			continue;

@@ -9,6 +9,7 @@
 #include "kerrno.h"
 #include "mm.h"
 #include "printk.h"
+#include "ptrace.h"
 #include "strace.h"
 #include "syscall.h"
 #include "task.h"
@@ -48,16 +49,29 @@ const char *syscall_name(long nr)
 void syscall_dispatch(struct task *t)
 {
 	struct uregs *r = &t->regs;
-	long nr = (long)r->orig_rax, ret;
-	const struct syscall_entry *e = syscall_entry(nr);
+	long nr, ret;
+	const struct syscall_entry *e;
+	char *traced = NULL;
+	bool skip = false;
+
+	if (unlikely(t->ptracer)) {
+		/* The tracer sees -ENOSYS at entry and may change the call;
+		 * a number of -1 skips it, with rax as the result. */
+		r->rax = (u64)-ENOSYS;
+		ptrace_syscall_stop(t);
+		skip = (long)r->orig_rax == -1;
+	}
+	nr = (long)r->orig_rax;
+	e = syscall_entry(nr);
 	long args[6] = { (long)r->rdi, (long)r->rsi, (long)r->rdx,
 			 (long)r->r10,	(long)r->r8,  (long)r->r9 };
-	char *traced = NULL;
 
 	t->syscall_nr = (int)nr;
 	if (unlikely(t->traced || syscall_trace))
 		traced = trace_enter(t, nr, args);
-	if (!e) {
+	if (skip) {
+		ret = (long)r->rax;
+	} else if (!e) {
 		if (nr >= 0 && nr < NR_SYSCALLS &&
 		    !(reported[nr / 8] & (1 << (nr % 8)))) {
 			reported[nr / 8] |= (u8)(1 << (nr % 8));
@@ -76,4 +90,6 @@ void syscall_dispatch(struct task *t)
 	/* rt_sigreturn and execve set every register themselves. */
 	if (nr != __NR_rt_sigreturn)
 		r->rax = (u64)ret;
+	if (unlikely(t->ptracer))
+		ptrace_syscall_done(t);
 }

@@ -27,6 +27,8 @@ struct task *task_alloc(void)
 	list_init(&t->all_node);
 	list_init(&t->run_node);
 	list_init(&t->pending.queue);
+	list_init(&t->ptraced);
+	list_init(&t->ptrace_node);
 	t->state = TASK_RUNNING;
 	t->syscall_nr = -1;
 	t->altstack_flags = 2; /* SS_DISABLE */

@@ -189,7 +189,7 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 {
 	struct vma *v;
 	u64 *pte, frame;
-	bool host_fault, fresh_anon = false;
+	bool host_fault, fresh_anon = false, force = false;
 	s64 f;
 	int rc;
 
@@ -206,6 +206,13 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 	if (!pte)
 		return no_memory();
 	host_fault = access == FAULT_HOST;
+	if (access == FAULT_FORCE) {
+		/* Never into a shared mapping the guest may not write. */
+		if ((v->flags & VM_SHARED) && !(v->prot & PROT_WRITE))
+			return -EACCES;
+		force = true;
+		access = FAULT_WRITE;
+	}
 	if (access == FAULT_HOST) {
 		/* Mapped but the host refused: a write to a read-only page,
 		 * unless the guest itself forbade the access. */
@@ -217,9 +224,9 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 		else
 			access = FAULT_READ;
 	}
-	if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) && !force)
 		return -EACCES;
-	if (access == FAULT_WRITE && !(v->prot & PROT_WRITE))
+	if (access == FAULT_WRITE && !(v->prot & PROT_WRITE) && !force)
 		return -EACCES;
 
 	if (*pte & PTE_SWAP) {

@@ -12,6 +12,9 @@
 #include "pgtable.h"
 #include "task.h"
 
+/* access_mm_write with force: writes may break into read-only text. */
+static bool force_write;
+
 /* Kernel pointer to guest byte addr, made accessible for the access. */
 static void *user_ptr(u64 addr, bool write)
 {
@@ -26,7 +29,7 @@ static void *user_ptr(u64 addr, bool write)
 		if (pte && (*pte & PTE_PRESENT) && (!write || (*pte & PTE_WRITE)))
 			return (char *)frame_to_virt(pte_frame(*pte)) +
 			       (addr & ~PAGE_MASK);
-		rc = mm_fault(mm, addr, write ? FAULT_WRITE : FAULT_READ);
+		rc = mm_fault(mm, addr, !write ? FAULT_READ : force_write ? FAULT_FORCE : FAULT_WRITE);
 		if (rc < 0 && rc != -EAGAIN)
 			return NULL;
 	}
@@ -191,6 +194,24 @@ long uio_copy_to(struct uio *u, const void *src, size_t n)
 long uio_copy_from(struct uio *u, void *dst, size_t n)
 {
 	return uio_move(u, dst, n, false);
+}
+
+/*
+ * Writes another address space's memory (ptrace POKE). With force, a
+ * private mapping the guest may not write (program text) is written by
+ * copy-on-write, so a breakpoint reaches only that process.
+ */
+int access_mm_write(struct mm *mm, u64 addr, const void *buf, size_t n, bool force)
+{
+	struct mm *saved = current->mm;
+	int rc;
+
+	current->mm = mm;
+	force_write = force;
+	rc = copy_to_user(addr, buf, n);
+	force_write = false;
+	current->mm = saved;
+	return rc;
 }
 
 /* Reads another address space's memory (for /proc/<pid>/cmdline). */

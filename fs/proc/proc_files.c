@@ -17,7 +17,6 @@
 #include "tty.h"
 #include "version.h"
 
-int access_mm_read(struct mm *mm, u64 addr, void *buf, size_t n);
 const struct fs_type *fs_type_at(int i);
 const struct chrdev *chrdev_at(int i);
 extern char boot_cmdline[];
@@ -175,6 +174,7 @@ static char state_char(struct task *t)
 	case TASK_INTERRUPTIBLE: return 'S';
 	case TASK_UNINTERRUPTIBLE: return 'D';
 	case TASK_STOPPED: return 'T';
+	case TASK_TRACED: return 't';
 	case TASK_ZOMBIE: return 'Z';
 	default: return 'X';
 	}
@@ -187,6 +187,7 @@ static const char *state_name(struct task *t)
 	case TASK_INTERRUPTIBLE: return "S (sleeping)";
 	case TASK_UNINTERRUPTIBLE: return "D (disk sleep)";
 	case TASK_STOPPED: return "T (stopped)";
+	case TASK_TRACED: return "t (tracing stop)";
 	case TASK_ZOMBIE: return "Z (zombie)";
 	default: return "X (dead)";
 	}

@@ -28,7 +28,7 @@ import gdb
 
 PAGE = 4096
 PTE_PRESENT, PTE_WRITE, PTE_MAPPED, PTE_SWAP = 0x1, 0x2, 0x4, 0x8
-STATES = ["R", "S", "D", "T", "Z", "X"]
+STATES = ["R", "S", "D", "T", "Z", "X", "t"]
 
 
 def _int(v):

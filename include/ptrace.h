@@ -24,9 +24,23 @@ void ptrace_syscall_stop(struct task *t);
 void ptrace_syscall_done(struct task *t);
 /* A successful execve of t, whose thread id was old_pid. */
 void ptrace_exec(struct task *t, int old_pid);
+/* clone/fork/vfork by traced parent made child: with the matching
+ * PTRACE_O_TRACE* option the child is traced too, starting with a
+ * SIGSTOP (ptrace_fork_child, before it first runs), and the parent
+ * stops with the event (ptrace_fork_event). */
+void ptrace_fork_child(struct task *parent, struct task *child, u64 flags, int exit_signal);
+void ptrace_fork_event(struct task *parent, struct task *child, u64 flags, int exit_signal);
+/* t is about to exit with code: the PTRACE_O_TRACEEXIT stop. */
+void ptrace_exit_event(struct task *t, int code);
 /* t exits: it stops being traced, and its tracees are let go. */
 void ptrace_exit(struct task *t);
-/* Whether traced c has a stop for its tracer's wait, and its status. */
-bool ptrace_wait_report(struct task *c, int *status);
+/*
+ * What traced c has for its tracer's wait for pid: 1 a stop, 2 an exit
+ * (status filled in), 0 nothing yet, -1 pid does not match it (checked
+ * here only for an exited c; the caller matches the others).
+ */
+int ptrace_wait_report(struct task *c, int pid, int *status);
+/* c is freed or reported: off its tracer's list. */
+void ptrace_forget(struct task *c);
 
 #endif

@@ -106,6 +106,8 @@ void do_exit(int code)
 	if (t == init_task && !machine_stopping) {
 		panic("Attempted to kill init! exitcode=0x%08x", code);
 	}
+	if (!t->exiting)
+		ptrace_exit_event(t, code);
 	t->exiting = true;
 	t->exit_code = code;
 	ptrace_exit(t);
@@ -228,7 +230,8 @@ static int wait_scan(int pid, int options, struct wait_result *res)
 		if (!(options & __WALL) && (is_clone != !!(options & __WCLONE)))
 			continue;
 		found = true;
-		if (reportable(c) && (options & WEXITED)) {
+		/* Its tracer hears of the exit first (as on Linux). */
+		if (reportable(c) && (options & WEXITED) && !c->ptrace_exited) {
 			res->pid = c->pid;
 			res->status = c->exit_code;
 			res->uid = c->uid;
@@ -270,22 +273,33 @@ static int wait_scan(int pid, int options, struct wait_result *res)
 		}
 	}
 	/* Ptrace stops go to the tracer, child or not, without WUNTRACED. */
-	list_for_each_entry(c, &current->group_leader->ptraced, ptrace_node) {
-		int status;
+	list_for_each_entry_safe(c, n, &current->group_leader->ptraced, ptrace_node) {
+		int status, r;
 
-		if (!pid_matches(c, pid))
+		if (!c->ptrace_exited && !pid_matches(c, pid))
+			continue;
+		r = ptrace_wait_report(c, pid, &status);
+		if (r < 0)
 			continue;
 		found = true;
-		if (ptrace_wait_report(c, &status)) {
-			res->pid = c->pid;
-			res->status = status;
-			res->code = CLD_TRAPPED;
-			res->sig_status = (status >> 8) & 0x7f;
-			res->uid = c->uid;
+		if (r == 0)
+			continue;
+		res->pid = c->pid;
+		res->status = status;
+		res->uid = c->uid;
+		if (r == 2) {
+			/* A traced non-child's exit: reported, not reaped. */
+			res->code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED;
+			res->sig_status = (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff;
 			if (!(options & WNOWAIT))
-				c->ptrace_report = false;
+				ptrace_forget(c);
 			return 1;
 		}
+		res->code = CLD_TRAPPED;
+		res->sig_status = (status >> 8) & 0x7f;
+		if (!(options & WNOWAIT))
+			c->ptrace_report = false;
+		return 1;
 	}
 	return found ? 0 : -ECHILD;
 }

@@ -9,6 +9,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "syscall.h"
+#include "ptrace.h"
 #include "task.h"
 
 static void task_first_run(void)
@@ -152,7 +153,9 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 	nr_forks++;
 	if (flags & CLONE_VFORK)
 		p->vfork_parent = parent;
+	ptrace_fork_child(parent, p, flags, exit_signal);
 	wake_up_task(p);
+	ptrace_fork_event(parent, p, flags, exit_signal);
 	if (flags & CLONE_VFORK) {
 		struct wait_queue dummy;
 

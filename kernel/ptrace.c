@@ -10,14 +10,14 @@
  * report; the resuming request sets ptrace_sig (the signal to deliver, 0
  * for none) and wakes it.
  *
- * Not done: PTRACE_O_TRACEFORK/VFORK/CLONE (new children are not traced),
- * PTRACE_SEIZE/INTERRUPT/LISTEN, group-stop reporting to the tracer, exit
- * reports of a traced non-child to its tracer (it just leaves the tracer's
- * list), hardware debug registers (read as 0, only 0 may be written).
+ * Not done: PTRACE_O_TRACEVFORKDONE, PTRACE_SEIZE/INTERRUPT/LISTEN, group-stop reporting to the
+ * tracer, exit reports of a traced non-child to its tracer (it just leaves the tracer's list),
+ * hardware debug registers (read as 0, only 0 may be written).
  */
 #include <asm/ptrace-abi.h>
 #include <asm/signal.h>
 #include <asm/siginfo.h>
+#include <linux/sched.h>
 #include <linux/elf.h>
 #include <linux/ptrace.h>
 #include <linux/uio.h>
@@ -34,10 +34,10 @@
 #define EFLAGS_TF 0x100UL
 /* The flags a tracer may change: CF PF AF ZF SF TF DF OF RF AC. */
 #define EFLAGS_USER_MASK 0x50dd5UL
-#define USER_REGS_SIZE sizeof(struct uregs)
+#define USER_REGS_SIZE	 sizeof(struct uregs)
 /* struct user (sys/user.h): the registers at 0, the debug registers at 848. */
 #define USER_DEBUGREG_OFF 848
-#define USER_SIZE 912
+#define USER_SIZE	  912
 
 static struct task *tracer_of(struct task *t)
 {
@@ -55,9 +55,7 @@ static void ptrace_link(struct task *tracee, struct task *tracer)
 /* Ends tracing of t and lets it run (with sig, if any, to deliver). */
 static void ptrace_unlink(struct task *t, int sig)
 {
-	list_del(&t->ptrace_node);
-	list_init(&t->ptrace_node);
-	t->ptracer = NULL;
+	ptrace_forget(t);
 	t->ptrace_report = false;
 	if (t->ptrace_step) {
 		t->regs.eflags &= ~EFLAGS_TF;
@@ -73,7 +71,7 @@ static void ptrace_unlink(struct task *t, int sig)
 int ptrace_stop(int code, const struct ksiginfo *info)
 {
 	struct task *t = current, *tracer = t->ptracer;
-	struct ksiginfo chld = { .signo = SIGCHLD, .code = CLD_TRAPPED };
+	struct ksiginfo chld = {.signo = SIGCHLD, .code = CLD_TRAPPED};
 
 	if (!tracer || t->exiting)
 		return 0;
@@ -127,8 +125,7 @@ int ptrace_signal(struct task *t, struct ksiginfo *info)
 void ptrace_syscall_stop(struct task *t)
 {
 	if (t->ptracer && t->ptrace_resume == PTRACE_SYSCALL)
-		ptrace_stop(SIGTRAP | ((t->ptrace_opts & PTRACE_O_TRACESYSGOOD) ? 0x80 : 0),
-			    NULL);
+		ptrace_stop(SIGTRAP | ((t->ptrace_opts & PTRACE_O_TRACESYSGOOD) ? 0x80 : 0), NULL);
 }
 
 void ptrace_syscall_done(struct task *t)
@@ -151,13 +148,71 @@ void ptrace_exec(struct task *t, int old_pid)
 	}
 }
 
+/* The event a clone with these flags reports, and the option asking for it. */
+static int fork_event(u64 flags, int exit_signal, u32 *option)
+{
+	if (flags & CLONE_VFORK) {
+		*option = PTRACE_O_TRACEVFORK;
+		return PTRACE_EVENT_VFORK;
+	}
+	if (exit_signal == SIGCHLD && !(flags & CLONE_THREAD)) {
+		*option = PTRACE_O_TRACEFORK;
+		return PTRACE_EVENT_FORK;
+	}
+	*option = PTRACE_O_TRACECLONE;
+	return PTRACE_EVENT_CLONE;
+}
+
+void ptrace_fork_child(struct task *parent, struct task *child, u64 flags, int exit_signal)
+{
+	u32 option;
+
+	if (!parent->ptracer)
+		return;
+	fork_event(flags, exit_signal, &option);
+	if (!(parent->ptrace_opts & option))
+		return;
+	ptrace_link(child, parent->ptracer);
+	child->ptrace_opts = parent->ptrace_opts;
+	send_sig(SIGSTOP, child, false);
+}
+
+void ptrace_fork_event(struct task *parent, struct task *child, u64 flags, int exit_signal)
+{
+	u32 option;
+	int event = fork_event(flags, exit_signal, &option);
+
+	if (!parent->ptracer || !(parent->ptrace_opts & option))
+		return;
+	parent->ptrace_msg = (u64)child->pid;
+	ptrace_stop(SIGTRAP | (event << 8), NULL);
+}
+
+void ptrace_exit_event(struct task *t, int code)
+{
+	if (!t->ptracer || !(t->ptrace_opts & PTRACE_O_TRACEEXIT))
+		return;
+	t->ptrace_msg = (u64)(u32)code;
+	ptrace_stop(SIGTRAP | (PTRACE_EVENT_EXIT << 8), NULL);
+}
+
 void ptrace_exit(struct task *t)
 {
 	struct task *c, *n;
 
-	if (t->ptracer)
-		ptrace_unlink(t, 0);
-	list_for_each_entry_safe(c, n, &t->ptraced, ptrace_node) {
+	if (t->ptracer) {
+		/* A parent tracer hears of the exit as a parent; any other
+		 * tracer gets one exit report from its wait first. */
+		if (t->group_leader == t && t->parent == t->ptracer) {
+			ptrace_unlink(t, 0);
+		} else {
+			t->ptrace_exited = true;
+			t->ptrace_report = false;
+			wake_up(&child_wait_wq);
+		}
+	}
+	list_for_each_entry_safe(c, n, &t->ptraced, ptrace_node)
+	{
 		bool kill = c->ptrace_opts & PTRACE_O_EXITKILL;
 
 		ptrace_unlink(c, 0);
@@ -166,12 +221,34 @@ void ptrace_exit(struct task *t)
 	}
 }
 
-bool ptrace_wait_report(struct task *c, int *status)
+int ptrace_wait_report(struct task *c, int pid, int *status)
 {
+	if (c->ptrace_exited) {
+		/* Its signal and process group may be gone: pids only. */
+		if (pid > 0 ? c->pid != pid : pid != -1)
+			return -1;
+		if (c->state != TASK_ZOMBIE && c->state != TASK_DEAD)
+			return 0;
+		*status = c->exit_code;
+		return 2;
+	}
 	if (!c->ptrace_report || c->state != TASK_TRACED)
-		return false;
+		return 0;
 	*status = (c->ptrace_code << 8) | 0x7f;
-	return true;
+	return 1;
+}
+
+void ptrace_forget(struct task *c)
+{
+	if (!c->ptracer)
+		return;
+	list_del(&c->ptrace_node);
+	list_init(&c->ptrace_node);
+	c->ptracer = NULL;
+	if (c->ptrace_exited) {
+		c->ptrace_exited = false;
+		wake_up(&child_wait_wq); /* now the parent may reap it */
+	}
 }
 
 /* --- requests --- */
@@ -327,8 +404,8 @@ static long regset(struct task *t, int type, u64 uiov, bool set)
 	}
 	case NT_PRFPREG:
 		n = MIN(iov.iov_len, sizeof(t->fp.fx));
-		rc = set ? set_fpregs(t, (u64)iov.iov_base, n) :
-			   get_fpregs(t, (u64)iov.iov_base, n);
+		rc = set ? set_fpregs(t, (u64)iov.iov_base, n)
+			 : get_fpregs(t, (u64)iov.iov_base, n);
 		break;
 	default:
 		return -EINVAL;
@@ -422,7 +499,9 @@ long sys_ptrace(long request, long pid, u64 addr, u64 data)
 		return 0;
 	}
 	case PTRACE_SETOPTIONS:
-		if (data & ~(u64)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL))
+		if (data & ~(u64)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+				  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+				  PTRACE_O_TRACEEXIT))
 			return -EINVAL;
 		t->ptrace_opts = (u32)data;
 		return 0;

@@ -4,6 +4,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "ptrace.h"
 #include "task.h"
 #include "timer.h"
 
@@ -84,6 +85,7 @@ void task_free_stack(struct task *t);
 
 void task_free(struct task *t)
 {
+	ptrace_forget(t);
 	list_del(&t->all_node);
 	task_free_stack(t);
 	kfree(t);

@@ -299,9 +299,9 @@ static void out_end(struct out *o)
 
 static char state_letter(struct task *t)
 {
-	static const char s[] = "RSDTZX";
+	static const char s[] = "RSDTZXt"; /* in enum task_state order */
 
-	return s[t->state <= TASK_DEAD ? t->state : TASK_DEAD];
+	return s[t->state <= TASK_TRACED ? t->state : TASK_DEAD];
 }
 
 static void task_line(struct out *o, struct task *t)

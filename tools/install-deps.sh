@@ -15,10 +15,11 @@ set -u
 # initramfs and images: busybox-static cpio gzip e2fsprogs
 # comparison and test tools: uml-utilities procps vde2 (vde_switch,
 #        slirpvde) iproute2 (ip, tc) bash (/dev/udp)
-# debugging: gdb (with Python: .gdbinit, tools/gdb, tests/e2e/gdb.sh)
+# debugging: gdb (with Python: .gdbinit, tools/gdb, tests/e2e/gdb.sh),
+#        strace (run inside the guest by tests/e2e/guest_strace.sh)
 PACKAGES="gcc make libc6-dev linux-libc-dev zlib1g-dev busybox-static cpio gzip
 e2fsprogs libreadline-dev libvdeplug-dev libpcap-dev uml-utilities procps vde2
-iproute2 bash gdb"
+iproute2 bash gdb strace"
 
 export DEBIAN_FRONTEND=noninteractive
 

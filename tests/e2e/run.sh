@@ -127,5 +127,6 @@ if [ -z "$only" ]; then
 	sh "$dir/escape.sh" || failed=1
 	sh "$dir/gdb.sh" || failed=1
 	sh "$dir/trace.sh" || failed=1
+	sh "$dir/guest_strace.sh" || failed=1
 fi
 exit "$failed"

@@ -210,6 +210,11 @@ extern struct task *current;
 extern struct list_head all_tasks;
 extern struct task *init_task;
 extern u64 nr_forks;
+/* Tasks that exist (zombies too), and the most fork makes (threads-max:
+ * /proc/sys/kernel/threads-max; set_max_threads: -EINVAL out of range). */
+extern int nr_threads;
+int max_threads(void);
+int set_max_threads(long n);
 
 /* --- scheduler --- */
 /* Gives the CPU away; returns when this task runs again. */
@@ -227,7 +232,8 @@ extern bool machine_frozen;
 void machine_freeze(void);
 void machine_thaw(void);
 /* Prepares t's kernel stack so that it starts in fn. */
-void task_prepare_stack(struct task *t, void (*fn)(void));
+/* Gives t a kernel stack on which it starts in fn; -ENOMEM without one. */
+int task_prepare_stack(struct task *t, void (*fn)(void));
 void sched_tick(void);
 int nr_running(void);
 

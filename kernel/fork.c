@@ -52,12 +52,24 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 	/* init has no parent to share (Linux: EINVAL for the unkillable). */
 	if ((flags & CLONE_PARENT) && parent->group_leader == init_task)
 		return -EINVAL;
+	if (nr_threads >= max_threads()) {
+		static bool told;
+
+		if (!told)
+			printk(KERN_WARNING "fork: %d tasks, the threads-max limit: refused\n",
+			       nr_threads);
+		told = true;
+		return -EAGAIN;
+	}
 	pid = pid_alloc();
 	if (pid < 0)
 		return pid;
 	p = task_alloc();
 	if (!p)
 		return -ENOMEM;
+	/* Memory may be short (a fork bomb): fail before anything is shared. */
+	if (task_prepare_stack(p, task_first_run) < 0)
+		goto fail;
 	p->pid = pid;
 	if (flags & CLONE_THREAD) {
 		p->tgid = parent->tgid;
@@ -148,7 +160,6 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 
 		copy_to_user(ptid, &v, sizeof(v));
 	}
-	task_prepare_stack(p, task_first_run);
 	list_add_tail(&p->all_node, &all_tasks);
 	nr_forks++;
 	if (flags & CLONE_VFORK)
@@ -186,7 +197,7 @@ fail_mm:
 		kfree(p->signal);
 	}
 fail:
-	kfree(p);
+	task_free(p); /* not listed yet: only its stack and count go */
 	return -ENOMEM;
 }
 

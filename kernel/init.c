@@ -156,7 +156,7 @@ void start_init(struct boot_config *cfg)
 	path_get(&t->fs->cwd);
 	strlcpy(t->comm, "swapper", sizeof(t->comm));
 	init_task = t;
-	task_prepare_stack(t, init_entry);
+	BUG_ON(task_prepare_stack(t, init_entry) < 0);
 	list_add_tail(&t->all_node, &all_tasks);
 	wake_up_task(t);
 }

@@ -39,7 +39,7 @@ struct task *kthread_start(const char *name, void (*fn)(void))
 	t->sighand->users = 1;
 	t->blocked = ~0ULL;
 	strlcpy(t->comm, name, sizeof(t->comm));
-	task_prepare_stack(t, fn);
+	BUG_ON(task_prepare_stack(t, fn) < 0);
 	list_add_tail(&t->all_node, &all_tasks);
 	wake_up_task(t);
 	return t;

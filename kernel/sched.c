@@ -198,12 +198,13 @@ int schedule_timeout(u64 deadline_ns, const char *wchan)
 	return woken;
 }
 
-void task_prepare_stack(struct task *t, void (*fn)(void))
+int task_prepare_stack(struct task *t, void (*fn)(void))
 {
 	s64 f = frames_alloc(KSTACK_ORDER);
 	u64 *sp;
 
-	BUG_ON(f < 0);
+	if (f < 0)
+		return -ENOMEM;
 	mem_kernel_pages += 1u << KSTACK_ORDER;
 	t->kstack = frame_to_virt((u64)f);
 	sp = (u64 *)((char *)t->kstack + (PAGE_SIZE << KSTACK_ORDER));
@@ -216,6 +217,7 @@ void task_prepare_stack(struct task *t, void (*fn)(void))
 	*--sp = 0;                     /* r14 */
 	*--sp = 0;                     /* r15 */
 	t->ksp = sp;
+	return 0;
 }
 
 void task_free_stack(struct task *t)

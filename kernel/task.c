@@ -14,6 +14,31 @@ LIST_HEAD(all_tasks);
 struct task *init_task;
 u64 nr_forks;
 static int last_pid;
+int nr_threads;
+static int max_threads_set;
+
+/*
+ * The most tasks fork may make, as Linux's threads-max: one per 32 pages
+ * of guest memory (a task costs a kernel stack and page tables from mem=,
+ * and a host process or thread), at least 20. It is what keeps a guest's
+ * fork bomb from filling the host's process table.
+ */
+int max_threads(void)
+{
+	u64 n = mem_total_pages() / 32;
+
+	if (max_threads_set)
+		return max_threads_set;
+	return n < 20 ? 20 : n > PID_MAX / 2 ? PID_MAX / 2 : (int)n;
+}
+
+int set_max_threads(long n)
+{
+	if (n < 20 || n > PID_MAX / 2)
+		return -EINVAL;
+	max_threads_set = (int)n;
+	return 0;
+}
 
 struct task *task_alloc(void)
 {
@@ -21,6 +46,7 @@ struct task *task_alloc(void)
 
 	if (!t)
 		return NULL;
+	nr_threads++;
 	list_init(&t->children);
 	list_init(&t->sibling);
 	list_init(&t->thread_node);
@@ -86,6 +112,7 @@ void task_free_stack(struct task *t);
 void task_free(struct task *t)
 {
 	ptrace_forget(t);
+	nr_threads--;
 	list_del(&t->all_node);
 	task_free_stack(t);
 	kfree(t);

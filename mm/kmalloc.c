@@ -1,8 +1,15 @@
 /*
  * Kernel object allocator over physmem frames. Small sizes come from
- * power-of-two size classes carved out of whole pages (the page remembers
- * its class); larger ones are buddy blocks (the first page remembers the
- * order). Slab pages are not returned to the buddy allocator.
+ * power-of-two size classes carved out of whole pages; larger ones are
+ * buddy blocks (the first page remembers the order).
+ *
+ * Each slab page keeps its own free list and count of objects in use, in
+ * its struct page: owner is the free list, refcount the count, next/prev
+ * link the class's pages that have free objects. A page whose last object
+ * is freed goes back to the buddy allocator (unless it is the class's only
+ * such page), so a burst of allocations (a fork bomb) does not leave slab
+ * pages scattered over memory for ever, splitting the contiguous blocks
+ * kernel stacks and stub areas need.
  */
 #include "kerrno.h"
 #include "kstring.h"
@@ -10,12 +17,15 @@
 #include "printk.h"
 
 #define NR_CLASSES 8 /* 16 .. 2048 bytes */
+#define NO_PAGE 0xffffffffu
 
 struct free_obj {
 	struct free_obj *next;
 };
 
-static struct free_obj *class_free[NR_CLASSES];
+/* Per class: the first page with a free object (NO_PAGE: none). */
+static u32 partial[NR_CLASSES] = { NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE,
+				   NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE };
 
 static int size_class(size_t n)
 {
@@ -29,25 +39,50 @@ static int size_class(size_t n)
 	return c;
 }
 
+static void partial_add(int c, u32 f)
+{
+	page_map[f].prev = NO_PAGE;
+	page_map[f].next = partial[c];
+	if (partial[c] != NO_PAGE)
+		page_map[partial[c]].prev = f;
+	partial[c] = f;
+}
+
+static void partial_del(int c, u32 f)
+{
+	struct page *pg = &page_map[f];
+
+	if (pg->prev != NO_PAGE)
+		page_map[pg->prev].next = pg->next;
+	else
+		partial[c] = pg->next;
+	if (pg->next != NO_PAGE)
+		page_map[pg->next].prev = pg->prev;
+	pg->next = pg->prev = NO_PAGE;
+}
+
 static int refill(int c)
 {
 	size_t sz = (size_t)16 << c, off;
 	s64 f = frames_alloc(0);
+	struct free_obj *list = NULL;
 	char *base;
 
 	if (f < 0)
 		return -ENOMEM;
 	page_map[f].flags = PG_SLAB;
 	page_map[f].slab_class = (u8)c;
-	page_map[f].refcount = 1;
+	page_map[f].refcount = 0;
 	mem_kernel_pages++;
 	base = frame_to_virt((u64)f);
-	for (off = 0; off + sz <= PAGE_SIZE; off += sz) {
-		struct free_obj *o = (struct free_obj *)(base + off);
+	for (off = PAGE_SIZE / sz * sz; off >= sz; off -= sz) {
+		struct free_obj *o = (struct free_obj *)(base + off - sz);
 
-		o->next = class_free[c];
-		class_free[c] = o;
+		o->next = list;
+		list = o;
 	}
+	page_map[f].owner = list;
+	partial_add(c, (u32)f);
 	return 0;
 }
 
@@ -58,11 +93,18 @@ void *kmalloc(size_t n)
 	if (n <= 2048) {
 		int c = size_class(n);
 		struct free_obj *o;
+		struct page *pg;
+		u32 f;
 
-		if (!class_free[c] && refill(c) < 0)
+		if (partial[c] == NO_PAGE && refill(c) < 0)
 			return NULL;
-		o = class_free[c];
-		class_free[c] = o->next;
+		f = partial[c];
+		pg = &page_map[f];
+		o = pg->owner;
+		pg->owner = o->next;
+		pg->refcount++;
+		if (!pg->owner)
+			partial_del(c, f); /* full */
 		return o;
 	} else {
 		unsigned order = 0;
@@ -90,6 +132,28 @@ void *kzalloc(size_t n)
 	return p;
 }
 
+static void slab_free(u32 f, struct free_obj *o)
+{
+	struct page *pg = &page_map[f];
+	int c = pg->slab_class;
+	bool was_full = !pg->owner;
+
+	BUG_ON(pg->refcount == 0);
+	o->next = pg->owner;
+	pg->owner = o;
+	pg->refcount--;
+	if (was_full)
+		partial_add(c, f);
+	if (pg->refcount == 0 && (partial[c] != f || pg->next != NO_PAGE)) {
+		/* Empty, and not the class's last page with room: give it back. */
+		partial_del(c, f);
+		pg->flags = 0;
+		pg->owner = NULL;
+		mem_kernel_pages--;
+		frames_free(f, 0);
+	}
+}
+
 void kfree(void *p)
 {
 	u64 f;
@@ -101,10 +165,7 @@ void kfree(void *p)
 	BUG_ON(f >= physmem_frames);
 	pg = &page_map[f];
 	if (pg->flags & PG_SLAB) {
-		struct free_obj *o = p;
-
-		o->next = class_free[pg->slab_class];
-		class_free[pg->slab_class] = o;
+		slab_free((u32)f, p);
 	} else if (pg->flags & PG_KBIG) {
 		unsigned order = pg->order;
 

@@ -73,6 +73,7 @@ static const struct proc_entry sys_kernel_entries[] = {
 	{ "hostname", PROC_SYS_HOSTNAME, S_IFREG | 0644 },
 	{ "osrelease", PROC_SYS_OSRELEASE, S_IFREG | 0444 },
 	{ "ostype", PROC_SYS_OSTYPE, S_IFREG | 0444 },
+	{ "threads-max", PROC_SYS_THREADS_MAX, S_IFREG | 0644 },
 	{ "uevent_seqnum", PROC_SYS_SEQNUM, S_IFREG | 0444 },
 };
 

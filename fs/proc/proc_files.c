@@ -352,6 +352,9 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_SYS_OSTYPE:
 		P("Linux\n");
 		return (int)pos;
+	case PROC_SYS_THREADS_MAX:
+		P("%d\n", max_threads());
+		return (int)pos;
 	case PROC_SYS_SEQNUM:
 		P("%llu\n", (unsigned long long)uevent_seqnum);
 		return (int)pos;
@@ -403,6 +406,21 @@ long proc_write_file(int kind, int pid, const char *buf, size_t len)
 		memcpy(dst, buf, n);
 		dst[n] = 0;
 		return (long)len;
+	}
+	if (kind == PROC_SYS_THREADS_MAX) {
+		char num[24];
+		unsigned long v;
+		size_t n = MIN(len, sizeof(num) - 1);
+
+		if (current->euid != 0)
+			return -EPERM;
+		memcpy(num, buf, n);
+		num[n] = 0;
+		if (n && num[n - 1] == '\n')
+			num[n - 1] = 0;
+		if (kstrtoul(num, 10, &v) < 0)
+			return -EINVAL;
+		return set_max_threads((long)v) < 0 ? -EINVAL : (long)len;
 	}
 	if (kind == PROC_PID_COMM && t) {
 		char name[16];

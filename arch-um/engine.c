@@ -8,6 +8,7 @@
 #include <linux/mman.h>
 #include <linux/unistd.h>
 
+#include "arch/sigcontext.h"
 #include "cmdline.h"
 #include "engine_impl.h"
 #include "host.h"
@@ -160,6 +161,53 @@ void engine_fpu_save(struct task *t)
 void engine_fpu_changed(struct task *t)
 {
 	/* The next engine_run loads t->fp's part of the state into the host. */
+	t->fp_changed = true;
+}
+
+void xstate_put_legacy(u8 *fx, const struct fpstate *fp)
+{
+	u32 magic, mask, mxcsr;
+
+	memcpy(&mask, fx + 28, 4);
+	memcpy(fx, fp->fx, 24);
+	memcpy(fx + 32, fp->fx + 32, 416 - 32); /* up to the reserved bytes */
+	memcpy(&mxcsr, fp->fx + 24, 4);
+	mxcsr &= mask ? mask : 0xffbf;
+	memcpy(fx + 24, &mxcsr, 4);
+	memcpy(&magic, fx + FX_SW_BYTES, 4);
+	if (magic == FP_XSTATE_MAGIC1) {
+		u64 xfeatures;
+
+		/* Mark x87 and SSE as saved, or the host loads their reset state. */
+		memcpy(&xfeatures, fx + XSAVE_XFEATURES, 8);
+		xfeatures |= 3;
+		memcpy(fx + XSAVE_XFEATURES, &xfeatures, 8);
+	}
+}
+
+bool engine_xstate_fetch(struct task *t)
+{
+	struct mm *mm = t->mm;
+	const u8 *x;
+	u32 len;
+
+	engine_fpu_save(t);
+	if (mm && mm->eng.fp_owner == t && (x = engine->host_xstate(t, &len)) && len > 512) {
+		if (!engine_xstate_keep(t, x, len))
+			return false;
+	} else if (t->xstate_len <= 512) {
+		return false;
+	}
+	/* t->fp is as new as the image's legacy part or newer (the kernel's). */
+	xstate_put_legacy(t->xstate, &t->fp);
+	return true;
+}
+
+void engine_xstate_changed(struct task *t)
+{
+	/* Not the owner any more: the next run loads t->xstate, then t->fp. */
+	if (t->mm && t->mm->eng.fp_owner == t)
+		t->mm->eng.fp_owner = NULL;
 	t->fp_changed = true;
 }
 

@@ -45,6 +45,15 @@ void engine_shutdown(void);
 void engine_fpu_save(struct task *t);
 /* t->fp has been changed by the kernel: load it before t runs again. */
 void engine_fpu_changed(struct task *t);
+/*
+ * Makes t->xstate hold t's whole XSAVE image as it is now (AVX and beyond,
+ * t->fp's legacy part merged in) for a signal frame; false when the host
+ * has no XSAVE image for it (then t->fp is all there is).
+ */
+bool engine_xstate_fetch(struct task *t);
+/* t->xstate and t->fp were replaced (rt_sigreturn): load both before t
+ * runs again. */
+void engine_xstate_changed(struct task *t);
 /* t is going away: forget it as the owner of host FPU state. */
 void engine_task_gone(struct task *t);
 /*

@@ -25,6 +25,9 @@ struct engine_ops {
 	int (*mm_flush)(struct mm *mm);
 	enum engine_event (*run)(struct task *t);
 	void (*fpu_save)(struct task *t);
+	/* The XSAVE image the host holds for mm's guest thread now (t is its
+	 * FPU owner), and its length; NULL if there is none. */
+	const u8 *(*host_xstate)(struct task *t, u32 *len);
 	void (*reap_all)(void); /* waits for children killed but not reaped */
 	void (*shutdown)(void); /* kills and reaps every child left */
 };
@@ -62,6 +65,9 @@ int stub_spawn(struct mm *mm, u64 entry, u64 ro_len, int done_fd);
 #define XSTATE_MAX 4096
 /* Saves len bytes of t's XSAVE image; false if it cannot (then fp only). */
 bool engine_xstate_keep(struct task *t, const void *x, u32 len);
+/* Writes the legacy (FXSAVE) part of fp into XSAVE image x, with MXCSR as
+ * the image's mask allows, marking x87 and SSE as present. */
+void xstate_put_legacy(u8 *x, const struct fpstate *fp);
 
 /*
  * Keeps host thread tid, which only runs while the kernel waits for it,

@@ -10,6 +10,7 @@
 #include <linux/unistd.h>
 
 #include "arch/layout.h"
+#include "arch/sigcontext.h"
 #include "engine_impl.h"
 #include "host.h"
 #include "kerrno.h"
@@ -113,19 +114,52 @@ static void ptrace_fpu_save(struct task *t)
 		host_ptrace_getfpregs(mm->eng.pid, &t->fp);
 }
 
+/* The XSAVE image of host process pid (a static buffer), or NULL. */
+static const u8 *read_xstate(int pid, u32 *len)
+{
+	static u8 xbuf[XSTATE_MAX] __attribute__((aligned(64)));
+	int n = host_ptrace_getxstate(pid, xbuf, sizeof(xbuf));
+
+	u64 xcr0;
+	u32 v;
+
+	if (n <= 512)
+		return NULL;
+	/* The regset's software bytes hold XCR0 (where gdb reads it); make
+	 * them what a signal frame's hold, as the seccomp engine's images. */
+	memcpy(&xcr0, xbuf + FX_SW_BYTES, 8);
+	memset(xbuf + FX_SW_BYTES, 0, 512 - FX_SW_BYTES);
+	v = FP_XSTATE_MAGIC1;
+	memcpy(xbuf + FX_SW_BYTES, &v, 4);
+	v = (u32)n + FP_XSTATE_MAGIC2_SIZE;
+	memcpy(xbuf + FX_SW_BYTES + 4, &v, 4);
+	memcpy(xbuf + FX_SW_BYTES + 8, &xcr0, 8);
+	v = (u32)n;
+	memcpy(xbuf + FX_SW_BYTES + 16, &v, 4);
+	*len = (u32)n;
+	return xbuf;
+}
+
+static const u8 *ptrace_host_xstate(struct task *t, u32 *len)
+{
+	return read_xstate(t->mm->eng.pid, len);
+}
+
 /* Like the seccomp engine's: the whole XSAVE image follows each thread. */
 static void load_fpu(struct task *t)
 {
-	static u8 xbuf[XSTATE_MAX] __attribute__((aligned(64)));
 	struct mm *mm = t->mm;
 	struct task *owner = mm->eng.fp_owner;
-	int pid = mm->eng.pid, len;
+	int pid = mm->eng.pid;
 
 	if (owner != t) {
 		if (owner) {
+			const u8 *x;
+			u32 len;
+
 			host_ptrace_getfpregs(pid, &owner->fp);
-			len = host_ptrace_getxstate(pid, xbuf, sizeof(xbuf));
-			if (len <= 0 || !engine_xstate_keep(owner, xbuf, (u32)len))
+			x = read_xstate(pid, &len);
+			if (!x || !engine_xstate_keep(owner, x, len))
 				owner->xstate_len = 0;
 			owner->fp_changed = false;
 		}
@@ -194,4 +228,5 @@ const struct engine_ops ptrace_engine = {
 	.mm_flush = ptrace_mm_flush,
 	.run = ptrace_run,
 	.fpu_save = ptrace_fpu_save,
+	.host_xstate = ptrace_host_xstate,
 };

@@ -449,6 +449,11 @@ static u8 *frame_fx(struct mm *mm, u32 *len)
 	return frame_xstate(mm, parked_frame(mm), NULL, len);
 }
 
+static const u8 *sc_host_xstate(struct task *t, u32 *len)
+{
+	return frame_fx(t->mm, len);
+}
+
 static void sc_fpu_save(struct task *t)
 {
 	struct mm *mm = t->mm;
@@ -458,28 +463,6 @@ static void sc_fpu_save(struct task *t)
 
 	if (mm && mm->eng.fp_owner == t && !t->fp_changed && (fx = frame_fx(mm, &len)))
 		memcpy(t->fp.fx, fx, sizeof(t->fp.fx));
-}
-
-/* Writes t->fp into the frame's legacy area, with MXCSR as the host allows. */
-static void put_legacy(u8 *fx, struct task *t)
-{
-	u32 magic, mask, mxcsr;
-
-	memcpy(&mask, fx + 28, 4);
-	memcpy(fx, t->fp.fx, 24);
-	memcpy(fx + 32, t->fp.fx + 32, 416 - 32); /* up to the reserved bytes */
-	memcpy(&mxcsr, t->fp.fx + 24, 4);
-	mxcsr &= mask ? mask : 0xffbf;
-	memcpy(fx + 24, &mxcsr, 4);
-	memcpy(&magic, fx + FX_SW_BYTES, 4);
-	if (magic == FP_XSTATE_MAGIC1) {
-		u64 xfeatures;
-
-		/* Mark x87 and SSE as saved, or the host loads their reset state. */
-		memcpy(&xfeatures, fx + XSAVE_XFEATURES, 8);
-		xfeatures |= 3;
-		memcpy(fx + XSAVE_XFEATURES, &xfeatures, 8);
-	}
 }
 
 /*
@@ -528,7 +511,7 @@ static void load_fpu(struct task *t)
 		t->fp_changed = true;
 	}
 	if (t->fp_changed)
-		put_legacy(fx, t);
+		xstate_put_legacy(fx, &t->fp);
 	t->fp_changed = false;
 }
 
@@ -683,6 +666,7 @@ const struct engine_ops seccomp_engine = {
 	.mm_flush = sc_mm_flush,
 	.run = sc_run,
 	.fpu_save = sc_fpu_save,
+	.host_xstate = sc_host_xstate,
 	.reap_all = sc_reap_all,
 	.shutdown = sc_shutdown,
 };

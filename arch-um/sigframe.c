@@ -109,18 +109,21 @@ int sigframe_setup(struct task *t, int sig, const struct ksigaction *ka,
 	struct uregs *r = &t->regs;
 	struct k_rt_sigframe f;
 	u64 sp = r->rsp - 128, fpaddr, frame;
+	/* The whole XSAVE image when there is one, as Linux gives it. */
+	bool xs = engine_xstate_fetch(t);
+	u32 fplen = xs ? t->xstate_len : sizeof(t->fp);
+	const u32 magic2 = FP_XSTATE_MAGIC2;
 
 	if ((ka->flags & SA_ONSTACK) && t->altstack_size && !on_altstack(t, r->rsp))
 		sp = t->altstack_sp + t->altstack_size;
-	engine_fpu_save(t);
-	sp -= sizeof(t->fp);
+	sp -= fplen + (xs ? FP_XSTATE_MAGIC2_SIZE : 0);
 	sp = ALIGN_DOWN(sp, 64);
 	fpaddr = sp;
 	frame = ALIGN_DOWN(sp - sizeof(f), 16) - 8;
 
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
-	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (xs ? UC_FP_XSTATE : 0);
 	f.uc.uc_stack.ss_sp = t->altstack_sp;
 	f.uc.uc_stack.ss_size = t->altstack_size;
 	f.uc.uc_stack.ss_flags = t->altstack_size ?
@@ -136,8 +139,21 @@ int sigframe_setup(struct task *t, int sig, const struct ksigaction *ka,
 	f.uc.mc.fpstate = fpaddr;
 	f.uc.uc_sigmask = oldmask;
 	siginfo_to_user(f.info, info);
-	if (copy_to_user(fpaddr, &t->fp, sizeof(t->fp)) < 0 ||
-	    copy_to_user(frame, &f, sizeof(f)) < 0)
+	if (xs) {
+		/* The image carries the host's software bytes: magic1, sizes
+		 * and features, true of this frame as well. */
+		if (copy_to_user(fpaddr, t->xstate, fplen) < 0 ||
+		    copy_to_user(fpaddr + fplen, &magic2, sizeof(magic2)) < 0)
+			return -EFAULT;
+	} else {
+		struct fpstate fp = t->fp;
+
+		/* No XSAVE image follows: no magic may say one does. */
+		memset(fp.fx + FX_SW_BYTES, 0, sizeof(fp.fx) - FX_SW_BYTES);
+		if (copy_to_user(fpaddr, &fp, sizeof(fp)) < 0)
+			return -EFAULT;
+	}
+	if (copy_to_user(frame, &f, sizeof(f)) < 0)
 		return -EFAULT;
 	r->rsp = frame;
 	r->rip = ka->handler;
@@ -147,6 +163,50 @@ int sigframe_setup(struct task *t, int sig, const struct ksigaction *ka,
 	r->rax = 0;
 	r->eflags &= ~0x50500ULL; /* clear TF, DF, RF, AC */
 	return 0;
+}
+
+/*
+ * The XSAVE image of a frame being returned from, into t->xstate: 1 when
+ * the frame has one of exactly the size t's image has, 0 when it has
+ * none (legacy state only), -EFAULT when its header is one the host
+ * would refuse to load (a bad frame, SIGSEGV, as on Linux). The software
+ * bytes are put back as the host had them.
+ */
+static int restore_xstate(struct task *t, u64 fpstate, const u8 *legacy)
+{
+	u32 magic1, ext, size, magic2;
+	u64 xfeatures, hdr[(XSAVE_HDR_END - XSAVE_XFEATURES) / 8];
+	u8 *x;
+	int i;
+
+	memcpy(&magic1, legacy + FX_SW_BYTES, 4);
+	memcpy(&ext, legacy + FX_SW_BYTES + 4, 4);
+	memcpy(&size, legacy + FX_SW_BYTES + 16, 4);
+	if (magic1 != FP_XSTATE_MAGIC1 || !t->xstate || size != t->xstate_len ||
+	    ext != size + FP_XSTATE_MAGIC2_SIZE ||
+	    copy_from_user(&magic2, fpstate + size, 4) < 0 || magic2 != FP_XSTATE_MAGIC2)
+		return 0;
+	if (copy_from_user(hdr, fpstate + XSAVE_XFEATURES, sizeof(hdr)) < 0)
+		return -EFAULT;
+	memcpy(&xfeatures, t->xstate + FX_SW_BYTES + 8, 8);
+	/* Features the host does not save, a compacted image, reserved bits. */
+	if (hdr[0] & ~xfeatures)
+		return -EFAULT;
+	for (i = 1; i < (int)(sizeof(hdr) / 8); i++)
+		if (hdr[i])
+			return -EFAULT;
+	x = kmalloc(size);
+	if (!x)
+		return -EFAULT;
+	if (copy_from_user(x, fpstate, size) < 0) {
+		kfree(x);
+		return -EFAULT;
+	}
+	memcpy(x + FX_SW_BYTES, t->xstate + FX_SW_BYTES, 512 - FX_SW_BYTES);
+	memcpy(x + XSAVE_XFEATURES, hdr, sizeof(hdr)); /* as checked */
+	memcpy(t->xstate, x, size);
+	kfree(x);
+	return 1;
 }
 
 long sigframe_return(struct task *t)
@@ -168,7 +228,17 @@ long sigframe_return(struct task *t)
 		t->fp.fx[26] = 0;
 		t->fp.fx[27] = 0;
 		t->fp.fx[25] &= 0xff;
-		engine_fpu_changed(t);
+		switch (restore_xstate(t, f.uc.mc.fpstate, t->fp.fx)) {
+		case 1:
+			engine_xstate_changed(t);
+			break;
+		case 0:
+			engine_fpu_changed(t);
+			break;
+		default:
+			engine_fpu_changed(t);
+			return -EFAULT;
+		}
 	}
 	return 0;
 }

@@ -482,9 +482,11 @@ static long do_execve(char *path, struct exec_args *a)
 		goto out;
 	}
 	exec_kill_other_threads();
+	/* The old address space (a vfork parent's, say) must not keep this
+	 * task as the owner of its host FPU state. */
+	engine_task_gone(current);
 	old = current->mm;
 	current->mm = mm;
-	engine_task_gone(current);
 	mm->exe = exe.file;
 	file_get(exe.file);
 	exe.bias = exe.eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;

@@ -41,7 +41,15 @@ void sigcontext_to_regs(const struct k_sigcontext *mc, struct uregs *r);
 /* In the FXSAVE image: the software-reserved bytes saying XSAVE follows. */
 #define FX_SW_BYTES	 464
 #define FP_XSTATE_MAGIC1 0x46505853U
-/* The XSAVE header's feature bitmap follows the 512-byte legacy area. */
+/* The XSAVE header's feature bitmap follows the 512-byte legacy area; then
+ * the compaction bitmap and reserved bytes, up to the extended areas. */
 #define XSAVE_XFEATURES 512
+#define XSAVE_HDR_END 576
+/* struct _fpx_sw_bytes at FX_SW_BYTES: magic1, extended_size (+4),
+ * xfeatures (+8), xstate_size (+16); magic2 ends the extended frame. */
+#define FP_XSTATE_MAGIC2 0x46505845U
+#define FP_XSTATE_MAGIC2_SIZE 4
+/* uc_flags: the frame's fpstate is a whole XSAVE image. */
+#define UC_FP_XSTATE 0x1
 
 #endif

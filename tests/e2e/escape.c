@@ -23,6 +23,15 @@
  * first maps a page at the stub's address holding "syscall; ret", through
  * which the stub jumps escape as well.
  *
+ *   escape --probes SECRET
+ *
+ * tries ordinary system calls a hostile program would: SECRET through
+ * /proc/<pid>/root, cwd and fd links and '..' walks, /dev/mem, /dev/kmem,
+ * /dev/port, /proc/kcore and /proc/self/mem, and terminal ioctls that
+ * reach past a console (TIOCSTI, TIOCCONS, TIOCLINUX). One "probe: "
+ * line each, with the errno or what was read; "probe: ALL CONTAINED"
+ * when none read the host's file or memory.
+ *
  *   escape --mask-hog
  *
  * finds the stub's rt_sigreturn (mov $15,%eax; syscall), jumps to it with
@@ -39,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -641,8 +651,65 @@ static int map_count(long n)
 	return 0;
 }
 
+/* Opens path and reads what is there: 1 if it held the host's secret. */
+static int probe_open(const char *name, const char *path, const char *token_start)
+{
+	char buf[256];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("probe: %s: %s\n", name, strerror(errno));
+		return 0;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	if (token_start && strstr(buf, token_start)) {
+		printf("probe: %s: READ THE HOST FILE\n", name);
+		return 1;
+	}
+	printf("probe: %s: opened, %zd bytes of the guest's own\n", name, n);
+	return 0;
+}
+
+static int probes(const char *secret_path)
+{
+	static const char *const devs[] = { "/dev/mem", "/dev/kmem", "/dev/port", "/proc/kcore",
+					    "/proc/self/mem" };
+	static const unsigned long ioctls[] = { 0x5412 /* TIOCSTI */, 0x541D /* TIOCCONS */,
+						0x541C /* TIOCLINUX */ };
+	char path[512];
+	int bad = 0;
+	unsigned i;
+
+	/* The host file's first line starts "uml-escape-token-"; the rest of
+	 * the token is never known here. */
+	snprintf(path, sizeof(path), "/proc/self/root%s", secret_path);
+	bad += probe_open("proc-root", path, "uml-escape-token-");
+	snprintf(path, sizeof(path), "/proc/1/cwd/../../../..%s", secret_path);
+	bad += probe_open("proc-cwd-dotdot", path, "uml-escape-token-");
+	snprintf(path, sizeof(path), "/../../../..%s", secret_path);
+	bad += probe_open("dotdot", path, "uml-escape-token-");
+	snprintf(path, sizeof(path), "/proc/self/fd/0/../..%s", secret_path);
+	bad += probe_open("fd-link-dotdot", path, "uml-escape-token-");
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+		bad += probe_open(devs[i], devs[i], "uml-escape-token-");
+	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
+		char c = '#';
+		int r = ioctl(0, ioctls[i], &c);
+
+		printf("probe: ioctl %#lx on the console: %s\n", ioctls[i],
+		       r < 0 ? strerror(errno) : "accepted");
+	}
+	printf(bad ? "probe: %d ESCAPED\n" : "probe: ALL CONTAINED\n", bad);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--probes"))
+		return probes(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "--map-count"))
 		return map_count(strtol(argv[2], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "--plant"))

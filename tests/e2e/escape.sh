@@ -82,6 +82,7 @@ for engine in ptrace seccomp; do
 		 /bin/escape --mask-hog & hog=\$!; sleep 4; kill -9 \$hog; wait \$hog;
 		 echo hog-status-\$?; sh -c 'echo hog-after-\$((6*7))';
 		 for i in 1 2 3; do /bin/escape --plant 5eca11edc0ffee42; /bin/escape --scan 5eca11edc0ffee42; done;
+		 mount -t proc proc /proc; /bin/escape --probes $secret </dev/console;
 		 poweroff -f" \
 		</dev/null >"$log" 2>&1
 	rc=$?
@@ -114,6 +115,8 @@ for engine in ptrace seccomp; do
 			has 'blocked the interrupt signal: killed'
 	check "$engine" no-leak-between-processes "a process found what an earlier one planted: $(lines '^scan')" \
 		nothing_left
+	check "$engine" probes "a path, device or ioctl probe reached the host: $(lines '^probe')" \
+		has '^probe: ALL CONTAINED$'
 	check "$engine" responsive "the guest did not carry on after the attempts: $(tail -n 4 "$out" | tr '\n' '|')" \
 		responsive
 

@@ -386,6 +386,10 @@ int sysfs_add_file(const char *path, const char *text);
 int sysfs_add_link(const char *path, const char *target);
 void sysfs_remove(const char *path);
 struct inode *tmpfs_new_file_inode(u64 size); /* for MAP_SHARED anon */
+/* The host directory hostfs may reach (hostfs=, or rootflags= for a root
+ * on hostfs); see fs/hostfs/share.c. 0, or -errno with a message in err. */
+int hostfs_setup(const char *share, const char *rootdir, const char **root_opt, char *err,
+		 size_t len);
 int initramfs_unpack(const void *data, size_t len);
 
 /* Directory entry types (d_type), whence values and friends. */

@@ -127,5 +127,6 @@ if [ -z "$only" ]; then
 	sh "$dir/escape.sh" || failed=1
 	sh "$dir/gdb.sh" || failed=1
 	sh "$dir/trace.sh" || failed=1
+	sh "$dir/hostfs.sh" || failed=1
 fi
 exit "$failed"

@@ -113,9 +113,16 @@ int main(int argc, char **argv)
 				  cfg.initrd);
 			usage_error(err);
 		}
-	} else if (!cfg.init && !cfg.nr_ubd) {
-		usage_error("no root filesystem: give ubda=<disk image> or "
-			    "initrd=<cpio archive>");
+	} else if (!cfg.init && !cfg.nr_ubd && !cfg.rootfstype) {
+		usage_error("no root filesystem: give ubda=<disk image>, "
+			    "initrd=<cpio archive> or rootfstype=hostfs rootflags=<dir>");
+	}
+	{
+		bool hostfs_root = cfg.rootfstype && !strcmp(cfg.rootfstype, "hostfs");
+
+		if (hostfs_setup(cfg.hostfs, hostfs_root ? cfg.rootflags : NULL,
+				 hostfs_root ? &cfg.rootflags : NULL, err, sizeof(err)) < 0)
+			usage_error(err);
 	}
 	strlcpy(boot_cmdline, cfg.line, sizeof(boot_cmdline));
 	syscall_trace = cfg.trace_syscalls;
@@ -123,6 +130,8 @@ int main(int argc, char **argv)
 		usage_error("trace=: the list of names and pids is too long (127 characters at most)");
 	if (!cfg.initrd && !cfg.root && cfg.nr_ubd)
 		cfg.root = "/dev/ubda";
+	if (!cfg.initrd && !cfg.root && cfg.rootfstype)
+		cfg.root = "/dev/root";
 	if (cfg.loglevel >= 0)
 		console_loglevel = cfg.loglevel;
 	else if (cfg.quiet)

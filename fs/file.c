@@ -341,6 +341,9 @@ static struct file *open_path(struct path_ref *p, int flags)
 	rc = inode_permission(i, mask);
 	if (rc < 0)
 		return ERR_PTR(rc);
+	/* Device nodes on a nodev mount (hostfs always is one) open nothing. */
+	if ((S_ISCHR(i->mode) || S_ISBLK(i->mode)) && MOUNT_NODEV(p->mnt))
+		return ERR_PTR(-EACCES);
 	if ((mask & 2) && (p->mnt->flags & 1) && !S_ISCHR(i->mode) &&
 	    !S_ISFIFO(i->mode) && !S_ISSOCK(i->mode))
 		return ERR_PTR(-EROFS);

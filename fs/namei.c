@@ -50,6 +50,15 @@ struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len)
 	struct dentry *d = dentry_child(dir, name, len);
 	int rc;
 
+	if (d && d->inode && d->sb && d->sb->type->revalidate) {
+		/* A name whose backing object went away or was replaced is
+		 * looked up again; one with a mount on it stays what it was. */
+		if (d->mounted || d->sb->type->revalidate(d) == 0)
+			return d;
+		dentry_unhash(d);
+		dentry_put(d);
+		d = NULL;
+	}
 	if (d)
 		return d;
 	if (!dir->inode->iops || !dir->inode->iops->lookup)

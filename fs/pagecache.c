@@ -57,6 +57,31 @@ int pcache_insert(struct inode *i, u64 index, u64 frame)
 	return 0;
 }
 
+int pcache_getpage(struct inode *i, u64 index, int (*fill)(struct inode *i, u64 index, void *page),
+		   u64 *frame)
+{
+	s64 f = pcache_find(i, index);
+	int rc;
+
+	if (f < 0) {
+		f = page_alloc(false);
+		if (f < 0 && reclaim_page_cache(256) > 0)
+			f = page_alloc(false);
+		if (f < 0)
+			return -ENOMEM;
+		rc = fill(i, index, frame_to_virt((u64)f));
+		if (rc == 0)
+			rc = pcache_insert(i, index, (u64)f);
+		if (rc < 0) {
+			page_put((u64)f);
+			return rc;
+		}
+	}
+	page_get((u64)f);
+	*frame = (u64)f;
+	return 0;
+}
+
 /* Frees pages with index >= from below table t; returns true if empty. */
 static bool trunc_level(struct inode *i, void **t, int level, u64 base, u64 from)
 {
@@ -138,6 +163,19 @@ void pcache_truncate(struct inode *i, u64 from)
 	}
 }
 
+void pcache_shrink(struct inode *i, u64 size)
+{
+	u64 keep = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
+	s64 f;
+
+	mm_truncate_mappings(i, keep);
+	pcache_truncate(i, keep);
+	/* Zero the tail of the last page so a later extension reads 0. */
+	if ((size & ~PAGE_MASK) && (f = pcache_find(i, size >> PAGE_SHIFT)) >= 0)
+		memset((char *)frame_to_virt((u64)f) + (size & ~PAGE_MASK), 0,
+		       PAGE_SIZE - (size & ~PAGE_MASK));
+}
+
 ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *i = f->inode;
@@ -186,31 +224,40 @@ ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos)
 	return done;
 }
 
+int write_limit(struct inode *i, struct uio *u, u64 pos)
+{
+	u64 limit = current && current->signal ?
+			    current->signal->rlim[RLIMIT_FSIZE].rlim_cur : ~0ULL;
+
+	if (S_ISREG(i->mode) && u->resid > 0) {
+		if (pos >= limit) {
+			send_sig(SIGXFSZ, current, false);
+			return -EFBIG;
+		}
+		if (u->resid > limit - pos)
+			u->resid = limit - pos;
+	}
+	return 0;
+}
+
 ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *i = f->inode;
 	ssize_t done = 0;
-
-	u64 limit = current && current->signal ?
-			    current->signal->rlim[RLIMIT_FSIZE].rlim_cur : ~0ULL;
+	int rc;
 
 	if (f->flags & O_APPEND)
 		*pos = i->size;
-	if (S_ISREG(i->mode) && u->resid > 0) {
-		if (*pos >= limit) {
-			send_sig(SIGXFSZ, current, false);
-			return -EFBIG;
-		}
-		if (u->resid > limit - *pos)
-			u->resid = limit - *pos;
-	}
+	rc = write_limit(i, u, *pos);
+	if (rc < 0)
+		return rc;
 	while (u->resid > 0) {
 		u64 index = *pos >> PAGE_SHIFT, frame;
 		size_t off = *pos & ~PAGE_MASK;
 		size_t n = MIN(PAGE_SIZE - off, u->resid);
-		int rc = i->iops->getpage(i, index, true, &frame);
 		long c;
 
+		rc = i->iops->getpage(i, index, true, &frame);
 		if (rc < 0)
 			return done ? done : rc;
 		c = uio_copy_from(u, (char *)frame_to_virt(frame) + off, n);
@@ -227,8 +274,7 @@ ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos)
 	if (done > 0) {
 		inode_touch(i, true, true);
 		if (i->iops->write_end) {
-			int rc = i->iops->write_end(i, *pos - (u64)done, (size_t)done);
-
+			rc = i->iops->write_end(i, *pos - (u64)done, (size_t)done);
 			if (rc < 0)
 				return rc;
 		}

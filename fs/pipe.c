@@ -41,13 +41,13 @@ static void pipe_maybe_free(struct inode *i, struct pipe *p)
 	if (p->readers == 0 && p->writers == 0) {
 		kfree(p->buf);
 		kfree(p);
-		i->priv = NULL;
+		i->pipe = NULL;
 	}
 }
 
 static ssize_t pipe_read(struct file *f, struct uio *u, u64 *pos)
 {
-	struct pipe *p = f->inode->priv;
+	struct pipe *p = f->inode->pipe;
 	ssize_t done = 0;
 	long rc;
 
@@ -88,7 +88,7 @@ static ssize_t pipe_read(struct file *f, struct uio *u, u64 *pos)
 
 static ssize_t pipe_write(struct file *f, struct uio *u, u64 *pos)
 {
-	struct pipe *p = f->inode->priv;
+	struct pipe *p = f->inode->pipe;
 	size_t total = u->resid;
 	ssize_t done = 0;
 	long rc;
@@ -130,7 +130,7 @@ static ssize_t pipe_write(struct file *f, struct uio *u, u64 *pos)
 
 static unsigned pipe_poll(struct file *f, struct poll_table *pt)
 {
-	struct pipe *p = f->inode->priv;
+	struct pipe *p = f->inode->pipe;
 	unsigned mask = 0;
 
 	poll_wait(pt, &p->wq);
@@ -151,7 +151,7 @@ static unsigned pipe_poll(struct file *f, struct poll_table *pt)
 
 static void pipe_release(struct file *f)
 {
-	struct pipe *p = f->inode->priv;
+	struct pipe *p = f->inode->pipe;
 
 	if (!p)
 		return;
@@ -165,7 +165,7 @@ static void pipe_release(struct file *f)
 
 static long pipe_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
-	struct pipe *p = f->inode->priv;
+	struct pipe *p = f->inode->pipe;
 
 	if (cmd == 0x541B /* FIONREAD */) {
 		int n = (int)p->len;
@@ -186,14 +186,14 @@ static const struct file_ops pipe_fops = {
 /* Opening a FIFO attaches to (or creates) the inode's pipe. */
 static int fifo_open(struct inode *i, struct file *f)
 {
-	struct pipe *p = i->priv;
+	struct pipe *p = i->pipe;
 	long rc;
 
 	if (!p) {
 		p = pipe_alloc();
 		if (!p)
 			return -ENOMEM;
-		i->priv = p;
+		i->pipe = p;
 	}
 	if (f->mode & FMODE_READ) {
 		p->readers++;
@@ -271,7 +271,7 @@ long sys_pipe2(u64 ufds, int flags)
 		inode_put(i);
 		return -ENOMEM;
 	}
-	i->priv = p;
+	i->pipe = p;
 	p->readers = 1;
 	p->writers = 1;
 	r = file_anon(i, &pipe_fops, O_RDONLY | (flags & O_NONBLOCK), NULL);

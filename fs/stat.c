@@ -31,8 +31,16 @@ static u64 dev_of(struct inode *i)
 	return i->sb ? i->sb->dev : 0;
 }
 
+/* Attributes as the backing store has them now (hostfs may change). */
+static void refresh_attrs(struct inode *i)
+{
+	if (i->iops && i->iops->getattr)
+		i->iops->getattr(i);
+}
+
 static void fill_stat(struct inode *i, struct ustat *st)
 {
+	refresh_attrs(i);
 	memset(st, 0, sizeof(*st));
 	st->st_dev = dev_of(i);
 	st->st_ino = i->ino;
@@ -165,6 +173,7 @@ long sys_statx(int dirfd, u64 upath, int flags, unsigned mask, u64 ubuf)
 	i = stat_target(dirfd, upath, flags, &root);
 	if (IS_ERR(i))
 		return PTR_ERR(i);
+	refresh_attrs(i);
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
 	sx.stx_blksize = 4096;

@@ -5,6 +5,7 @@ void mem_devices_init(void);
 void tty_devices_init(void);
 void console_start(void);
 void ext2_init(void);
+void hostfs_init(void);
 
 void vfs_init(void)
 {
@@ -13,6 +14,7 @@ void vfs_init(void)
 	procfs_init();
 	sysfs_init();
 	ext2_init();
+	hostfs_init();
 	mem_devices_init();
 	tty_devices_init();
 	console_start();

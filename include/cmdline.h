@@ -21,6 +21,9 @@ struct boot_config {
 	const char *init;     /* init= */
 	const char *rdinit;   /* rdinit= */
 	const char *root;
+	const char *rootfstype; /* rootfstype=: the root's filesystem type */
+	const char *rootflags;  /* rootflags=: its mount data (hostfs: a host dir) */
+	const char *hostfs;     /* hostfs=: the host directory hostfs may reach */
 	bool rw;
 	bool quiet;
 	int loglevel;         /* -1: default */

@@ -28,6 +28,7 @@ struct path_ref;
 struct iattr_k;
 struct kstatfs;
 struct mount;
+struct pipe;
 
 struct ktimespec {
 	s64 sec;
@@ -103,6 +104,10 @@ struct inode_ops {
 	void (*evict)(struct inode *inode);
 	/* Writes data and metadata to the device and flushes it. */
 	int (*sync)(struct inode *inode);
+	/* Optional, for a backing store that changes behind the kernel's back
+	 * (hostfs): brings the attributes up to date before stat reports
+	 * them. Failing leaves them as they were. */
+	void (*getattr)(struct inode *inode);
 };
 
 struct path_ref {
@@ -142,6 +147,8 @@ struct inode {
 	u64 npages;          /* pages in the cache */
 	void *priv;          /* filesystem-specific */
 	bool free_priv;      /* kfree(priv) with the inode */
+	struct pipe *pipe;   /* a pipe's or an open FIFO's buffer (fs/pipe.c),
+				apart from priv, which a FIFO's filesystem owns */
 	char *symlink;       /* in-memory symlink target */
 	struct wait_queue wq;/* for pipes, ttys and the like */
 	struct list_head mappings; /* VMAs mapping this file (vma.file_node) */
@@ -174,7 +181,9 @@ struct super_block {
 
 struct fs_type {
 	const char *name;
-	bool nodev;
+	bool nodev;          /* needs no block device (/proc/filesystems) */
+	bool always_nodev;   /* mounts are nodev whatever the flags say:
+				its device nodes never open (hostfs) */
 	int (*mount)(struct super_block *sb, const char *dev, const char *opts);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	/* Optional: write everything out; switch ro/rw; last unmount. */
@@ -183,12 +192,21 @@ struct fs_type {
 	void (*umount)(struct super_block *sb);
 	/* Frees up to want clean cached pages (no I/O); returns the count. */
 	u64 (*reclaim)(struct super_block *sb, u64 want);
+	/* Optional: is the cached dentry d (positive, found in its parent's
+	 * children) still what the backing store holds under its name? 0 if
+	 * so (its inode's attributes refreshed); an error makes the path walk
+	 * forget d and look the name up afresh. For stores that change
+	 * behind the kernel's back (hostfs). */
+	int (*revalidate)(struct dentry *d);
 };
 
 struct kstatfs {
 	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize,
 	    flags;
 };
+
+/* Are device nodes on mount m closed (MS_NODEV)? */
+#define MOUNT_NODEV(m) (((m)->flags & 4 /* MS_NODEV */) || (m)->sb->type->always_nodev)
 
 struct mount {
 	struct list_head list;
@@ -317,15 +335,26 @@ int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 /* The frame for index, or -1. No new reference. */
 s64 pcache_find(struct inode *i, u64 index);
 int pcache_insert(struct inode *i, u64 index, u64 frame);
+/* For iops->getpage of a filesystem with a backing store: the frame of
+ * page index, with a new reference, from the cache or else a fresh page
+ * that fill() reads from the store and that then joins the cache. */
+int pcache_getpage(struct inode *i, u64 index, int (*fill)(struct inode *i, u64 index, void *page),
+		   u64 *frame);
 /* Drops up to want cached pages only the cache uses; returns how many. */
 u64 pcache_reclaim(struct inode *i, u64 want);
 /* Reclaims clean page cache of filesystems with a backing store. */
 u64 reclaim_page_cache(u64 want);
 /* Drops cached pages at index >= from. */
 void pcache_truncate(struct inode *i, u64 from);
+/* The file shrinks to size: unmaps and drops the pages beyond it and
+ * zeroes the rest of its last page. */
+void pcache_shrink(struct inode *i, u64 size);
 /* Generic read/write through the page cache using iops->getpage. */
 ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos);
 ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos);
+/* RLIMIT_FSIZE for a write of u at pos to a regular file: trims u, or
+ * sends SIGXFSZ and returns -EFBIG when pos is already past the limit. */
+int write_limit(struct inode *i, struct uio *u, u64 pos);
 
 /* --- devices --- */
 #define MKDEV(ma, mi) (((ma) << 8) | (mi))
@@ -357,6 +386,10 @@ int sysfs_add_file(const char *path, const char *text);
 int sysfs_add_link(const char *path, const char *target);
 void sysfs_remove(const char *path);
 struct inode *tmpfs_new_file_inode(u64 size); /* for MAP_SHARED anon */
+/* The host directory hostfs may reach (hostfs=, or rootflags= for a root
+ * on hostfs); see fs/hostfs/share.c. 0, or -errno with a message in err. */
+int hostfs_setup(const char *share, const char *rootdir, const char **root_opt, char *err,
+		 size_t len);
 int initramfs_unpack(const void *data, size_t len);
 
 /* Directory entry types (d_type), whence values and friends. */

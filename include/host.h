@@ -256,6 +256,58 @@ void host_mconsole_close(void);
 int host_notify_open(const char *path);
 int host_notify_send(const void *buf, size_t len);
 
+/*
+ * --- shared host directories (hostfs) ---
+ * host_openat_beneath is the only call that resolves a path: openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, and RESOLVE_NO_SYMLINKS unless
+ * follow, so the walk never leaves dirfd's directory (an escape is
+ * -EXDEV, a link on the way -ELOOP). "" means dirfd itself. The *at calls
+ * take one name in a directory descriptor and do not follow it; the
+ * *_handle calls act on what a descriptor (O_PATH too) refers to, not
+ * following a symbolic link. Creating calls give exactly mode (no umask).
+ */
+struct host_stat {
+	u64 dev, ino, nlink, size, blocks;
+	u32 mode, uid, gid, rdev_major, rdev_minor;
+	s64 atime, mtime, ctime;
+	u32 atime_nsec, mtime_nsec, ctime_nsec;
+};
+struct host_statfs {
+	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize;
+};
+/* An O_PATH handle on a directory the host user named (hostfs=). */
+int host_dir_handle(const char *path);
+int host_openat_beneath(int dirfd, const char *rel, int flags, u32 mode, bool follow);
+/* Opens for I/O (flags O_RDONLY, O_WRONLY or O_RDWR) the very inode that
+ * O_PATH descriptor pathfd refers to. */
+int host_reopen(int pathfd, int flags);
+int host_fstat(int fd, struct host_stat *st);
+int host_fstatfs(int fd, struct host_statfs *st);
+ssize_t host_pread(int fd, void *buf, size_t n, u64 off);
+ssize_t host_pwrite(int fd, const void *buf, size_t n, u64 off);
+int host_ftruncate(int fd, u64 size);
+int host_fsync(int fd);
+/* Writes out the whole filesystem fd is on. */
+int host_syncfs(int fd);
+s64 host_lseek(int fd, s64 off, int whence);
+long host_getdents64(int fd, void *buf, size_t n);
+/* A new regular file name in dirfd, opened read-write; -EEXIST if taken. */
+int host_create_excl(int dirfd, const char *name, u32 mode);
+int host_mkdirat(int dirfd, const char *name, u32 mode);
+/* A FIFO or a socket node (mode says which). */
+int host_mknodat(int dirfd, const char *name, u32 mode);
+int host_symlinkat(const char *target, int dirfd, const char *name);
+int host_unlinkat(int dirfd, const char *name, bool dir);
+int host_renameat2(int odirfd, const char *oname, int ndirfd, const char *nname, unsigned flags);
+int host_linkat(int odirfd, const char *oname, int ndirfd, const char *nname);
+/* The target of symbolic link name (not NUL-terminated); its length. */
+int host_readlinkat(int dirfd, const char *name, char *buf, size_t len);
+int host_chmod_handle(int fd, u32 mode);
+/* uid or gid -1: unchanged. */
+int host_chown_handle(int fd, int uid, int gid);
+/* Sets atime ([0]) and mtime ([1]) where set[k]. */
+int host_utimens_handle(int fd, const s64 sec[2], const long nsec[2], const bool set[2]);
+
 /* --- randomness --- */
 int host_getrandom(void *buf, size_t n);
 

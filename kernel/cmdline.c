@@ -115,6 +115,9 @@ SET_STR(set_initrd, initrd)
 SET_STR(set_init, init)
 SET_STR(set_rdinit, rdinit)
 SET_STR(set_root, root)
+SET_STR(set_rootfstype, rootfstype)
+SET_STR(set_rootflags, rootflags)
+SET_STR(set_hostfs, hostfs)
 SET_STR(set_umid, umid)
 SET_STR(set_uml_dir, uml_dir)
 
@@ -265,7 +268,12 @@ static const struct boot_option options[] = {
 	{"initrd=", set_initrd, "host path of a cpio (optionally gzip'd) initramfs"},
 	{"init=", set_init, "program run as process 1 (default /init, /sbin/init...)"},
 	{"rdinit=", set_rdinit, "program run from the initramfs (default /init)"},
-	{"root=", set_root, "root device (only the initramfs for now)"},
+	{"root=", set_root, "root device: /dev/ubda (the default with a disk), /dev/root"},
+	{"rootfstype=", set_rootfstype, "root filesystem type: ext2, ext3, ext4 or hostfs"},
+	{"rootflags=", set_rootflags, "root mount data; with rootfstype=hostfs the host directory"},
+	{"hostfs=", set_hostfs,
+	 "<dir>: the host directory hostfs may reach (mount -t hostfs none <mnt> -o <subdir>); "
+	 "without it hostfs mounts are refused"},
 	{"rw", set_rw, "mount the root filesystem read-write"},
 	{"ro", set_ro, "mount the root filesystem read-only"},
 	{"quiet", set_quiet, "print only warnings and errors while booting"},

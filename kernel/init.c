@@ -38,24 +38,32 @@ static int try_init(const char *path)
 }
 
 /*
- * Mounts the root filesystem from a disk over the initial rootfs and makes
- * it init's root, as Linux does without an initramfs.
+ * Mounts the root filesystem from a disk (or, with rootfstype=hostfs, a
+ * host directory) over the initial rootfs and makes it init's root, as
+ * Linux does without an initramfs. rootfstype= names the one type to try,
+ * rootflags= is the mount data.
  */
 static void mount_disk_root(void)
 {
 	static const char *const types[] = { "ext2", "ext3" };
 	struct path_ref root = { root_mount, root_mount->root };
+	const char *const *try = types;
+	const char *data = boot_cfg->rootflags;
 	struct mount *m;
-	unsigned k;
+	unsigned k, n = ARRAY_SIZE(types);
 	int rc = -ENODEV;
 
-	for (k = 0; k < ARRAY_SIZE(types); k++) {
-		rc = do_mount(boot_cfg->root, &root, types[k],
-			      boot_cfg->rw ? 0 : 1 /* MS_RDONLY */, NULL);
+	if (boot_cfg->rootfstype) {
+		try = &boot_cfg->rootfstype;
+		n = 1;
+	}
+	for (k = 0; k < n; k++) {
+		rc = do_mount(boot_cfg->root, &root, try[k], boot_cfg->rw ? 0 : 1 /* MS_RDONLY */,
+			      data);
 		if (rc == -EROFS) {
 			printk(KERN_WARNING "VFS: %s is read-only; mounting root read-only\n",
 			       boot_cfg->root);
-			rc = do_mount(boot_cfg->root, &root, types[k], 1, NULL);
+			rc = do_mount(boot_cfg->root, &root, try[k], 1, data);
 		}
 		if (rc == 0)
 			break;

@@ -224,11 +224,30 @@ long sys_madvise(u64 addr, u64 len, int advice)
 	return 0;
 }
 
+/*
+ * Shared file mappings store straight into the page cache, so there is
+ * nothing to copy; MS_SYNC asks each mapped file's filesystem to write its
+ * data out (hostfs writes stores back to the host file, others flush).
+ */
 long sys_msync(u64 addr, u64 len, int flags)
 {
-	if (addr & ~PAGE_MASK)
+	struct mm *mm = current->mm;
+	u64 end = addr + ALIGN_UP(len, PAGE_SIZE), a;
+	struct vma *v;
+	long rc = 0;
+
+	if ((addr & ~PAGE_MASK) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) || end < addr)
 		return -EINVAL;
-	return 0;
+	for (a = addr; a < end; a = v->end) {
+		v = vma_find(mm, a);
+		if (!v)
+			return -ENOMEM;
+		if ((flags & MS_SYNC) && (v->flags & VM_SHARED) && v->file && v->file->fops &&
+		    v->file->fops->fsync && rc == 0)
+			rc = v->file->fops->fsync(v->file);
+	}
+	return rc;
 }
 
 long sys_mlock(u64 addr, u64 len)

@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 mode=${1:-all}
 # The guest tests run under both process engines: guest with the default
 # (seccomp where the host allows it, or what LINUX says), guest-ptrace
-# with seccomp=off.
-suites="unit guest guest-ptrace"
+# with seccomp=off; guest-hostfs runs the ones that make scratch files
+# with the guest's /tmp on hostfs.
+suites="unit guest guest-ptrace guest-hostfs"
 [ "$mode" = all ] && suites="$suites e2e debug"
 log=build/test-results.txt
 : >"$log"
@@ -22,6 +23,10 @@ for s in $suites; do
 	echo "== $s tests"
 	if [ "$s" = guest-ptrace ]; then
 		LINUX="${LINUX:-./linux} seccomp=off" GUEST_SUITE=guest-ptrace \
+			sh tests/guest/run.sh 2>&1 | tee -a "$log"
+	elif [ "$s" = guest-hostfs ]; then
+		GUEST_HOSTFS=1 GUEST_SUITE=guest-hostfs \
+			GUEST_TESTS="t_exec t_fork t_misc t_mm t_pipe t_unix t_vfs" \
 			sh tests/guest/run.sh 2>&1 | tee -a "$log"
 	elif [ "$s" = debug ]; then
 		# The DEBUG=1 kernel (make debug-kernel: -O0, undefined behaviour

@@ -219,8 +219,9 @@ static void file_readahead(struct inode *i, u64 lblk)
 }
 
 /* Fills one page of the file from disk. */
-static int read_page(struct inode *i, u64 index, char *page)
+static int read_page(struct inode *i, u64 index, void *buf)
 {
+	char *page = buf;
 	struct ext2_sb *es = ESB(i);
 	u32 per_page = (u32)(PAGE_SIZE / es->block_size), k;
 	int rc;
@@ -253,26 +254,7 @@ static int read_page(struct inode *i, u64 index, char *page)
 
 int ext2_getpage(struct inode *i, u64 index, bool create, u64 *frame)
 {
-	s64 f = pcache_find(i, index);
-	int rc;
-
-	if (f < 0) {
-		f = page_alloc(false);
-		if (f < 0 && reclaim_page_cache(256) > 0)
-			f = page_alloc(false);
-		if (f < 0)
-			return -ENOMEM;
-		rc = read_page(i, index, frame_to_virt((u64)f));
-		if (rc == 0)
-			rc = pcache_insert(i, index, (u64)f);
-		if (rc < 0) {
-			page_put((u64)f);
-			return rc;
-		}
-	}
-	page_get((u64)f);
-	*frame = (u64)f;
-	return 0;
+	return pcache_getpage(i, index, read_page, frame);
 }
 
 /* Writes the blocks covering [pos, pos+len) from the page cache. */

@@ -122,8 +122,9 @@ static int gen_mounts(char *buf, size_t len)
 
 		if (path_name(&p, &current->fs->root, path, sizeof(path)) < 0)
 			continue;
-		P("%s %s %s %s 0 0\n", m->devname, path, m->sb->type->name,
-		  (m->flags & 1) ? "ro" : "rw");
+		P("%s %s %s %s%s 0 0\n", m->devname, path, m->sb->type->name,
+		  (m->flags & 1) ? "ro" : "rw",
+		  MOUNT_NODEV(m) ? ",nodev" : "");
 	}
 	return (int)pos;
 }

@@ -45,17 +45,8 @@ static int tmpfs_getpage(struct inode *i, u64 index, bool create, u64 *frame)
 
 static int tmpfs_truncate(struct inode *i, u64 size)
 {
-	u64 keep = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
-
 	if (size < i->size) {
-		s64 f;
-
-		mm_truncate_mappings(i, keep);
-		pcache_truncate(i, keep);
-		/* Zero the tail of the last page so a later extension reads 0. */
-		if ((size & ~PAGE_MASK) && (f = pcache_find(i, size >> PAGE_SHIFT)) >= 0)
-			memset((char *)frame_to_virt((u64)f) + (size & ~PAGE_MASK), 0,
-			       PAGE_SIZE - (size & ~PAGE_MASK));
+		pcache_shrink(i, size);
 		i->blocks = i->npages * 8;
 	}
 	i->size = size;

@@ -16,6 +16,8 @@
 #                        (tests/e2e/escape.sh)
 #   $(B)/e2e/noseccomp   runs a command where seccomp(2) fails (cli.sh: the
 #                        process engine falls back to ptrace)
+#   $(B)/e2e/hostfs_ops  file operations printed one per line, run natively
+#                        and from a hostfs share in the guest (hostfs.sh)
 #   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv, /bin/sysfuzz
 #                        and /bin/escape
 #
@@ -24,7 +26,7 @@
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/noseccomp $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/noseccomp $(E2E_B)/hostfs_ops $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -66,6 +68,10 @@ $(E2E_B)/hostile: tests/e2e/hostile.c
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(E2E_B)/memhog: tests/e2e/memhog.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(E2E_B)/hostfs_ops: tests/e2e/hostfs_ops.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 

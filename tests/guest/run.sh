@@ -12,6 +12,10 @@
 #   LINUX="./linux seccomp=off"   the kernel command (default ./linux)
 #   GUEST_SUITE=guest-ptrace      the name in PASS/FAIL lines (default guest)
 #   GUEST_TIMEOUT=60              seconds allowed for one boot
+#   GUEST_HOSTFS=1                the guest's /tmp (where the tests make their
+#                                 scratch directories) is a hostfs mount of a
+#                                 fresh host directory, so the file system
+#                                 calls go through hostfs to the host's kernel
 #
 # Inside the guest the test runs under tests/guest/runone (the init), which
 # brackets its output with "@@BEGIN" and "@@END <status>". The console turns
@@ -143,9 +147,14 @@ for t in $tests; do
 	fi
 
 	# Guest run.
-	# shellcheck disable=SC2086 # LINUX_ARGS is split on purpose
+	hostfs_args=
+	if [ -n "${GUEST_HOSTFS:-}" ]; then
+		mkdir -p "$work/share-$t"
+		hostfs_args="hostfs=$work/share-$t TG_TMP=hostfs"
+	fi
+	# shellcheck disable=SC2086 # LINUX_ARGS and hostfs_args are split on purpose
 	$runner ${runner:+-k 5 $limit} $LINUX mem=64M quiet initrd="$initrd" init=/tests/runone \
-		${LINUX_ARGS:-} -- "$t" </dev/null >"$work/$t.guest.raw" 2>&1
+		${LINUX_ARGS:-} $hostfs_args -- "$t" </dev/null >"$work/$t.guest.raw" 2>&1
 	krc=$?
 	grc=$(extract "$work/$t.guest.raw" "$work/$t.guest.out")
 	[ "$grc" = nobegin ] && noboot=$t

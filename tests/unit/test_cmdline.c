@@ -174,7 +174,8 @@ static void check_defaults(const struct run *r, const char *what)
 	CHECK(c->init_envc == 0, "%s: init_envc %d", what, c->init_envc);
 	CHECK(c->init_envp[0] == NULL, "%s: init_envp[0] not NULL", what);
 	CHECK(!c->initrd && !c->init && !c->rdinit && !c->root && !c->umid &&
-		      !c->uml_dir && !c->con0,
+		      !c->uml_dir && !c->con0 && !c->rootfstype && !c->rootflags &&
+		      !c->hostfs,
 	      "%s: a string option is set", what);
 	CHECK(!c->rw && !c->quiet && !c->help && !c->version &&
 		      !c->trace_syscalls,
@@ -353,6 +354,9 @@ static void test_strings(void)
 		{ "init=/bin/sh", offsetof(struct boot_config, init) },
 		{ "rdinit=/sbin/init", offsetof(struct boot_config, rdinit) },
 		{ "root=/dev/ram0", offsetof(struct boot_config, root) },
+		{ "rootfstype=hostfs", offsetof(struct boot_config, rootfstype) },
+		{ "rootflags=/srv/root", offsetof(struct boot_config, rootflags) },
+		{ "hostfs=/srv/share", offsetof(struct boot_config, hostfs) },
 		{ "umid=vm1", offsetof(struct boot_config, umid) },
 		{ "uml_dir=/tmp/uml", offsetof(struct boot_config, uml_dir) },
 		{ "init=/bin/env=x", offsetof(struct boot_config, init) },
@@ -392,6 +396,8 @@ static void test_strings(void)
 	run_free(&r);
 
 	expect_error("initrd=", "initrd");
+	expect_error("hostfs=", "hostfs");
+	expect_error("rootfstype=", "rootfstype");
 
 	/* Without '=' these are plain words for init. */
 	PARSE(&r, "initrd");
@@ -838,7 +844,8 @@ static bool mentions(const char *text, const char *name)
 static void test_help_text(void)
 {
 	static const char *const names[] = {
-		"mem=", "initrd=", "init=", "rdinit=", "root=", "rw", "ro",
+		"mem=", "initrd=", "init=", "rdinit=", "root=", "rootfstype=",
+		"rootflags=", "hostfs=", "rw", "ro",
 		"quiet", "loglevel=", "umid=", "uml_dir=", "con0=", "con=",
 		"trace_syscalls", "trace=", "--help", "-h", "--version",
 	};

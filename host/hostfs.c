@@ -188,6 +188,21 @@ long host_getdents64(int fd, void *buf, size_t n)
 }
 
 /*
+ * Set-user-ID and set-group-ID bits on files the guest makes or changes
+ * in the share: when ./linux runs as root they would give any host user
+ * who can reach the share a program that runs as root on the host, so
+ * then they are dropped (set-group-ID on a directory only passes its
+ * group on, and is kept). As another user they would run as that user,
+ * who shared the directory, and they are kept.
+ */
+static u32 host_safe_mode(u32 mode, bool dir)
+{
+	if (geteuid() != 0)
+		return mode;
+	return mode & ~(u32)(S_ISUID | (dir ? 0 : S_ISGID));
+}
+
+/*
  * The objects hostfs creates get exactly the mode the guest asked for
  * (its own umask already applied), so ours is set aside meanwhile. The
  * umask is process-wide: this relies on no helper thread creating files,
@@ -201,7 +216,7 @@ int host_create_excl(int dirfd, const char *name, u32 mode)
 	do
 		fd = openat(dirfd, name,
 			    O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-			    (mode_t)mode);
+			    (mode_t)host_safe_mode(mode, false));
 	while (fd < 0 && errno == EINTR);
 	umask(old);
 	return neg_errno(fd);
@@ -210,7 +225,7 @@ int host_create_excl(int dirfd, const char *name, u32 mode)
 int host_mkdirat(int dirfd, const char *name, u32 mode)
 {
 	mode_t old = umask(0);
-	int r = mkdirat(dirfd, name, (mode_t)mode);
+	int r = mkdirat(dirfd, name, (mode_t)host_safe_mode(mode, true));
 
 	umask(old);
 	return neg_errno(r);
@@ -255,7 +270,11 @@ int host_readlinkat(int dirfd, const char *name, char *buf, size_t len)
 int host_chmod_handle(int fd, u32 mode)
 {
 	char proc[64];
+	struct stat st;
 
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	mode = host_safe_mode(mode, S_ISDIR(st.st_mode));
 	if (syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
 		return 0;
 	if (errno != ENOSYS)

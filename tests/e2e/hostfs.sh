@@ -86,6 +86,8 @@ boot main "hostfs=$share" '
 	touch /host/gone && rm /host/gone; ln -s target-name /host/glink; chmod 0751 /host/newdir
 	echo more >> /host/private
 	chown 123:456 /host/written; echo "@chown=$?"
+	touch /host/suid; chmod 4755 /host/suid; echo > /host/sgid; chmod 2755 /host/sgid
+	mkdir /host/sgiddir; chmod 2775 /host/sgiddir
 	/host/hostfs_ops /host/ops > /host/guest.ops 2>&1; echo "@ops=$?"
 	mkdir /host/many
 	echo "@hold1=$(/host/hostfs_ops --hold /host/many 700 | tr "\n" " ")"
@@ -147,6 +149,18 @@ if [ "$(stat -c %a "$share/newdir" 2>&1)" = 751 ] && [ "$(cat "$share/newdir/g" 
 	pass mkdir-rename-unlink-symlink-chmod
 else
 	fail mkdir-rename-unlink-symlink-chmod "$(ls -lR "$share/newdir" "$share/glink" 2>&1 | tr '\n' ' ')"
+fi
+# Set-ID bits reach the host only where they cannot make a root program.
+if $root; then
+	want_suid=755 want_sgid=755
+else
+	want_suid=4755 want_sgid=2755
+fi
+if [ "$(stat -c %a "$share/suid")" = "$want_suid" ] && [ "$(stat -c %a "$share/sgid")" = "$want_sgid" ] &&
+	[ "$(stat -c %a "$share/sgiddir")" = 2775 ]; then
+	pass setid-bits-safe
+else
+	fail setid-bits-safe "host modes: suid $(stat -c %a "$share/suid") sgid $(stat -c %a "$share/sgid") sgiddir $(stat -c %a "$share/sgiddir"), wanted $want_suid $want_sgid 2775"
 fi
 if [ "$(stat -c %a "$share/private")" = 600 ] &&
 	[ "$(cat "$share/private")" = "$(printf 'private\nmore')" ]; then

@@ -18,6 +18,8 @@
 #include "host.h"
 
 static char dir_path[4096], sock_path[4096], pid_path[4096];
+/* The pid file, write-locked while we run: the lock is our claim on the umid. */
+static int pid_fd = -1;
 
 static void cleanup(void);
 
@@ -36,19 +38,25 @@ static void cleanup(void)
 		unlink(pid_path);
 	if (dir_path[0])
 		rmdir(dir_path);
+	if (pid_fd >= 0)
+		close(pid_fd);
+	pid_fd = -1;
 }
 
-/* Is the instance that wrote this pid file still running? */
-static bool alive(const char *pidfile)
+/*
+ * Is the instance that wrote this pid file still running? Read through
+ * our own fd: opening and closing another one would drop our lock.
+ */
+static bool alive(int fd)
 {
-	FILE *f = fopen(pidfile, "r");
-	int pid = 0;
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int pid;
 
-	if (!f)
+	if (n <= 0)
 		return false;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
+	buf[n] = 0;
+	pid = atoi(buf);
 	/* Our own pid: we were restarted in place (reboot) and own it. */
 	if (pid == getpid())
 		return false;
@@ -59,8 +67,9 @@ int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char base[2048];
-	FILE *f;
-	int fd;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char pid_text[24];
+	int fd, n, tries;
 
 	if (uml_dir && *uml_dir) {
 		snprintf(base, sizeof(base), "%s", uml_dir);
@@ -80,17 +89,43 @@ int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t
 	strcat(pid_path, "/pid");
 	strcpy(sock_path, dir_path);
 	strcat(sock_path, "/mconsole");
-	if (mkdir(dir_path, 0700) < 0) {
-		if (errno != EEXIST)
-			goto fail;
-		if (alive(pid_path)) {
+	/*
+	 * Taking the lock claims the umid, so of machines started at once with
+	 * one umid only one goes on. A host that cannot lock (ENOLCK) goes by
+	 * the pid alone, as does a pid file that a live machine which does not
+	 * lock (UML) wrote. The file locked must still be the one in the
+	 * directory: a machine that is stopping removes both.
+	 */
+	for (tries = 0;; tries++) {
+		struct stat locked, named;
+
+		if (tries == 5) {
+			errno = EAGAIN;
+			goto fail_not_ours;
+		}
+		if (mkdir(dir_path, 0700) < 0 && errno != EEXIST)
+			goto fail_not_ours;
+		pid_fd = open(pid_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (pid_fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			goto fail_not_ours;
+		}
+		if ((fcntl(pid_fd, F_SETLK, &fl) < 0 && (errno == EACCES || errno == EAGAIN)) ||
+		    alive(pid_fd)) {
+			close(pid_fd);
+			pid_fd = -1;
 			dir_path[0] = sock_path[0] = pid_path[0] = 0;
 			return -EEXIST;
 		}
-		/* A stale directory left by a killed instance: reuse it. */
-		unlink(sock_path);
-		unlink(pid_path);
+		if (fstat(pid_fd, &locked) == 0 && stat(pid_path, &named) == 0 &&
+		    locked.st_dev == named.st_dev && locked.st_ino == named.st_ino)
+			break;
+		close(pid_fd);
+		pid_fd = -1;
 	}
+	/* A stale directory left by a killed instance: reuse it. */
+	unlink(sock_path);
 	atexit(cleanup);
 	if (strlen(sock_path) >= sizeof(sa.sun_path)) {
 		errno = ENAMETOOLONG;
@@ -104,10 +139,10 @@ int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t
 		close(fd);
 		goto fail;
 	}
-	f = fopen(pid_path, "w");
-	if (f) {
-		fprintf(f, "%d\n", getpid());
-		fclose(f);
+	n = snprintf(pid_text, sizeof(pid_text), "%d\n", getpid());
+	if (ftruncate(pid_fd, 0) < 0 || pwrite(pid_fd, pid_text, (size_t)n, 0) != n) {
+		close(fd);
+		goto fail;
 	}
 	snprintf(path, len, "%s", sock_path);
 	return fd;
@@ -116,6 +151,13 @@ fail:
 		int e = errno;
 
 		cleanup();
+		dir_path[0] = sock_path[0] = pid_path[0] = 0;
+		return -e;
+	}
+fail_not_ours:
+	{
+		int e = errno;
+
 		dir_path[0] = sock_path[0] = pid_path[0] = 0;
 		return -e;
 	}

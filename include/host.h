@@ -236,7 +236,8 @@ int host_realpath(const char *path, char *out, size_t len);
  * --- management console socket ---
  * host_mconsole_open creates <uml_dir>/<umid>/ (uml_dir NULL: ~/.uml),
  * its pid file and the datagram socket "mconsole"; returns the socket fd
- * and its path, -EEXIST if a live instance has that umid. Everything is
+ * and its path, -EEXIST if a live instance has that umid (it holds a write
+ * lock on the pid file, or the file names a live process). Everything is
  * removed at exit.
  */
 int host_mconsole_open(const char *uml_dir, const char *umid, char *path, size_t len);

@@ -121,6 +121,7 @@ if [ -z "$only" ]; then
 	sh "$dir/mconsole.sh" || failed=1
 	sh "$dir/mconsole.sh" ours || failed=1
 	sh "$dir/cow_tools.sh" || failed=1
+	sh "$dir/sandbox.sh" || failed=1
 	sh "$dir/net.sh" || failed=1
 	sh "$dir/net6.sh" || failed=1
 	sh "$dir/lan.sh" || failed=1

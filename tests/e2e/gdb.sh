@@ -5,7 +5,9 @@
 #   boot-break   gdb boots ./linux, a conditional breakpoint in the openat
 #                handler hits once, when the guest opens a known path; the
 #                lx-* helpers show the path, the task, its files and the
-#                path's memory area; the guest then runs to a clean poweroff
+#                path's memory area; a breakpoint in a driver (/dev/null's
+#                write) shows the call and the file; the guest then runs
+#                to a clean poweroff
 #   attach       gdb attaches by pid to a running ./linux, lists its tasks
 #                and detaches; the guest goes on and powers off cleanly
 # GDB_SUITE names the suite in PASS/FAIL lines (tests/run-all.sh runs it
@@ -39,13 +41,19 @@ echo ==lx-maps\n
 lx-maps
 echo ==lx-dmesg\n
 lx-dmesg
+echo ==driver\n
+break null_write
+continue
+bt 5
+lx-files
+delete
 echo ==continue\n
 continue
 EOF
 # shellcheck disable=SC2086 # GDB and LINUX are word lists
 timeout -k 5 120 $GDB -x "$tmp/break.gdb" --args $LINUX mem=64M umid=$umid \
 	initrd=$B/e2e.cpio.gz quiet init=/bin/sh -- \
-	-c 'cat /etc/hostname 2>/dev/null; cat /etc/passwd; poweroff -f' \
+	-c 'cat /etc/hostname 2>/dev/null; cat /etc/passwd; echo to-null >/dev/null; poweroff -f' \
 	</dev/null >"$tmp/break.out" 2>&1
 cp "$tmp/break.out" "$B/e2e/gdb-break.log"
 section() { sed -n "/^==$1\$/,/^==/p" "$tmp/break.out"; }
@@ -66,6 +74,9 @@ elif ! section lx-addr | grep -qE 'area .* rw-p \[stack\]' ||
 	fail boot-break "lx-addr does not place the path in the present stack (log: $B/e2e/gdb-break.log)"
 elif ! section lx-maps | grep -qE 'r-xp /bin/busybox'; then
 	fail boot-break "lx-maps does not show busybox's text (log: $B/e2e/gdb-break.log)"
+elif ! section driver | grep -q 'hit Breakpoint 2, null_write' || ! section driver | grep -q 'syscall_dispatch' ||
+	! section driver | grep -qE '^ +1 w.* /dev/null'; then
+	fail boot-break "a breakpoint in the /dev/null driver did not show the write and the file (log: $B/e2e/gdb-break.log)"
 elif ! section lx-dmesg | grep -q 'Linux version'; then
 	fail boot-break "lx-dmesg does not print the boot log (log: $B/e2e/gdb-break.log)"
 elif ! grep -q '^root:' "$tmp/break.out" || ! grep -q 'exited normally' "$tmp/break.out"; then

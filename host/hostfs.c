@@ -193,11 +193,19 @@ long host_getdents64(int fd, void *buf, size_t n)
  * who can reach the share a program that runs as root on the host, so
  * then they are dropped (set-group-ID on a directory only passes its
  * group on, and is kept). As another user they would run as that user,
- * who shared the directory, and they are kept.
+ * who shared the directory, and they are kept; hostfs=<dir>,setid keeps
+ * them in any case.
  */
+static bool keep_setid; /* hostfs=<dir>,setid */
+
+void host_hostfs_keep_setid(void)
+{
+	keep_setid = true;
+}
+
 static u32 host_safe_mode(u32 mode, bool dir)
 {
-	if (geteuid() != 0)
+	if (keep_setid || geteuid() != 0)
 		return mode;
 	return mode & ~(u32)(S_ISUID | (dir ? 0 : S_ISGID));
 }

@@ -276,6 +276,9 @@ struct host_stat {
 struct host_statfs {
 	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize;
 };
+/* hostfs=<dir>,setid: set-ID bits the guest sets are kept even when the
+ * kernel runs as root (host/hostfs.c drops them then by default). */
+void host_hostfs_keep_setid(void);
 /* An O_PATH handle on a directory the host user named (hostfs=). */
 int host_dir_handle(const char *path);
 int host_openat_beneath(int dirfd, const char *rel, int flags, u32 mode, bool follow);

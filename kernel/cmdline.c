@@ -272,8 +272,9 @@ static const struct boot_option options[] = {
 	{"rootfstype=", set_rootfstype, "root filesystem type: ext2, ext3, ext4 or hostfs"},
 	{"rootflags=", set_rootflags, "root mount data; with rootfstype=hostfs the host directory"},
 	{"hostfs=", set_hostfs,
-	 "<dir>: the host directory hostfs may reach (mount -t hostfs none <mnt> -o <subdir>); "
-	 "without it hostfs mounts are refused"},
+	 "<dir>[,setid]: the host directory hostfs may reach (mount -t hostfs none <mnt> -o "
+	 "<subdir>); without it hostfs mounts are refused; setid keeps set-ID bits the guest "
+	 "sets even when ./linux runs as root"},
 	{"rw", set_rw, "mount the root filesystem read-write"},
 	{"ro", set_ro, "mount the root filesystem read-only"},
 	{"quiet", set_quiet, "print only warnings and errors while booting"},

@@ -74,16 +74,25 @@ static int open_share(const char *dir, const char *opt, char *err, size_t len)
 int hostfs_setup(const char *share, const char *rootdir, const char **root_opt, char *err,
 		 size_t len)
 {
+	static char dir[HOSTFS_PATH_MAX];
 	char real[HOSTFS_PATH_MAX];
+	const char *comma = share ? strchr(share, ',') : NULL;
 	size_t n;
 	int rc;
 
-	if (share && strchr(share, ',')) {
-		scnprintf(err, len,
-			  "hostfs=%s: options after the directory (UML's append) "
-			  "are not supported",
-			  share);
-		return -EINVAL;
+	/* hostfs=<dir>,setid: keep set-ID bits even when running as root. */
+	if (comma) {
+		if (strcmp(comma, ",setid") || (size_t)(comma - share) >= sizeof(dir)) {
+			scnprintf(err, len,
+				  "hostfs=%s: the only option after the directory is setid "
+				  "(UML's append is not supported)",
+				  share);
+			return -EINVAL;
+		}
+		memcpy(dir, share, (size_t)(comma - share));
+		dir[comma - share] = 0;
+		share = dir;
+		host_hostfs_keep_setid();
 	}
 	if (!share && !rootdir) {
 		if (!root_opt)

@@ -283,6 +283,16 @@ else
 	fail refused-without-hostfs-option "$(tail -c 400 "$tmp/noshare.out")"
 fi
 
+# An option after the directory other than setid is an error at boot.
+# shellcheck disable=SC2086
+$LINUX mem=64M initrd=$B/e2e.cpio.gz "hostfs=$share,append" </dev/null >"$tmp/badopt.out" 2>&1
+brc=$?
+if [ "$brc" = 2 ] && grep -q 'the only option after the directory is setid' "$tmp/badopt.out"; then
+	pass bad-share-option-refused
+else
+	fail bad-share-option-refused "status $brc: $(tail -c 300 "$tmp/badopt.out")"
+fi
+
 # Host changes behind the guest's back show at the next open or stat.
 printf 'aaaa\n' >"$share/chg"
 printf 'one\n' >"$share/repl"

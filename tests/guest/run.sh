@@ -150,7 +150,7 @@ for t in $tests; do
 	hostfs_args=
 	if [ -n "${GUEST_HOSTFS:-}" ]; then
 		mkdir -p "$work/share-$t"
-		hostfs_args="hostfs=$work/share-$t TG_TMP=hostfs"
+		hostfs_args="hostfs=$work/share-$t,setid TG_TMP=hostfs"
 	fi
 	# shellcheck disable=SC2086 # LINUX_ARGS and hostfs_args are split on purpose
 	$runner ${runner:+-k 5 $limit} $LINUX mem=64M quiet initrd="$initrd" init=/tests/runone \

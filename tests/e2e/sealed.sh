@@ -33,6 +33,7 @@ children_of() {
 # boot NAME SHELL-TEXT: starts ./linux in the background (pid in $kpid,
 # console in $tmp/NAME.out, mconsole socket under $tmp/uml).
 boot() {
+	: >"$tmp/$1.out" # exists before anyone waits on it
 	# shellcheck disable=SC2086
 	$LINUX mem=64M umid=$umid uml_dir="$tmp/uml" initrd=$B/e2e.cpio.gz quiet init=/bin/sh -- \
 		-c "mount -t proc proc /proc; $2" </dev/null >"$tmp/$1.out" 2>&1 &
@@ -80,14 +81,15 @@ fi
 
 # --- fork-bomb -----------------------------------------------------------------------
 # A default bomb (the OOM killer or threads-max stops it), then the guest
-# must be able to run programs again; then a bomb under threads-max=64,
-# which must meet EAGAIN.
+# must be able to run programs again (within 5 s of killing it); then a
+# bomb under threads-max=64, which must meet EAGAIN.
 # shellcheck disable=SC2016
 boot bomb 'cat /proc/sys/kernel/threads-max; bomb() { bomb & bomb & wait; }
+runs() { i=0; until /bin/true; do i=$((i + 1)); [ $i -ge 50 ] && return 1; sleep 0.1; done; }
 (bomb 2>/dev/null &); sleep 4; echo bomb-done; sleep 3; kill -9 -1; sleep 1
-/bin/true && echo recovered
+runs && echo recovered
 echo 64 >/proc/sys/kernel/threads-max; (bomb &); sleep 2; kill -9 -1; sleep 1
-/bin/true && echo recovered-again; sleep 100'
+runs && echo recovered-again; while :; do sleep 1; done'
 wait_grep '^bomb-done' "$tmp/bomb.out"
 peak=0
 for i in 1 2 3 4 5; do
@@ -149,7 +151,8 @@ else
 fi
 
 # --- no-orphans ----------------------------------------------------------------------------
-boot orphans 'bomb() { bomb & bomb & wait; }; (bomb 2>/dev/null &); sleep 2; echo bombing; sleep 100'
+# init must outlive the bomb: a sleep that cannot fork is tried again.
+boot orphans 'bomb() { bomb & bomb & wait; }; (bomb 2>/dev/null &); sleep 2; echo bombing; while :; do sleep 1; done'
 wait_grep '^bombing' "$tmp/orphans.out"
 kids=$(children_of "$kpid")
 kill -9 "$kpid"

@@ -193,6 +193,7 @@ struct task {
 	int ptrace_code;            /* [T] the stop: signal | event << 8 */
 	bool ptrace_report;         /* [T] that stop is not yet reported by wait */
 	bool ptrace_step;           /* [T] TF is set for a single step */
+	bool ptrace_resumed;        /* [T] its tracer ended the current stop */
 	bool ptrace_exited;         /* [T] exited; its tracer (not its parent)
 				       has yet to hear it from wait */
 	int ptrace_resume;          /* [T] PTRACE_CONT, _SYSCALL or _SINGLESTEP */

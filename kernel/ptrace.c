@@ -63,6 +63,7 @@ static void ptrace_unlink(struct task *t, int sig)
 	}
 	if (t->state == TASK_TRACED) {
 		t->ptrace_sig = sig;
+		t->ptrace_resumed = true;
 		t->state = TASK_RUNNING;
 		wake_up_task(t);
 	}
@@ -77,6 +78,7 @@ int ptrace_stop(int code, const struct ksiginfo *info)
 		return 0;
 	t->ptrace_code = code;
 	t->ptrace_report = true;
+	t->ptrace_resumed = false;
 	t->ptrace_sig = 0;
 	if (info) {
 		t->ptrace_info = *info;
@@ -90,16 +92,16 @@ int ptrace_stop(int code, const struct ksiginfo *info)
 	chld.status = code & 0x7f;
 	send_signal(tracer, &chld, true);
 	wake_up(&child_wait_wq);
-	while (t->ptracer && !t->exiting) {
+	/* Only a resume, a detach or a kill ends the stop: other wakeups
+	 * (wake_up_task_force) just sleep again. */
+	while (t->ptracer && !t->exiting && !t->ptrace_resumed) {
 		t->state = TASK_TRACED;
 		t->wchan = "ptrace_stop";
 		schedule();
-		if (t->state == TASK_RUNNING && !t->ptrace_report)
-			break;
 	}
 	t->state = TASK_RUNNING;
 	t->wchan = NULL;
-	return t->ptracer ? t->ptrace_sig : 0;
+	return t->exiting ? 0 : t->ptrace_sig; /* a detach's signal too */
 }
 
 int ptrace_signal(struct task *t, struct ksiginfo *info)
@@ -430,6 +432,7 @@ static long resume(struct task *t, long request, u64 sig)
 	}
 	t->ptrace_sig = (int)sig;
 	t->ptrace_report = false;
+	t->ptrace_resumed = true;
 	t->state = TASK_RUNNING;
 	wake_up_task(t);
 	return 0;

@@ -100,6 +100,9 @@ struct mount *mount_next(struct mount *m)
 	return n == &mounts ? NULL : list_entry(n, struct mount, list);
 }
 
+/* Mount ids for /proc/<pid>/mountinfo: unique, never reused. */
+static int next_mount_id = 21;
+
 static struct mount *new_mount(const struct fs_type *t, const char *dev,
 			       const char *opts, unsigned long flags)
 {
@@ -118,6 +121,7 @@ static struct mount *new_mount(const struct fs_type *t, const char *dev,
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return ERR_PTR(-ENOMEM);
+	m->id = next_mount_id++;
 	m->sb = sb;
 	m->root = sb->root;
 	dentry_get(m->root);
@@ -162,13 +166,8 @@ int do_mount(const char *dev, struct path_ref *where, const char *type,
 		cur->sb->flags = cur->flags;
 		return 0;
 	}
-	if (flags & MS_BIND) {
-		m = kzalloc(sizeof(*m));
-		if (!m)
-			return -ENOMEM;
-		/* Source path resolution is done by the caller through dev. */
-		return -EINVAL;
-	}
+	if (flags & MS_BIND)
+		return -EINVAL; /* bind mounts are not supported */
 	if (flags & (MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE))
 		return 0; /* propagation types are accepted and ignored */
 	if (!type)

@@ -216,6 +216,7 @@ struct mount {
 	struct dentry *mountpoint;  /* in parent */
 	char *devname;
 	unsigned long flags;
+	int id;                     /* [I] for /proc/<pid>/mountinfo */
 };
 
 struct file {

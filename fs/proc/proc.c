@@ -86,6 +86,7 @@ static const struct proc_entry pid_entries[] = {
 	{ "statm", PROC_PID_STATM, S_IFREG | 0444 },
 	{ "environ", PROC_PID_ENVIRON, S_IFREG | 0400 },
 	{ "mounts", PROC_PID_MOUNTS, S_IFREG | 0444 },
+	{ "mountinfo", PROC_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "fd", PROC_PID_FD, S_IFDIR | 0500 },
 	{ "exe", PROC_PID_EXE, S_IFLNK | 0777 },
 	{ "cwd", PROC_PID_CWD, S_IFLNK | 0777 },

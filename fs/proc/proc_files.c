@@ -101,7 +101,12 @@ static int gen_loadavg(char *buf, size_t len)
 	return (int)pos;
 }
 
-static int gen_mounts(char *buf, size_t len)
+/*
+ * The mounts this process sees, as /proc/mounts (info false) or as
+ * /proc/<pid>/mountinfo (info true: ids, device numbers, the mount's root
+ * in its filesystem; libmount, df and findmnt read this one).
+ */
+static int gen_mounts(char *buf, size_t len, bool info)
 {
 	size_t pos = 0;
 	struct mount *m = NULL;
@@ -111,6 +116,7 @@ static int gen_mounts(char *buf, size_t len)
 		struct path_ref p = { m, m->root };
 		struct mount *a;
 		bool hidden = false;
+		const char *ro = (m->flags & 1) ? "ro" : "rw";
 
 		/* Mounts below this process's root (rootfs under a disk root)
 		 * are not visible from it. */
@@ -122,9 +128,16 @@ static int gen_mounts(char *buf, size_t len)
 
 		if (path_name(&p, &current->fs->root, path, sizeof(path)) < 0)
 			continue;
-		P("%s %s %s %s%s 0 0\n", m->devname, path, m->sb->type->name,
-		  (m->flags & 1) ? "ro" : "rw",
-		  MOUNT_NODEV(m) ? ",nodev" : "");
+		if (!info) {
+			P("%s %s %s %s%s 0 0\n", m->devname, path, m->sb->type->name, ro,
+			  MOUNT_NODEV(m) ? ",nodev" : "");
+			continue;
+		}
+		/* The root mount's parent is one nobody sees, as on Linux. */
+		P("%d %d %u:%u / %s %s%s,relatime - %s %s %s\n", m->id,
+		  m->parent && m != current->fs->root.mnt ? m->parent->id : 1,
+		  DEV_MAJOR(m->sb->dev), DEV_MINOR(m->sb->dev), path, ro,
+		  MOUNT_NODEV(m) ? ",nodev" : "", m->sb->type->name, m->devname, ro);
 	}
 	return (int)pos;
 }
@@ -316,7 +329,8 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_UPTIME: return gen_uptime(buf, len);
 	case PROC_LOADAVG: return gen_loadavg(buf, len);
 	case PROC_MOUNTS:
-	case PROC_PID_MOUNTS: return gen_mounts(buf, len);
+	case PROC_PID_MOUNTS: return gen_mounts(buf, len, false);
+	case PROC_PID_MOUNTINFO: return gen_mounts(buf, len, true);
 	case PROC_FILESYSTEMS: return gen_filesystems(buf, len);
 	case PROC_VERSION:
 		P("Linux version %s (user-mode kernel) %s\n", UTS_RELEASE, UTS_VERSION);

@@ -313,6 +313,52 @@ static void test_system(void)
 	out("/proc/999999999/stat: %s\n", er(open("/proc/999999999/stat", O_RDONLY)));
 }
 
+/* /proc/self/mountinfo as libmount reads it: well-formed lines, unique
+ * ids, parents that are listed (but the root's), a line for "/". */
+static void test_mountinfo(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char line[1024];
+	int ids[256], parents[256], n = 0, root_parent = -1, well_formed = 1, has_root = 0;
+
+	check(f != NULL, "/proc/self/mountinfo opens");
+	if (!f)
+		return;
+	while (n < 256 && fgets(line, sizeof line, f)) {
+		int id, parent;
+		unsigned major, minor;
+		char root[256], point[256];
+
+		if (sscanf(line, "%d %d %u:%u %255s %255s", &id, &parent, &major, &minor, root,
+			   point) != 6 ||
+		    !strstr(line, " - "))
+			well_formed = 0;
+		if (!strcmp(point, "/")) {
+			has_root = 1;
+			root_parent = parent;
+		}
+		ids[n] = id;
+		parents[n++] = parent;
+	}
+	fclose(f);
+	int unique = 1, known = 1;
+	for (int i = 0; i < n; i++) {
+		int found = parents[i] == root_parent;
+		for (int j = 0; j < n; j++) {
+			if (j != i && ids[j] == ids[i])
+				unique = 0;
+			if (ids[j] == parents[i])
+				found = 1;
+		}
+		if (!found)
+			known = 0;
+	}
+	check(n > 0 && well_formed, "every mountinfo line has id, parent, dev, root, point and ' - '");
+	check(has_root, "mountinfo has the / mount");
+	check(unique, "mount ids are unique");
+	check(known, "every parent id is a listed mount (or the root's parent)");
+}
+
 int main(int argc, char **argv)
 {
 	tg_init();
@@ -322,5 +368,6 @@ int main(int argc, char **argv)
 	test_self(argc, argv);
 	test_child();
 	test_system();
+	test_mountinfo();
 	tg_exit();
 }

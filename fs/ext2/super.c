@@ -81,6 +81,9 @@ static int ext2_mount(struct super_block *sb, const char *dev, const char *opts)
 		goto fail;
 	}
 	es->bd = bd;
+	/* stat's st_dev names the disk, as on Linux: Debian's checkroot.sh
+	 * makes /run/rootdev from it to fsck the root. */
+	sb->dev = bd->dev;
 	rc = blk_io(bd, BLK_READ, 2, 2, buf);
 	if (rc < 0)
 		goto fail;

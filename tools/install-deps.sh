@@ -17,9 +17,10 @@ set -u
 #        slirpvde) iproute2 (ip, tc) bash (/dev/udp)
 # debugging: gdb (with Python: .gdbinit, tools/gdb, tests/e2e/gdb.sh),
 #        strace (run inside the guest by tests/e2e/guest_strace.sh)
+# distributions: debootstrap (tools/mkdebian.sh, tests/e2e/debian.sh)
 PACKAGES="gcc make libc6-dev linux-libc-dev zlib1g-dev busybox-static cpio gzip
 e2fsprogs libreadline-dev libvdeplug-dev libpcap-dev uml-utilities procps vde2
-iproute2 bash gdb strace"
+iproute2 bash gdb strace debootstrap"
 
 export DEBIAN_FRONTEND=noninteractive
 

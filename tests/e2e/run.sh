@@ -131,5 +131,6 @@ if [ -z "$only" ]; then
 	sh "$dir/guest_strace.sh" || failed=1
 	sh "$dir/sealed.sh" || failed=1
 	sh "$dir/hostfs.sh" || failed=1
+	sh "$dir/debian.sh" || failed=1
 fi
 exit "$failed"

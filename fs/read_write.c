@@ -317,3 +317,22 @@ long sys_sync(void)
 	sync_filesystems();
 	return 0;
 }
+
+/*
+ * posix_fadvise: the page cache reads ahead and drops pages by its own
+ * rules, so advice changes nothing; what Linux refuses is refused.
+ */
+long sys_fadvise64(int fd, s64 offset, s64 len, int advice)
+{
+	struct file *f = fget(fd);
+	long rc = 0;
+
+	if (!f)
+		return -EBADF;
+	if (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode))
+		rc = -ESPIPE;
+	else if (advice < 0 || advice > 5 || len < 0)
+		rc = -EINVAL; /* POSIX_FADV_NORMAL .. POSIX_FADV_NOREUSE */
+	file_put(f);
+	return rc;
+}

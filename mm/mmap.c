@@ -259,3 +259,50 @@ long sys_munlock(u64 addr, u64 len)
 {
 	return 0;
 }
+
+/* Nothing is ever paged out but by swap, which locking would not change
+ * here: the flags are checked and the call succeeds. */
+long sys_mlockall(int flags)
+{
+	if (!(flags & (MCL_CURRENT | MCL_FUTURE)) ||
+	    (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
+		return -EINVAL;
+	return 0;
+}
+
+long sys_munlockall(void)
+{
+	return 0;
+}
+
+/*
+ * mincore: one byte per page of [addr, addr + len), 1 where the page is in
+ * memory (mapped in the page tables), 0 where it was never touched or is
+ * swapped out. ENOMEM where part of the range is not mapped.
+ */
+long sys_mincore(u64 addr, u64 len, u64 uvec)
+{
+	struct mm *mm = current->mm;
+	u64 end = addr + ALIGN_UP(len, PAGE_SIZE), a;
+	u8 chunk[256];
+	size_t n = 0;
+
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (end < addr || end > TASK_SIZE)
+		return -ENOMEM;
+	for (a = addr; a < end; a += PAGE_SIZE) {
+		u64 *pte;
+
+		if (!vma_find(mm, a))
+			return -ENOMEM;
+		pte = pte_lookup(mm, a, false);
+		chunk[n++] = pte && (*pte & PTE_PRESENT) ? 1 : 0;
+		if (n == sizeof(chunk) || a + PAGE_SIZE >= end) {
+			if (copy_to_user(uvec + (a - addr) / PAGE_SIZE + 1 - n, chunk, n) < 0)
+				return -EFAULT;
+			n = 0;
+		}
+	}
+	return 0;
+}

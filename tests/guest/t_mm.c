@@ -359,6 +359,45 @@ static int deep(int n, volatile char *prev)
 	return deep(n - 1, frame) + 1;
 }
 
+/* mincore on anonymous memory, mlockall's flags, posix_fadvise. */
+static void test_residency(const char *dir)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char vec[8];
+	char *p = mmap(NULL, 8 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	p[2 * pg] = 1;
+	p[5 * pg] = 1;
+	memset(vec, 0xee, sizeof vec);
+	out("mincore: %s\n", er(mincore(p, 8 * pg, vec)));
+	out("resident pages: %d%d%d%d%d%d%d%d\n", vec[0] & 1, vec[1] & 1, vec[2] & 1, vec[3] & 1,
+	    vec[4] & 1, vec[5] & 1, vec[6] & 1, vec[7] & 1);
+	out("mincore unaligned: %s\n", er(mincore(p + 1, pg, vec)));
+	munmap(p + 4 * pg, pg);
+	out("mincore over a hole: %s\n", er(mincore(p, 8 * pg, vec)));
+	munmap(p, 8 * pg);
+	out("mlockall(0): %s\n", er(mlockall(0)));
+	out("mlockall(MCL_ONFAULT) alone: %s\n", er(mlockall(MCL_ONFAULT)));
+	out("munlockall: %s\n", er(munlockall()));
+
+	char path[512];
+	snprintf(path, sizeof path, "%s/adv", dir);
+	int fd = open(path, O_CREAT | O_RDWR, 0644), pfd[2];
+	if (fd < 0 || pipe(pfd) < 0)
+		die("open");
+	out("fadvise sequential: %d\n", posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL));
+	out("fadvise dontneed: %d\n", posix_fadvise(fd, 0, 4096, POSIX_FADV_DONTNEED));
+	out("fadvise bad advice: %s\n", ename(posix_fadvise(fd, 0, 0, 99)));
+	out("fadvise negative len: %s\n", ename(posix_fadvise(fd, 0, -1, POSIX_FADV_NORMAL)));
+	out("fadvise on a pipe: %s\n", ename(posix_fadvise(pfd[0], 0, 0, POSIX_FADV_NORMAL)));
+	out("fadvise bad fd: %s\n", ename(posix_fadvise(999, 0, 0, POSIX_FADV_NORMAL)));
+	close(fd);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 int main(void)
 {
 	tg_init();
@@ -378,6 +417,7 @@ int main(void)
 	test_shared_anon();
 	test_mremap_fixed();
 	test_file(dir);
+	test_residency(dir);
 	/* About 2 MiB of stack below the initial stack pages. */
 	out("deep recursion: %d\n", deep(128, NULL));
 

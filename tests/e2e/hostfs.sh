@@ -264,8 +264,15 @@ boot race "hostfs=$share" '
 		echo $i > /host/race/f$i; cat /host/race/x; mkdir /host/race/d$i
 		ls /host/race/ > /dev/null; mv /host/race/f$i /host/race/g$i; i=$((i + 1))
 	done 2>/dev/null
-	echo "@race=$(ls /host/race/ | wc -l)"'
+	i=0; while [ ! -e /host/swap_done ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	echo "@race=$(ls /host/race/ | wc -l)"' &
+bpid=$!
+# The count is taken once the swaps have stopped and race is the directory
+# again: while they run, race is a link half the time.
 wait "$spid"
+touch "$share/swap_done"
+wait "$bpid"
+rm -f "$share/swap_done"
 victim_after=$(ls -la --time-style=full-iso "$outside/victim"; stat -c '%x %y' "$outside/victim/x")
 if [ "$victim_before" = "$victim_after" ] && ! grep -qF -- "$secret" "$tmp/race.out" &&
 	grep -q '^swaps: [1-9]' "$tmp/swap.out" && [ "$(val race race)" -gt 1 ]; then

@@ -119,6 +119,8 @@ void task_user_loop(void)
 		if (t->signal->it_cpu_left[0] > 0 || t->signal->it_cpu_left[1] > 0)
 			charge_cpu_timers(t, t1 - t0, 0);
 		off = t->off_cpu_ns;
+		t->kentry_ns = t1;
+		t->kentry_off_ns = off;
 		switch (ev) {
 		case EV_SYSCALL:
 			syscall_dispatch(t);
@@ -139,5 +141,6 @@ void task_user_loop(void)
 		}
 		/* System time: serving the trap, less time spent asleep. */
 		t->stime_ns += ktime_ns() - t1 - (t->off_cpu_ns - off);
+		t->kentry_ns = 0;
 	}
 }

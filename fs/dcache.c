@@ -2,6 +2,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "locks.h"
 #include "mm.h"
 #include "printk.h"
 #include "timer.h"
@@ -52,6 +53,7 @@ void inode_put(struct inode *i)
 		i->iops->evict(i);
 	if (i->pcache)
 		pcache_truncate(i, 0);
+	locks_free_ctx(i);
 	kfree(i->symlink);
 	if (i->free_priv)
 		kfree(i->priv);

@@ -120,6 +120,7 @@ static void epoll_release(struct file *f)
 static const struct file_ops epoll_fops = {
 	.poll = epoll_poll,
 	.release = epoll_release,
+	.anon_name = "[eventpoll]",
 };
 
 static struct super_block *anon_sb;
@@ -136,6 +137,23 @@ struct inode *anon_inode(void)
 	}
 	i = inode_alloc(anon_sb, 0600);
 	return i;
+}
+
+long anon_fd_create(const struct file_ops *fops, void *priv, u32 flags, bool cloexec)
+{
+	struct inode *i = anon_inode();
+	struct file *f = i ? file_anon(i, fops, flags, priv) : NULL;
+	long fd;
+
+	inode_put(i);
+	if (!f) {
+		kfree(priv);
+		return -ENOMEM;
+	}
+	fd = fd_install(f, cloexec);
+	if (fd < 0)
+		file_put(f);
+	return fd;
 }
 
 long sys_epoll_create1(int flags)

@@ -20,8 +20,6 @@ struct eventfd {
 	struct wait_queue wq;
 };
 
-struct inode *anon_inode(void);
-
 static ssize_t efd_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct eventfd *e = f->priv;
@@ -96,14 +94,12 @@ static const struct file_ops efd_fops = {
 	.write = efd_write,
 	.poll = efd_poll,
 	.release = efd_release,
+	.anon_name = "[eventfd]",
 };
 
 long sys_eventfd2(unsigned initval, int flags)
 {
 	struct eventfd *e;
-	struct inode *i;
-	struct file *f;
-	long fd;
 
 	if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK))
 		return -EINVAL;
@@ -113,21 +109,7 @@ long sys_eventfd2(unsigned initval, int flags)
 	e->count = initval;
 	e->semaphore = flags & EFD_SEMAPHORE;
 	wq_init(&e->wq);
-	i = anon_inode();
-	if (!i) {
-		kfree(e);
-		return -ENOMEM;
-	}
-	f = file_anon(i, &efd_fops, O_RDWR | (flags & EFD_NONBLOCK), e);
-	inode_put(i);
-	if (!f) {
-		kfree(e);
-		return -ENOMEM;
-	}
-	fd = fd_install(f, (flags & EFD_CLOEXEC) != 0);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return anon_fd_create(&efd_fops, e, O_RDWR | (flags & EFD_NONBLOCK), (flags & EFD_CLOEXEC) != 0);
 }
 
 long sys_eventfd(unsigned initval)

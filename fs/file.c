@@ -4,6 +4,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "locks.h"
 #include "mm.h"
 #include "printk.h"
 
@@ -51,6 +52,7 @@ void file_put(struct file *f)
 	if (--f->refcount > 0)
 		return;
 	eventpoll_release(f);
+	locks_remove_file(f);
 	if (f->fops && f->fops->release)
 		f->fops->release(f);
 	if (f->path.dentry)
@@ -75,6 +77,15 @@ struct file *file_anon(struct inode *inode, const struct file_ops *fops,
 }
 
 /* --- fd table --- */
+
+/* A descriptor of fs lets go of f: the process's record locks on the file
+ * go with it (POSIX semantics), then the reference. */
+static void fd_release(struct files *fs, struct file *f)
+{
+	locks_remove_posix(f, fs);
+	file_put(f);
+}
+
 struct files *files_alloc(void)
 {
 	struct files *fs = kzalloc(sizeof(*fs));
@@ -152,7 +163,7 @@ void files_put(struct files *fs)
 		return;
 	for (i = 0; i < fs->max; i++)
 		if (fs->fd[i])
-			file_put(fs->fd[i]);
+			fd_release(fs, fs->fd[i]);
 	kfree(fs->fd);
 	kfree(fs->cloexec);
 	kfree(fs);
@@ -164,7 +175,7 @@ void files_close_on_exec(struct files *fs)
 
 	for (i = 0; i < fs->max; i++) {
 		if (fs->fd[i] && fs->cloexec[i]) {
-			file_put(fs->fd[i]);
+			fd_release(fs, fs->fd[i]);
 			fs->fd[i] = NULL;
 			fs->cloexec[i] = 0;
 		}
@@ -206,7 +217,7 @@ int fd_install_at(int fd, struct file *f, bool cloexec)
 	fs->fd[fd] = f;
 	fs->cloexec[fd] = cloexec;
 	if (old)
-		file_put(old);
+		fd_release(fs, old);
 	return fd;
 }
 
@@ -251,7 +262,7 @@ int fd_close(int fd)
 	f = fs->fd[fd];
 	fs->fd[fd] = NULL;
 	fs->cloexec[fd] = 0;
-	file_put(f);
+	fd_release(fs, f);
 	return 0;
 }
 

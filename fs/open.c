@@ -7,6 +7,8 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "locks.h"
+#include "memfd.h"
 #include "mm.h"
 #include "syscall.h"
 #include "timer.h"
@@ -160,28 +162,25 @@ long sys_fcntl(int fd, int cmd, u64 arg)
 	case F_SETFL:
 		f->flags = (f->flags & ~(u32)SETFL_MASK) | ((u32)arg & SETFL_MASK);
 		break;
-	case F_GETLK: {
-		struct flock fl;
-
-		if (copy_from_user(&fl, arg, sizeof(fl)) < 0) {
-			r = -EFAULT;
-			break;
-		}
-		fl.l_type = F_UNLCK;
-		r = copy_to_user(arg, &fl, sizeof(fl));
+	case F_GETLK:
+	case F_OFD_GETLK:
+		r = fcntl_getlk(f, cmd, arg);
 		break;
-	}
 	case F_SETLK:
 	case F_SETLKW:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		r = 0; /* advisory locks always granted: one machine, one user */
+		r = fcntl_setlk(f, cmd, arg);
 		break;
 	case F_GETOWN:
 	case F_SETOWN:
 	case F_GETSIG:
 	case F_SETSIG:
 		r = 0;
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		r = memfd_fcntl_seals(f, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 		r = 65536;
@@ -385,9 +384,12 @@ long sys_umask(u32 mask)
 static long setattr_path(struct path_ref *p, struct iattr_k *a)
 {
 	struct inode *i = p->dentry->inode;
+	int rc;
 
 	if (p->mnt->flags & 1)
 		return -EROFS;
+	if ((a->valid & ATTR_SIZE) && (rc = seals_check_size(i, a->size)) < 0)
+		return rc;
 	if ((a->valid & (ATTR_MODE | ATTR_UID | ATTR_GID)) && current->fsuid != 0 &&
 	    current->fsuid != i->uid)
 		return -EPERM;

@@ -29,6 +29,7 @@ struct iattr_k;
 struct kstatfs;
 struct mount;
 struct pipe;
+struct file_lock_ctx;
 
 struct ktimespec {
 	s64 sec;
@@ -73,6 +74,9 @@ struct file_ops {
 	int (*iterate)(struct file *f, struct dir_ctx *ctx);
 	s64 (*llseek)(struct file *f, s64 off, int whence);
 	int (*fsync)(struct file *f);
+	/* For files with no name: what /proc/<pid>/fd shows after
+	 * "anon_inode:" ("[eventfd]"). */
+	const char *anon_name;
 };
 
 struct inode_ops {
@@ -152,6 +156,8 @@ struct inode {
 	char *symlink;       /* in-memory symlink target */
 	struct wait_queue wq;/* for pipes, ttys and the like */
 	struct list_head mappings; /* VMAs mapping this file (vma.file_node) */
+	struct file_lock_ctx *flctx; /* its advisory locks (fs/locks.c), or NULL */
+	u32 seals;           /* F_SEAL_* (memfds, fs/memfd.c) */
 };
 
 struct dentry {
@@ -323,6 +329,10 @@ struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode);
 /* Opens an inode that has no name (pipes, sockets, eventfd). */
 struct file *file_anon(struct inode *inode, const struct file_ops *fops,
 		       u32 flags, void *priv);
+/* A descriptor for a new nameless file of fops (eventfd, timerfd...). priv
+ * (kmalloc'd) is the file's: on failure it is freed, by fops->release if
+ * the file was made, else with kfree. Returns the fd or -errno. */
+long anon_fd_create(const struct file_ops *fops, void *priv, u32 flags, bool cloexec);
 ssize_t kernel_read(struct file *f, void *buf, size_t n, u64 pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t n, u64 pos);
 int inode_permission(struct inode *i, int mask);
@@ -387,6 +397,10 @@ int sysfs_add_file(const char *path, const char *text);
 int sysfs_add_link(const char *path, const char *target);
 void sysfs_remove(const char *path);
 struct inode *tmpfs_new_file_inode(u64 size); /* for MAP_SHARED anon */
+/* Opens a new regular file named name that is in no directory (memfd);
+ * fops replaces tmpfs's own (for every later open too) if not NULL. NULL
+ * when out of memory. */
+struct file *tmpfs_open_unlinked(const char *name, u32 mode, u32 flags, const struct file_ops *fops);
 /* The host directory hostfs may reach (hostfs=, or rootflags= for a root
  * on hostfs); see fs/hostfs/share.c. 0, or -errno with a message in err. */
 int hostfs_setup(const char *share, const char *rootdir, const char **root_opt, char *err,

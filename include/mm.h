@@ -128,6 +128,7 @@ struct mm {
 	u64 ahead_end;          /* where the last anonymous read-ahead ended */
 	u64 ahead_pages;        /* and its window (mm/fault.c) */
 	struct file *exe;       /* the executable (for /proc/pid/exe) */
+	u32 membarrier_reg;     /* MEMBARRIER_CMD_REGISTER_* done */
 	struct engine_mm eng;
 };
 

@@ -170,6 +170,10 @@ struct task {
 	u64 utime_ns, stime_ns;     /* [T] */
 	u64 run_start_ns;
 	u64 guest_start_ns;         /* when the current guest run began */
+	/* [T] When the guest last stopped into the kernel, and off_cpu_ns
+	 * then: the system time not yet charged is what passed since, less
+	 * the time switched out. 0 before the first run. */
+	u64 kentry_ns, kentry_off_ns;
 	u64 off_cpu_ns;             /* [T] time spent switched out, in total */
 	int slice;                  /* ticks left before preemption */
 	u64 wake_ns;                /* when it last woke from a sleep */
@@ -312,6 +316,11 @@ void reap_dead_stacks(void);
 bool signal_pending(struct task *t);
 int send_signal(struct task *t, const struct ksiginfo *info, bool group);
 int send_sig(int sig, struct task *t, bool group);
+/* Takes the next pending signal of t in mask (blocked or not), thread-
+ * directed ones first; 0 if none. For signalfd and sigtimedwait. */
+int dequeue_signal_masked(struct task *t, ksigset_t mask, struct ksiginfo *info);
+/* Woken (POLLIN) whenever a signal is queued: signalfd readers wait on it. */
+extern struct wait_queue signalfd_wq;
 int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
 void force_sig_fault(int sig, int code, u64 addr);
 /* Called before returning to the guest: delivers pending signals. */

@@ -9,6 +9,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "pidfd.h"
 #include "printk.h"
 #include "ptrace.h"
 #include "syscall.h"
@@ -96,6 +97,7 @@ static void process_exited(struct task *leader)
 				    leader->exit_code;
 	leader->state = TASK_ZOMBIE;
 	do_notify_parent(leader, leader->exit_signal);
+	pidfd_notify_exit();
 }
 
 void do_exit(int code)
@@ -359,6 +361,8 @@ long sys_wait4(int pid, u64 ustatus, int options, u64 urusage)
 long sys_waitid(int which, int id, u64 uinfo, int options, u64 urusage)
 {
 	struct wait_result res = { 0 };
+	bool nonblock = false;
+	int user_options = options;
 	int pid;
 	long rc;
 
@@ -378,12 +382,24 @@ long sys_waitid(int which, int id, u64 uinfo, int options, u64 urusage)
 			return -EINVAL;
 		pid = id ? -id : 0;
 		break;
+	case P_PIDFD:
+		pid = pidfd_pid(id, &nonblock);
+		if (pid < 0)
+			return pid;
+		if (pid == 0)
+			return -ECHILD;
+		if (nonblock)
+			options |= WNOHANG;
+		break;
 	default:
 		return -EINVAL;
 	}
 	rc = do_wait(pid, options, &res);
 	if (rc < 0)
 		return rc;
+	/* A non-blocking pidfd's process has not changed state. */
+	if (rc == 0 && nonblock && !(user_options & WNOHANG))
+		return -EAGAIN;
 	if (uinfo) {
 		u8 si[128];
 		int v;

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "pidfd.h"
 #include "printk.h"
 #include "syscall.h"
 #include "ptrace.h"
@@ -265,10 +266,51 @@ void exec_kill_other_threads(void)
 	task_release_dead(leader);
 }
 
+/*
+ * CLONE_PIDFD: a pidfd for the new child, written to *where. The caller
+ * made sure a descriptor is free; should the pidfd still fail (memory, a
+ * bad address), the call fails while the child runs on, a child the
+ * parent can still wait for.
+ */
+static long clone_pidfd(long child, u64 where)
+{
+	struct task *t;
+	long fd;
+	int v;
+
+	if (child <= 0)
+		return child;
+	t = task_by_pid((int)child);
+	if (!t)
+		return child; /* already gone and reaped: nothing to name */
+	fd = pidfd_create(t, 0);
+	if (fd < 0)
+		return fd;
+	v = (int)fd;
+	if (copy_to_user(where, &v, sizeof(v)) < 0) {
+		fd_close((int)fd);
+		return -EFAULT;
+	}
+	return child;
+}
+
+static bool pidfd_flags_ok(u64 flags)
+{
+	return !(flags & CLONE_PIDFD) || !(flags & (CLONE_THREAD | CLONE_DETACHED));
+}
+
 long sys_clone(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls)
 {
-	return do_fork(flags & ~(u64)CSIGNAL, newsp, ptid, ctid, tls,
-		       (int)(flags & CSIGNAL));
+	long r;
+
+	/* clone(2) returns the pidfd where the parent's tid would go. */
+	if ((flags & CLONE_PIDFD) && ((flags & CLONE_PARENT_SETTID) || !pidfd_flags_ok(flags)))
+		return -EINVAL;
+	if ((flags & CLONE_PIDFD) && !fd_available())
+		return -EMFILE;
+	r = do_fork(flags & ~(u64)(CSIGNAL | CLONE_PIDFD), newsp, ptid, ctid, tls,
+		    (int)(flags & CSIGNAL));
+	return (flags & CLONE_PIDFD) ? clone_pidfd(r, ptid) : r;
 }
 
 long sys_clone3(u64 uargs, size_t size)
@@ -280,10 +322,17 @@ long sys_clone3(u64 uargs, size_t size)
 	memset(&ca, 0, sizeof(ca));
 	if (copy_from_user(&ca, uargs, MIN(size, sizeof(ca))) < 0)
 		return -EFAULT;
-	if (ca.set_tid || ca.cgroup || (ca.flags & (CLONE_PIDFD | CLONE_INTO_CGROUP)))
+	long r;
+
+	if (ca.set_tid || ca.cgroup || (ca.flags & CLONE_INTO_CGROUP))
 		return -ENOSYS;
-	return do_fork(ca.flags, ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
-		       ca.child_tid, ca.tls, (int)ca.exit_signal);
+	if (!pidfd_flags_ok(ca.flags))
+		return -EINVAL;
+	if ((ca.flags & CLONE_PIDFD) && !fd_available())
+		return -EMFILE;
+	r = do_fork(ca.flags & ~(u64)CLONE_PIDFD, ca.stack ? ca.stack + ca.stack_size : 0,
+		    ca.parent_tid, ca.child_tid, ca.tls, (int)ca.exit_signal);
+	return (ca.flags & CLONE_PIDFD) ? clone_pidfd(r, ca.pidfd) : r;
 }
 
 long sys_fork(void)

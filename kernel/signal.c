@@ -4,6 +4,7 @@
  * signal system calls.
  */
 #include <asm/signal.h>
+#include <asm/poll.h>
 #include <asm/siginfo.h>
 #include <asm/unistd.h>
 #include <linux/time.h>
@@ -32,6 +33,8 @@
 		   sigbit(SIGTRAP))
 
 static bool kernel_only(struct task *t, int sig);
+
+struct wait_queue signalfd_wq = WAIT_QUEUE_INIT(signalfd_wq);
 
 static ksigset_t pending_set(struct task *t)
 {
@@ -133,6 +136,8 @@ int send_signal(struct task *t, const struct ksiginfo *info, bool group)
 		list_add_tail(&q->list, &p->queue);
 	}
 	p->set |= sigbit(sig);
+	if (!list_empty(&signalfd_wq.waiters))
+		wake_up_poll(&signalfd_wq, POLLIN);
 	if (sig == SIGKILL) {
 		struct task *th;
 
@@ -304,6 +309,17 @@ static int dequeue(struct task *t, struct ksiginfo *info)
 		if (q->info.signo == sig)
 			return sig;
 	p->set &= ~sigbit(sig);
+	return sig;
+}
+
+int dequeue_signal_masked(struct task *t, ksigset_t mask, struct ksiginfo *info)
+{
+	ksigset_t saved = t->blocked;
+	int sig;
+
+	t->blocked = ~mask;
+	sig = dequeue(t, info);
+	t->blocked = saved;
 	return sig;
 }
 

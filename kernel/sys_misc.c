@@ -451,6 +451,55 @@ long sys_rseq(u64 area, u32 len, int flags, u32 sig)
 	return -ENOSYS;
 }
 
+/*
+ * membarrier: one kernel CPU runs one guest thread at a time, and every
+ * switch between them goes through the kernel, a full barrier; so each
+ * barrier command has nothing left to do. What remains is Linux's rules:
+ * the private commands need the process's registration first, and the
+ * rseq ones are not offered (rseq itself is not).
+ */
+#define MB_GLOBAL 1
+#define MB_GLOBAL_EXPEDITED 2
+#define MB_REGISTER_GLOBAL_EXPEDITED 4
+#define MB_PRIVATE_EXPEDITED 8
+#define MB_REGISTER_PRIVATE_EXPEDITED 16
+#define MB_PRIVATE_EXPEDITED_SYNC_CORE 32
+#define MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 64
+#define MB_GET_REGISTRATIONS 512
+#define MB_SUPPORTED                                                                   \
+	(MB_GLOBAL | MB_GLOBAL_EXPEDITED | MB_REGISTER_GLOBAL_EXPEDITED | MB_PRIVATE_EXPEDITED | \
+	 MB_REGISTER_PRIVATE_EXPEDITED | MB_PRIVATE_EXPEDITED_SYNC_CORE |                  \
+	 MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE | MB_GET_REGISTRATIONS)
+
+long sys_membarrier(int cmd, unsigned flags, int cpu_id)
+{
+	struct mm *mm = current->mm;
+
+	(void)cpu_id;
+	if (flags)
+		return -EINVAL;
+	switch (cmd) {
+	case 0: /* MEMBARRIER_CMD_QUERY */
+		return MB_SUPPORTED;
+	case MB_GLOBAL:
+	case MB_GLOBAL_EXPEDITED:
+		return 0;
+	case MB_REGISTER_GLOBAL_EXPEDITED:
+	case MB_REGISTER_PRIVATE_EXPEDITED:
+	case MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+		mm->membarrier_reg |= (u32)cmd;
+		return 0;
+	case MB_PRIVATE_EXPEDITED:
+	case MB_PRIVATE_EXPEDITED_SYNC_CORE:
+		/* Each command's registration is the next bit up. */
+		return (mm->membarrier_reg & (u32)(cmd << 1)) ? 0 : -EPERM;
+	case MB_GET_REGISTRATIONS:
+		return mm->membarrier_reg;
+	default:
+		return -EINVAL;
+	}
+}
+
 long sys_reboot(int magic1, int magic2, unsigned cmd, u64 arg)
 {
 	if (current->euid != 0)

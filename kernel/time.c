@@ -13,12 +13,15 @@
 #define CLOCK_BOOTTIME 7
 #endif
 
+/* The CPU time t has used: guest time and system time charged so far,
+ * plus, for the caller, the system time of the trap it is serving. */
 static u64 task_cpu_ns(struct task *t)
 {
-	u64 now = ktime_ns();
+	u64 ns = t->utime_ns + t->stime_ns;
 
-	return t->utime_ns + t->stime_ns + (t == current && t->run_start_ns ?
-						    now - t->run_start_ns : 0);
+	if (t == current && t->kentry_ns)
+		ns += ktime_ns() - t->kentry_ns - (t->off_cpu_ns - t->kentry_off_ns);
+	return ns;
 }
 
 static int clock_read(int clk, u64 *ns)

@@ -5,6 +5,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "memfd.h"
 #include "mm.h"
 #include "pgtable.h"
 #include "syscall.h"
@@ -100,6 +101,11 @@ long sys_mmap(u64 addr, u64 len, u32 prot, u32 flags, int fd, u64 off)
 			   !(f->mode & FMODE_WRITE)))) {
 			file_put(f);
 			return -EACCES;
+		}
+		if (f && (vmflags & VM_SHARED) && (prot & PROT_WRITE) &&
+		    seals_deny_write_map(f->inode)) {
+			file_put(f);
+			return -EPERM;
 		}
 	}
 	if ((flags & MAP_ANONYMOUS) && (vmflags & VM_SHARED)) {

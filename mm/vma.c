@@ -14,6 +14,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "memfd.h"
 #include "mm.h"
 #include "pgtable.h"
 #include "printk.h"
@@ -285,6 +286,11 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 		v = vma_find(mm, addr);
 		if (!v)
 			return -ENOMEM;
+		/* A shared file mapping may become writable only if the file
+		 * was opened for writing (and no seal forbids it). */
+		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED) && v->file &&
+		    (!(v->file->mode & FMODE_WRITE) || seals_deny_write_map(v->file->inode)))
+			return -EACCES;
 		addr = v->end;
 	}
 	rc = vma_range(mm, start, end, set_prot, &prot);

@@ -42,6 +42,7 @@ static const struct proc_entry root_entries[] = {
 	{ "devices", PROC_DEVICES, S_IFREG | 0444 },
 	{ "partitions", PROC_PARTITIONS, S_IFREG | 0444 },
 	{ "swaps", PROC_SWAPS, S_IFREG | 0444 },
+	{ "locks", PROC_LOCKS, S_IFREG | 0444 },
 	{ "mconsole", PROC_MCONSOLE, S_IFREG | 0200 },
 	{ "self", PROC_SELF, S_IFLNK | 0777 },
 	{ "thread-self", PROC_THREAD_SELF, S_IFLNK | 0777 },
@@ -354,6 +355,10 @@ static int link_target(struct dentry *d, struct path_ref *out, char *buf,
 	case PROC_FD_LINK:
 		if (!t->files || pn->fd >= t->files->max || !(f = t->files->fd[pn->fd]))
 			return -ENOENT;
+		if (!f->path.dentry && f->fops && f->fops->anon_name) {
+			scnprintf(buf, len, "anon_inode:%s", f->fops->anon_name);
+			return 2;
+		}
 		if (!f->path.dentry) {
 			const char *kind = S_ISFIFO(f->inode->mode) ? "pipe" :
 					   S_ISSOCK(f->inode->mode) ? "socket" :

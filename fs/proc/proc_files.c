@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "locks.h"
 #include "inet.h"
 #include "net.h"
 #include "mconsole.h"
@@ -342,6 +343,7 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_DEVICES: return gen_devices(buf, len);
 	case PROC_PARTITIONS: return blk_proc_partitions(buf, len);
 	case PROC_SWAPS: return swap_proc(buf, len);
+	case PROC_LOCKS: return locks_proc(buf, len);
 	case PROC_MCONSOLE: return 0;
 	case PROC_NET_UNIX: return unix_proc_net(buf, len);
 	case PROC_NET_DEV: return netdev_proc(buf, len);

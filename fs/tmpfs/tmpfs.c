@@ -315,6 +315,42 @@ struct inode *tmpfs_new_file_inode(u64 size)
 	return i;
 }
 
+/* The kernel's own tmpfs, mounted nowhere: it holds memfds. */
+static struct mount shm_mnt;
+
+struct file *tmpfs_open_unlinked(const char *name, u32 mode, u32 flags, const struct file_ops *fops)
+{
+	struct dentry *d;
+	struct inode *i;
+	struct path_ref p;
+	struct file *f;
+
+	if (!shm_mnt.sb) {
+		if (tmpfs_mount(shm_sb, NULL, NULL) < 0)
+			return NULL;
+		shm_mnt.sb = shm_sb;
+		shm_mnt.root = shm_sb->root;
+		shm_mnt.devname = "tmpfs";
+		list_init(&shm_mnt.list);
+	}
+	i = tmpfs_inode(shm_sb, S_IFREG | mode, 0);
+	d = i ? dentry_alloc(shm_sb->root, name, (int)strlen(name)) : NULL;
+	if (!d) {
+		inode_put(i);
+		return NULL;
+	}
+	if (fops)
+		i->fops = fops; /* for reopens through /proc/<pid>/fd too */
+	d->inode = i;           /* never hashed: no directory lists it */
+	p.mnt = &shm_mnt;
+	p.dentry = d;
+	f = file_alloc(&p, flags);
+	dentry_put(d);
+	if (f)
+		f->fops = i->fops;
+	return f;
+}
+
 void tmpfs_init(void)
 {
 	register_filesystem(&rootfs_type);

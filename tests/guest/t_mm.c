@@ -345,6 +345,15 @@ static void test_file(const char *dir)
 	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	out("mapping usable after close: %s\n", yesno(p != MAP_FAILED && memcmp(p + 10, "child-was-here", 14) == 0));
+	/* A shared mapping of a file opened read-only never becomes writable:
+	 * that would write to a file its opener may not write. */
+	out("mprotect shared read-only-file mapping writable: %s\n",
+	    er(mprotect(p, PG, PROT_READ | PROT_WRITE)));
+	munmap(p, PG);
+	fd = open(path, O_RDONLY);
+	p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	out("mprotect private mapping of it writable: %s\n", er(mprotect(p, PG, PROT_READ | PROT_WRITE)));
 	munmap(p, PG);
 	unlink(path);
 }

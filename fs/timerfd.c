@@ -1,0 +1,238 @@
+/*
+ * timerfd: a timer read through a file descriptor. A read returns the
+ * number of expirations since the last read (8 bytes), sleeping until
+ * there is one; poll says POLLIN when there is. Timers run on the
+ * monotonic clock: a CLOCK_REALTIME deadline is converted when armed (a
+ * later settimeofday does not move it).
+ */
+#include <asm/poll.h>
+#include <linux/fcntl.h>
+#include <linux/time.h>
+
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "poll.h"
+#include "syscall.h"
+#include "timer.h"
+
+#define TFD_CLOEXEC		O_CLOEXEC
+#define TFD_NONBLOCK		O_NONBLOCK
+#define TFD_TIMER_ABSTIME	1
+#define TFD_TIMER_CANCEL_ON_SET 2
+#ifndef CLOCK_BOOTTIME
+#define CLOCK_BOOTTIME 7
+#endif
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+
+struct timerfd {
+	int clock;
+	struct ktimer timer;
+	u64 interval; /* ns; 0: one-shot */
+	u64 ticks;    /* expirations not yet read */
+	struct wait_queue wq;
+};
+
+static const struct file_ops timerfd_fops;
+
+static void timerfd_fire(struct ktimer *kt)
+{
+	struct timerfd *t = kt->arg;
+	u64 now = ktime_ns();
+
+	t->ticks++;
+	if (t->interval) {
+		/* Periods missed while nobody ran count too (overruns). */
+		u64 late = now > kt->expires ? (now - kt->expires) / t->interval : 0;
+
+		t->ticks += late;
+		timer_arm(kt, kt->expires + (late + 1) * t->interval);
+	}
+	wake_up_poll(&t->wq, POLLIN);
+}
+
+static ssize_t timerfd_read(struct file *f, struct uio *u, u64 *pos)
+{
+	struct timerfd *t = f->priv;
+	u64 v;
+	long rc;
+
+	(void)pos;
+	if (u->resid < 8)
+		return -EINVAL;
+	while (!t->ticks) {
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		rc = wait_event_interruptible(&t->wq, t->ticks > 0, "timerfd");
+		if (rc < 0)
+			return rc;
+	}
+	v = t->ticks;
+	rc = uio_copy_to(u, &v, 8);
+	if (rc < 0)
+		return rc;
+	t->ticks = 0;
+	return 8;
+}
+
+static unsigned timerfd_poll(struct file *f, struct poll_table *pt)
+{
+	struct timerfd *t = f->priv;
+
+	poll_wait(pt, &t->wq);
+	return t->ticks ? POLLIN | POLLRDNORM : 0;
+}
+
+static void timerfd_release(struct file *f)
+{
+	struct timerfd *t = f->priv;
+
+	timer_cancel(&t->timer);
+	kfree(t);
+}
+
+static const struct file_ops timerfd_fops = {
+	.read = timerfd_read,
+	.poll = timerfd_poll,
+	.release = timerfd_release,
+	.anon_name = "[timerfd]",
+};
+
+long sys_timerfd_create(int clock, int flags)
+{
+	struct timerfd *t;
+
+	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
+		return -EINVAL;
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM:
+		break;
+	default:
+		return -EINVAL;
+	}
+	t = kzalloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->clock = clock;
+	t->timer.fn = timerfd_fire;
+	t->timer.arg = t;
+	wq_init(&t->wq);
+	return anon_fd_create(&timerfd_fops, t, O_RDWR | (flags & TFD_NONBLOCK),
+			      (flags & TFD_CLOEXEC) != 0);
+}
+
+static bool is_realtime(int clock)
+{
+	return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM;
+}
+
+static u64 ts_ns(const struct __kernel_timespec *ts)
+{
+	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
+}
+
+static void ns_ts(u64 ns, struct __kernel_timespec *ts)
+{
+	ts->tv_sec = (s64)(ns / NSEC_PER_SEC);
+	ts->tv_nsec = (s64)(ns % NSEC_PER_SEC);
+}
+
+static void current_value(struct timerfd *t, struct __kernel_itimerspec *v)
+{
+	u64 now = ktime_ns();
+
+	memset(v, 0, sizeof(*v));
+	ns_ts(t->interval, &v->it_interval);
+	if (t->timer.armed)
+		/* An armed timer never reads 0: that would mean disarmed. */
+		ns_ts(t->timer.expires > now ? t->timer.expires - now : 1, &v->it_value);
+}
+
+static struct timerfd *timerfd_get(int fd, struct file **fp)
+{
+	struct file *f = fget(fd);
+
+	*fp = f;
+	if (!f)
+		return ERR_PTR(-EBADF);
+	if (f->fops != &timerfd_fops) {
+		file_put(f);
+		return ERR_PTR(-EINVAL);
+	}
+	return f->priv;
+}
+
+static bool ts_valid(const struct __kernel_timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (s64)NSEC_PER_SEC;
+}
+
+long sys_timerfd_settime(int fd, int flags, u64 unew, u64 uold)
+{
+	struct __kernel_itimerspec nv, ov;
+	struct timerfd *t;
+	struct file *f;
+	u64 now, value;
+
+	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+		return -EINVAL;
+	if (copy_from_user(&nv, unew, sizeof(nv)) < 0)
+		return -EFAULT;
+	if (!ts_valid(&nv.it_value) || !ts_valid(&nv.it_interval))
+		return -EINVAL;
+	t = timerfd_get(fd, &f);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	current_value(t, &ov);
+	timer_cancel(&t->timer);
+	t->ticks = 0;
+	t->interval = ts_ns(&nv.it_interval);
+	value = ts_ns(&nv.it_value);
+	if (value) {
+		now = ktime_ns();
+		/* An absolute deadline is on the timer's own clock. */
+		u64 clk = !(flags & TFD_TIMER_ABSTIME) ? 0
+			  : is_realtime(t->clock)      ? ktime_real_ns()
+						       : now;
+
+		if (!(flags & TFD_TIMER_ABSTIME)) {
+			timer_arm(&t->timer, now + value);
+		} else if (value > clk) {
+			timer_arm(&t->timer, now + (value - clk));
+		} else {
+			/* Already due: it fires now, with the periods since. */
+			u64 ago = clk - value;
+
+			t->ticks = 1;
+			if (t->interval) {
+				t->ticks += ago / t->interval;
+				timer_arm(&t->timer, now + t->interval - ago % t->interval);
+			}
+			wake_up_poll(&t->wq, POLLIN);
+		}
+	}
+	file_put(f);
+	if (uold && copy_to_user(uold, &ov, sizeof(ov)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_timerfd_gettime(int fd, u64 ucur)
+{
+	struct __kernel_itimerspec v;
+	struct timerfd *t;
+	struct file *f;
+
+	t = timerfd_get(fd, &f);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	current_value(t, &v);
+	file_put(f);
+	return copy_to_user(ucur, &v, sizeof(v)) < 0 ? -EFAULT : 0;
+}

@@ -5,6 +5,8 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "locks.h"
+#include "memfd.h"
+#include "notify.h"
 #include "mm.h"
 #include "printk.h"
 
@@ -53,6 +55,8 @@ void file_put(struct file *f)
 		return;
 	eventpoll_release(f);
 	locks_remove_file(f);
+	if (f->path.dentry && !(f->flags & O_PATH))
+		fsnotify_close(f);
 	if (f->fops && f->fops->release)
 		f->fops->release(f);
 	if (f->path.dentry)
@@ -326,6 +330,7 @@ int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 		dentry_put(d);
 		return rc;
 	}
+	fsnotify_create(di, d->name, S_ISDIR(mode));
 	*out = d;
 	return 0;
 }
@@ -382,16 +387,20 @@ alloc:
 			return ERR_PTR(rc);
 		}
 	}
-	/* Tell the tty layer about O_NOCTTY through the original flags. */
-	if ((flags & O_TRUNC) && S_ISREG(i->mode) && (mask & 2) && i->size) {
-		if (i->iops && i->iops->truncate) {
+	/* Linux reports the open before the truncation. */
+	fsnotify_open(f);
+	if ((flags & O_TRUNC) && S_ISREG(i->mode) && (mask & 2)) {
+		rc = seals_check_size(i, 0);
+		if (rc == 0 && i->size && i->iops && i->iops->truncate) {
 			rc = i->iops->truncate(i, 0);
-			if (rc < 0) {
-				file_put(f);
-				return ERR_PTR(rc);
-			}
-			inode_touch(i, true, true);
+			if (rc == 0)
+				inode_touch(i, true, true);
 		}
+		if (rc < 0) {
+			file_put(f);
+			return ERR_PTR(rc);
+		}
+		fsnotify_change(p->dentry, ATTR_SIZE);
 	}
 	return f;
 }

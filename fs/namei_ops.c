@@ -5,6 +5,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "notify.h"
 #include "syscall.h"
 
 int user_lookup(int dirfd, u64 upath, unsigned lflags, struct nameidata *nd);
@@ -102,7 +103,7 @@ static long do_unlink(int dirfd, u64 upath, bool dir)
 {
 	struct nameidata nd;
 	struct dentry *d;
-	struct inode *pi;
+	struct inode *pi, *victim;
 	long rc = lookup_parent(dirfd, upath, &nd, &d);
 
 	if (rc < 0)
@@ -132,6 +133,8 @@ static long do_unlink(int dirfd, u64 upath, bool dir)
 		rc = -EBUSY;
 		goto out;
 	}
+	victim = d->inode;
+	inode_get(victim); /* for the notification after the name is gone */
 	if (dir) {
 		if (!S_ISDIR(d->inode->mode))
 			rc = -ENOTDIR;
@@ -147,6 +150,9 @@ static long do_unlink(int dirfd, u64 upath, bool dir)
 		else
 			rc = pi->iops->unlink(nd.path.dentry, d);
 	}
+	if (rc == 0)
+		fsnotify_delete(pi, nd.last_buf, victim, dir);
+	inode_put(victim);
 out:
 	if (d)
 		dentry_put(d);
@@ -202,6 +208,8 @@ long sys_symlinkat(u64 utarget, int dirfd, u64 upath)
 		} else {
 			rc = nd.path.dentry->inode->iops->symlink(nd.path.dentry, nd_d,
 								  target);
+			if (rc == 0)
+				fsnotify_create(nd.path.dentry->inode, nd_d->name, false);
 			dentry_put(nd_d);
 		}
 	}
@@ -286,6 +294,9 @@ long sys_linkat(int odirfd, u64 oldpath, int ndirfd, u64 newpath, int flags)
 		} else {
 			rc = nd.path.dentry->inode->iops->link(old.path.dentry,
 							       nd.path.dentry, nd_d);
+			if (rc == 0)
+				fsnotify_link(nd.path.dentry->inode, nd_d->name,
+					      old.path.dentry->inode);
 			dentry_put(nd_d);
 		}
 	}
@@ -317,6 +328,7 @@ long sys_renameat2(int odirfd, u64 oldpath, int ndirfd, u64 newpath, unsigned fl
 {
 	struct nameidata o, n;
 	struct dentry *od, *nd_, *target;
+	struct inode *moved, *replaced;
 	long rc;
 
 	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
@@ -399,8 +411,24 @@ do_rename:
 	} else {
 		dentry_get(target);
 	}
+	moved = od->inode;
+	replaced = nd_ ? nd_->inode : NULL;
+	inode_get(moved);
+	if (replaced)
+		inode_get(replaced);
 	rc = o.path.dentry->inode->iops->rename(o.path.dentry, od, n.path.dentry,
 						target, flags);
+	if (rc == 0 && (flags & RENAME_EXCHANGE)) {
+		fsnotify_move(o.path.dentry->inode, o.last_buf, n.path.dentry->inode, n.last_buf,
+			      moved, NULL, S_ISDIR(moved->mode));
+		fsnotify_move(n.path.dentry->inode, n.last_buf, o.path.dentry->inode, o.last_buf,
+			      replaced, NULL, S_ISDIR(replaced->mode));
+	} else if (rc == 0) {
+		fsnotify_move(o.path.dentry->inode, o.last_buf, n.path.dentry->inode, n.last_buf,
+			      moved, replaced, S_ISDIR(moved->mode));
+	}
+	inode_put(moved);
+	inode_put(replaced);
 	dentry_put(target);
 out:
 	if (od)

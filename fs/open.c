@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "locks.h"
 #include "memfd.h"
+#include "notify.h"
 #include "mm.h"
 #include "syscall.h"
 #include "timer.h"
@@ -395,9 +396,13 @@ static long setattr_path(struct path_ref *p, struct iattr_k *a)
 		return -EPERM;
 	if (!i->iops || !i->iops->setattr) {
 		setattr_copy(i, a);
-		return 0;
+		rc = 0;
+	} else {
+		rc = i->iops->setattr(p->dentry, a);
 	}
-	return i->iops->setattr(p->dentry, a);
+	if (rc == 0)
+		fsnotify_change(p->dentry, a->valid);
+	return rc;
 }
 
 static long path_setattr(int dirfd, u64 upath, unsigned lflags, struct iattr_k *a)

@@ -5,6 +5,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "notify.h"
 #include "syscall.h"
 
 #define MAX_RW_COUNT 0x7ffff000L
@@ -69,12 +70,17 @@ static ssize_t do_read(struct file *f, struct uio *u, s64 pos)
 		if (!seekable(f))
 			return -ESPIPE;
 		p = (u64)pos;
-		return f->fops->read(f, u, &p);
+		r = f->fops->read(f, u, &p);
+		if (r > 0)
+			fsnotify_access(f);
+		return r;
 	}
 	p = f->pos;
 	r = f->fops->read(f, u, &p);
 	if (seekable(f))
 		f->pos = p;
+	if (r > 0)
+		fsnotify_access(f);
 	return r;
 }
 
@@ -91,12 +97,17 @@ static ssize_t do_write(struct file *f, struct uio *u, s64 pos)
 		if (!seekable(f))
 			return -ESPIPE;
 		p = (u64)pos;
-		return f->fops->write(f, u, &p);
+		r = f->fops->write(f, u, &p);
+		if (r > 0)
+			fsnotify_modify(f);
+		return r;
 	}
 	p = f->pos;
 	r = f->fops->write(f, u, &p);
 	if (seekable(f))
 		f->pos = p;
+	if (r > 0)
+		fsnotify_modify(f);
 	return r;
 }
 

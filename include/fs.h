@@ -30,6 +30,7 @@ struct kstatfs;
 struct mount;
 struct pipe;
 struct file_lock_ctx;
+struct inotify_watch;
 
 struct ktimespec {
 	s64 sec;
@@ -158,6 +159,7 @@ struct inode {
 	struct list_head mappings; /* VMAs mapping this file (vma.file_node) */
 	struct file_lock_ctx *flctx; /* its advisory locks (fs/locks.c), or NULL */
 	u32 seals;           /* F_SEAL_* (memfds, fs/memfd.c) */
+	struct inotify_watch *watches; /* inotify watches on it (fs/notify.c) */
 };
 
 struct dentry {

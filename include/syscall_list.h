@@ -111,6 +111,11 @@ X(timerfd_gettime, 2, FULL)
 X(signalfd, 3, FULL)
 X(signalfd4, 4, FULL)
 X(memfd_create, 2, FULL)
+/* fs/notify.c */
+X(inotify_init, 0, FULL)
+X(inotify_init1, 1, FULL)
+X(inotify_add_watch, 3, FULL)
+X(inotify_rm_watch, 2, FULL)
 /* fs/exec.c */
 X(execve, 3, FULL)
 X(execveat, 5, PARTIAL)

@@ -282,6 +282,7 @@ static void memfds(void)
 	out("  shrink: %s\n", er(ftruncate(fd, 100)));
 	out("  grow: %s\n", er(ftruncate(fd, 10000)));
 	out("  same size: %s\n", er(ftruncate(fd, 8192)));
+	out("  reopen with O_TRUNC: %s\n", er(open(link, O_RDWR | O_TRUNC)));
 	out("  write past the end: %s\n", er(pwrite(fd, "x", 1, 8192)));
 	out("  write inside: %s\n", er(pwrite(fd, "x", 1, 100)));
 	out("  fallocate past the end: %s\n", er(fallocate(fd, 0, 0, 10000)));

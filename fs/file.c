@@ -186,6 +186,21 @@ void files_close_on_exec(struct files *fs)
 	}
 }
 
+void *fget_priv(int fd, const struct file_ops *fops, int wrong, struct file **fp)
+{
+	struct file *f = fget(fd);
+
+	*fp = f;
+	if (!f)
+		return ERR_PTR(-EBADF);
+	if (f->fops != fops) {
+		file_put(f);
+		*fp = NULL;
+		return ERR_PTR(wrong);
+	}
+	return f->priv;
+}
+
 struct file *fget(int fd)
 {
 	struct files *fs = current->files;

@@ -346,16 +346,7 @@ long sys_inotify_init(void)
 /* The instance behind fd (file referenced), or an ERR_PTR. */
 static struct inotify *inotify_get(int fd, struct file **fp)
 {
-	struct file *f = fget(fd);
-
-	*fp = f;
-	if (!f)
-		return ERR_PTR(-EBADF);
-	if (f->fops != &inotify_fops) {
-		file_put(f);
-		return ERR_PTR(-EINVAL);
-	}
-	return f->priv;
+	return fget_priv(fd, &inotify_fops, -EINVAL, fp);
 }
 
 int user_lookup(int dirfd, u64 upath, unsigned lflags, struct nameidata *nd);

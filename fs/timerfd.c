@@ -156,16 +156,7 @@ static void current_value(struct timerfd *t, struct __kernel_itimerspec *v)
 
 static struct timerfd *timerfd_get(int fd, struct file **fp)
 {
-	struct file *f = fget(fd);
-
-	*fp = f;
-	if (!f)
-		return ERR_PTR(-EBADF);
-	if (f->fops != &timerfd_fops) {
-		file_put(f);
-		return ERR_PTR(-EINVAL);
-	}
-	return f->priv;
+	return fget_priv(fd, &timerfd_fops, -EINVAL, fp);
 }
 
 static bool ts_valid(const struct __kernel_timespec *ts)

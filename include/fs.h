@@ -314,6 +314,10 @@ struct file *file_alloc(struct path_ref *p, u32 flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
 struct file *fget(int fd);
+/* The private data of fd's file when its ops are fops (the file is then
+ * referenced in *fp), else an ERR_PTR: -EBADF for no file, wrong for a
+ * file of another kind. For eventfd-like calls that take only their own. */
+void *fget_priv(int fd, const struct file_ops *fops, int wrong, struct file **fp);
 int fd_install(struct file *f, bool cloexec);
 /* Is there a free descriptor (below RLIMIT_NOFILE) for fd_install? */
 bool fd_available(void);

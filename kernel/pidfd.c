@@ -105,16 +105,7 @@ long sys_pidfd_open(int pid, unsigned flags)
 /* The pidfd behind fd: its file (referenced) and data, or an ERR_PTR. */
 static struct pidfd *pidfd_get(int fd, struct file **fp)
 {
-	struct file *f = fget(fd);
-
-	*fp = f;
-	if (!f)
-		return ERR_PTR(-EBADF);
-	if (f->fops != &pidfd_fops) {
-		file_put(f);
-		return ERR_PTR(-EBADF);
-	}
-	return f->priv;
+	return fget_priv(fd, &pidfd_fops, -EBADF, fp);
 }
 
 int pidfd_pid(int fd, bool *nonblock)

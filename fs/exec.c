@@ -25,11 +25,14 @@
 #define MAX_INTERP_DEPTH 4
 #define STACK_INIT_SIZE (128 * 1024)
 
+#define MS_NOSUID_K 2
+
 struct exec_args {
 	char *buf;        /* strings back to back: argv then envp */
 	size_t used;
 	int argc, envc;
 	char *filename;   /* what AT_EXECFN shows */
+	bool secure;      /* AT_SECURE: the program runs with other ids */
 };
 
 static int push_string(struct exec_args *a, const char *s, size_t n)
@@ -93,24 +96,7 @@ static int prepend(struct exec_args *a, const char *s)
 
 static struct file *open_exec(const char *path)
 {
-	struct file *f = file_open_at(AT_FDCWD, path, O_RDONLY, 0);
-	int rc;
-
-	if (IS_ERR(f)) {
-		if (PTR_ERR(f) == -EISDIR)
-			return ERR_PTR(-EACCES);
-		return f;
-	}
-	if (!S_ISREG(f->inode->mode)) {
-		file_put(f);
-		return ERR_PTR(-EACCES);
-	}
-	rc = inode_permission(f->inode, 1);
-	if (rc < 0) {
-		file_put(f);
-		return ERR_PTR(rc);
-	}
-	return f;
+	return file_open_exec(path);
 }
 
 struct elf_image {
@@ -327,7 +313,7 @@ static long build_stack(struct exec_args *a, struct elf_image *exe, u64 interp_b
 	AUX(AT_EUID, current->euid);
 	AUX(AT_GID, current->gid);
 	AUX(AT_EGID, current->egid);
-	AUX(AT_SECURE, 0);
+	AUX(AT_SECURE, a->secure);
 	AUX(AT_RANDOM, random);
 	AUX(AT_HWCAP2, 0);
 	AUX(AT_EXECFN, execfn);
@@ -402,6 +388,31 @@ static void fpu_init(struct fpstate *fp)
 
 void exec_kill_other_threads(void);
 void exec_done_vfork(struct task *t);
+
+/*
+ * The ids the new program runs with: a set-user-ID file runs as its owner,
+ * a set-group-ID one (group-executable) as its group, unless the mount is
+ * nosuid, the process asked for no new privileges, or an unprivileged
+ * tracer watches it. The saved ids follow the effective ones, as on Linux.
+ * Returns whether the ids now differ from the real ones (AT_SECURE: the
+ * dynamic linker then ignores LD_PRELOAD and the like).
+ */
+static bool exec_credentials(struct file *exe)
+{
+	struct inode *i = exe->inode;
+	struct task *t = current;
+	int euid = t->euid, egid = t->egid;
+	bool allowed = !(exe->path.mnt->flags & MS_NOSUID_K) && !t->no_new_privs &&
+		       !(t->ptracer && t->ptracer->euid != 0);
+
+	if (allowed && (i->mode & S_ISUID))
+		euid = i->uid;
+	if (allowed && (i->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		egid = i->gid;
+	t->euid = t->suid = t->fsuid = euid;
+	t->egid = t->sgid = t->fsgid = egid;
+	return euid != t->uid || egid != t->gid;
+}
 
 static long do_execve(char *path, struct exec_args *a)
 {
@@ -516,6 +527,7 @@ static long do_execve(char *path, struct exec_args *a)
 		interp_base = interp.bias;
 		entry = interp.eh.e_entry + interp.bias;
 	}
+	a->secure = exec_credentials(exe.file);
 	sp = build_stack(a, &exe, interp_base);
 	if (sp < 0)
 		goto fatal;

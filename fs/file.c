@@ -350,13 +350,27 @@ int vfs_create(struct path_ref *dir, const char *name, int len, u32 mode,
 	return 0;
 }
 
-static struct file *open_path(struct path_ref *p, int flags)
+/*
+ * Opens the file at p. For exec, the file is read by the kernel only: it
+ * must be a regular file on a mount that allows exec, and the permission
+ * needed is execute, not read (a 0711 program runs).
+ */
+static struct file *open_path_as(struct path_ref *p, int flags, bool exec)
 {
 	struct inode *i = p->dentry->inode;
 	u32 acc = (u32)flags & O_ACCMODE;
 	struct file *f;
 	int rc, mask = 0;
 
+	if (exec) {
+		if (!S_ISREG(i->mode) || (p->mnt->flags & 8 /* MS_NOEXEC */))
+			return ERR_PTR(-EACCES);
+		rc = inode_permission(i, 1);
+		if (rc < 0)
+			return ERR_PTR(rc);
+		flags = O_RDONLY;
+		goto alloc;
+	}
 	if (flags & O_PATH)
 		goto alloc;
 	if (S_ISLNK(i->mode))
@@ -382,7 +396,7 @@ alloc:
 	f = file_alloc(p, (u32)flags & ~(u32)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	if (!f)
 		return ERR_PTR(-ENOMEM);
-	if (flags & O_PATH)
+	if ((flags & O_PATH) && !exec)
 		return f;
 	if (S_ISCHR(i->mode))
 		f->fops = chrdev_fops(i->rdev);
@@ -417,6 +431,24 @@ alloc:
 		}
 		fsnotify_change(p->dentry, ATTR_SIZE);
 	}
+	return f;
+}
+
+static struct file *open_path(struct path_ref *p, int flags)
+{
+	return open_path_as(p, flags, false);
+}
+
+struct file *file_open_exec(const char *path)
+{
+	struct nameidata nd;
+	struct file *f;
+	int rc = path_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &nd);
+
+	if (rc < 0)
+		return ERR_PTR(rc);
+	f = open_path_as(&nd.path, O_RDONLY, true);
+	path_put(&nd.path);
 	return f;
 }
 

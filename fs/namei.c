@@ -22,6 +22,18 @@ void path_put(struct path_ref *p)
 	p->dentry = NULL;
 }
 
+bool in_group(int gid)
+{
+	u32 k;
+
+	if (current->fsgid == gid)
+		return true;
+	for (k = 0; k < current->ngroups; k++)
+		if ((int)current->groups[k] == gid)
+			return true;
+	return false;
+}
+
 int inode_permission(struct inode *i, int mask)
 {
 	u32 mode = i->mode, bits;
@@ -35,7 +47,7 @@ int inode_permission(struct inode *i, int mask)
 	}
 	if (fsuid == i->uid)
 		bits = (mode >> 6) & 7;
-	else if (current->fsgid == i->gid)
+	else if (in_group(i->gid))
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;

@@ -330,6 +330,10 @@ void files_close_on_exec(struct files *f);
 struct fs_struct *fs_alloc(void);
 struct fs_struct *fs_dup(struct fs_struct *old);
 void fs_put(struct fs_struct *fs);
+/* Opens a program or interpreter for execve: a regular file the caller
+ * may execute (read permission not needed) on a mount without noexec;
+ * -EACCES otherwise. Returns a file the kernel can read, or ERR_PTR. */
+struct file *file_open_exec(const char *path);
 /* Opens a path like open(2) does; returns a file or ERR_PTR. */
 struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode);
 /* Opens an inode that has no name (pipes, sockets, eventfd). */
@@ -342,6 +346,8 @@ long anon_fd_create(const struct file_ops *fops, void *priv, u32 flags, bool clo
 ssize_t kernel_read(struct file *f, void *buf, size_t n, u64 pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t n, u64 pos);
 int inode_permission(struct inode *i, int mask);
+/* Is gid the caller's filesystem group or one of its supplementary ones? */
+bool in_group(int gid);
 /* The dentry of name in dir (looked up if not cached), referenced, or an
  * ERR_PTR; it may be negative (no inode). */
 struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len);

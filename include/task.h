@@ -163,6 +163,8 @@ struct task {
 
 	u64 set_child_tid, clear_child_tid, robust_list;
 	int uid, euid, suid, gid, egid, sgid, fsuid, fsgid;
+	bool no_new_privs;          /* [T] exec never grants privileges (set-ID
+				       bits ignored); inherited, never cleared */
 	u32 ngroups;
 	u32 groups[32];
 	char comm[16];

@@ -144,6 +144,7 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 	p->sgid = parent->sgid;
 	p->fsgid = parent->fsgid;
 	p->nice = parent->nice;
+	p->no_new_privs = parent->no_new_privs;
 	p->traced = parent->traced;
 	p->ngroups = parent->ngroups;
 	memcpy(p->groups, parent->groups, sizeof(p->groups));

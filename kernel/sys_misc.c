@@ -235,8 +235,16 @@ long sys_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5)
 			return -EINVAL;
 		current->pdeath_signal = (int)a2;
 		return 0;
-	case PR_SET_DUMPABLE:
 	case PR_SET_NO_NEW_PRIVS:
+		if (a2 != 1 || a3 || a4 || a5)
+			return -EINVAL;
+		current->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (a2 || a3 || a4 || a5)
+			return -EINVAL;
+		return current->no_new_privs;
+	case PR_SET_DUMPABLE:
 	case PR_SET_CHILD_SUBREAPER:
 	case PR_SET_KEEPCAPS:
 		return 0;
@@ -247,7 +255,6 @@ long sys_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5)
 
 		return copy_to_user(a2, &v, 4);
 	}
-	case PR_GET_NO_NEW_PRIVS:
 	case PR_GET_KEEPCAPS:
 		return 0;
 	case PR_CAPBSET_READ:

@@ -15,6 +15,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "posix_timers.h"
 #include "printk.h"
 #include "ptrace.h"
 #include "strace.h"
@@ -493,6 +494,7 @@ static long do_execve(char *path, struct exec_args *a)
 		goto out;
 	}
 	exec_kill_other_threads();
+	posix_timers_exit(current->signal);
 	/* The old address space (a vfork parent's, say) must not keep this
 	 * task as the owner of its host FPU state. */
 	engine_task_gone(current);

@@ -132,36 +132,14 @@ static bool is_realtime(int clock)
 	return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM;
 }
 
-static u64 ts_ns(const struct __kernel_timespec *ts)
-{
-	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
-}
-
-static void ns_ts(u64 ns, struct __kernel_timespec *ts)
-{
-	ts->tv_sec = (s64)(ns / NSEC_PER_SEC);
-	ts->tv_nsec = (s64)(ns % NSEC_PER_SEC);
-}
-
 static void current_value(struct timerfd *t, struct __kernel_itimerspec *v)
 {
-	u64 now = ktime_ns();
-
-	memset(v, 0, sizeof(*v));
-	ns_ts(t->interval, &v->it_interval);
-	if (t->timer.armed)
-		/* An armed timer never reads 0: that would mean disarmed. */
-		ns_ts(t->timer.expires > now ? t->timer.expires - now : 1, &v->it_value);
+	ktimer_itimerspec(&t->timer, t->interval, v);
 }
 
 static struct timerfd *timerfd_get(int fd, struct file **fp)
 {
 	return fget_priv(fd, &timerfd_fops, -EINVAL, fp);
-}
-
-static bool ts_valid(const struct __kernel_timespec *ts)
-{
-	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (s64)NSEC_PER_SEC;
 }
 
 long sys_timerfd_settime(int fd, int flags, u64 unew, u64 uold)
@@ -175,7 +153,7 @@ long sys_timerfd_settime(int fd, int flags, u64 unew, u64 uold)
 		return -EINVAL;
 	if (copy_from_user(&nv, unew, sizeof(nv)) < 0)
 		return -EFAULT;
-	if (!ts_valid(&nv.it_value) || !ts_valid(&nv.it_interval))
+	if (!kts_valid(&nv.it_value) || !kts_valid(&nv.it_interval))
 		return -EINVAL;
 	t = timerfd_get(fd, &f);
 	if (IS_ERR(t))
@@ -183,8 +161,8 @@ long sys_timerfd_settime(int fd, int flags, u64 unew, u64 uold)
 	current_value(t, &ov);
 	timer_cancel(&t->timer);
 	t->ticks = 0;
-	t->interval = ts_ns(&nv.it_interval);
-	value = ts_ns(&nv.it_value);
+	t->interval = kts_to_ns(&nv.it_interval);
+	value = kts_to_ns(&nv.it_value);
 	if (value) {
 		now = ktime_ns();
 		/* An absolute deadline is on the timer's own clock. */

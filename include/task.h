@@ -64,6 +64,7 @@ struct sighand {
 struct signal {
 	int users;
 	struct sigpending shared;   /* [S] process-directed signals */
+	struct list_head ptimers;   /* [S] timer_create timers (kernel/posix_timers.c) */
 	int pgid, sid;              /* [S] process group, session */
 	struct tty *tty;            /* [S] controlling terminal */
 	int group_exit;             /* [S] exit_group in progress */

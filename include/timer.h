@@ -23,6 +23,16 @@ u64 ktime_real_ns(void);
 void time_init(void);
 void ktime_set_real(u64 ns);
 
+struct __kernel_timespec;
+struct __kernel_itimerspec;
+/* A timespec from the guest: in range (no negative parts, nsec < 1 s)? */
+bool kts_valid(const struct __kernel_timespec *ts);
+u64 kts_to_ns(const struct __kernel_timespec *ts);
+void ns_to_kts(u64 ns, struct __kernel_timespec *ts);
+/* What timer_gettime/timerfd_gettime report for t with this interval: the
+ * time left (never 0 while armed: 0 means disarmed) and the interval. */
+void ktimer_itimerspec(const struct ktimer *t, u64 interval, struct __kernel_itimerspec *v);
+
 void timer_arm(struct ktimer *t, u64 expires);
 void timer_cancel(struct ktimer *t);
 /* Runs every expired timer's function. */

@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "pidfd.h"
+#include "posix_timers.h"
 #include "printk.h"
 #include "ptrace.h"
 #include "syscall.h"
@@ -124,6 +125,7 @@ void do_exit(int code)
 	if (sig->live == 0) {
 		struct task *leader = t->group_leader;
 
+		posix_timers_exit(sig);
 		if (leader != t) {
 			/* The leader already ran do_exit; report on its behalf. */
 			leader->exit_code = code;

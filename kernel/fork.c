@@ -34,6 +34,7 @@ static struct signal *signal_copy(struct signal *old)
 	s->users = 1;
 	s->live = 1;
 	list_init(&s->shared.queue);
+	list_init(&s->ptimers);
 	s->pgid = old->pgid;
 	s->sid = old->sid;
 	s->tty = old->tty;

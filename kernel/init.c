@@ -141,6 +141,7 @@ void start_init(struct boot_config *cfg)
 	t->signal->users = 1;
 	t->signal->live = 1;
 	list_init(&t->signal->shared.queue);
+	list_init(&t->signal->ptimers);
 	t->signal->pgid = 0;
 	t->signal->sid = 0;
 	for (i = 0; i < RLIM_NLIMITS; i++) {

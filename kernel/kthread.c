@@ -34,6 +34,7 @@ struct task *kthread_start(const char *name, void (*fn)(void))
 	t->signal->users = 1;
 	t->signal->live = 1;
 	list_init(&t->signal->shared.queue);
+	list_init(&t->signal->ptimers);
 	t->signal->rlim[RLIMIT_NOFILE].rlim_cur = 1024;
 	t->signal->rlim[RLIMIT_FSIZE].rlim_cur = RLIM_INFINITY;
 	t->sighand->users = 1;

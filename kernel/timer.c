@@ -110,3 +110,29 @@ u64 timers_next(void)
 		return 0;
 	return list_first_entry(&timers, struct ktimer, list)->expires;
 }
+
+bool kts_valid(const struct __kernel_timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (s64)NSEC_PER_SEC;
+}
+
+u64 kts_to_ns(const struct __kernel_timespec *ts)
+{
+	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
+}
+
+void ns_to_kts(u64 ns, struct __kernel_timespec *ts)
+{
+	ts->tv_sec = (s64)(ns / NSEC_PER_SEC);
+	ts->tv_nsec = (s64)(ns % NSEC_PER_SEC);
+}
+
+void ktimer_itimerspec(const struct ktimer *t, u64 interval, struct __kernel_itimerspec *v)
+{
+	u64 now = ktime_ns();
+
+	ns_to_kts(interval, &v->it_interval);
+	ns_to_kts(0, &v->it_value);
+	if (t->armed)
+		ns_to_kts(t->expires > now ? t->expires - now : 1, &v->it_value);
+}

@@ -415,6 +415,8 @@ static bool exec_credentials(struct file *exe)
 	return euid != t->uid || egid != t->gid;
 }
 
+void futex_exit_robust(struct task *t);
+
 static long do_execve(char *path, struct exec_args *a)
 {
 	struct elf_image exe = { 0 }, interp = { 0 };
@@ -495,6 +497,7 @@ static long do_execve(char *path, struct exec_args *a)
 	}
 	exec_kill_other_threads();
 	posix_timers_exit(current->signal);
+	futex_exit_robust(current); /* its locks are in the old memory */
 	/* The old address space (a vfork parent's, say) must not keep this
 	 * task as the owner of its host FPU state. */
 	engine_task_gone(current);

@@ -27,6 +27,7 @@ struct wait_queue child_wait_wq = WAIT_QUEUE_INIT(child_wait_wq);
 static LIST_HEAD(dead_tasks);
 
 long futex_wake_addr(struct mm *mm, u64 uaddr, int n);
+void futex_exit_robust(struct task *t);
 void exec_done_vfork(struct task *t);
 void tty_session_leader_exit(struct task *t);
 
@@ -45,6 +46,7 @@ void reap_dead_stacks(void)
 
 static void release_resources(struct task *t)
 {
+	futex_exit_robust(t);
 	if (t->clear_child_tid && t->mm) {
 		u32 zero = 0;
 

@@ -2,7 +2,10 @@
  * Futexes: waiters keyed like Linux keys them. A private futex (or one in
  * private memory) is (mm, address); a shared futex in MAP_SHARED memory is
  * the physical place of the word (frame and offset, mm NULL), so processes
- * mapping the same page at different addresses meet.
+ * mapping the same page at different addresses meet. Also here: the
+ * priority-inheritance lock operations (without priorities) and the
+ * robust-list cleanup when a thread exits or execs. Not offered: the
+ * requeue-PI pair and futex_waitv.
  */
 #include <linux/futex.h>
 #include <linux/time.h>
@@ -160,6 +163,149 @@ static long futex_requeue(u64 uaddr, int nwake, int nreq, u64 uaddr2, bool cmp, 
 	return woken + moved;
 }
 
+/*
+ * Priority-inheritance futexes, without the priorities (one kernel CPU, no
+ * real-time classes): the word holds the owner's tid, FUTEX_WAITERS while
+ * someone sleeps on it, FUTEX_OWNER_DIED after a robust owner died.
+ * Unlocking hands the lock to the first waiter directly.
+ */
+static bool others_waiting(const struct futex_key *k, struct task *except)
+{
+	struct futex_waiter *w;
+
+	list_for_each_entry(w, &futex_waiters, list)
+		if (w->mm == k->mm && w->addr == k->addr && w->task != except)
+			return true;
+	return false;
+}
+
+static long futex_lock_pi(u64 uaddr, u64 deadline, bool try)
+{
+	struct futex_waiter w = { .task = current, .bitset = FUTEX_BITSET_MATCH_ANY };
+	u32 tid = (u32)current->pid, val, owner;
+	struct futex_key k;
+	int rc = get_key(uaddr, private_op, &k);
+
+	if (rc < 0)
+		return rc;
+	w.mm = k.mm;
+	w.addr = k.addr;
+	for (;;) {
+		if (copy_from_user(&val, uaddr, 4) < 0)
+			return -EFAULT;
+		owner = val & FUTEX_TID_MASK;
+		if (owner == tid)
+			return w.woken ? 0 : -EDEADLK; /* handed over, or a relock */
+		if (!owner) {
+			val = tid | (val & FUTEX_OWNER_DIED) | (others_waiting(&k, current) ? FUTEX_WAITERS : 0);
+			return copy_to_user(uaddr, &val, 4) < 0 ? -EFAULT : 0;
+		}
+		if (!task_by_pid((int)owner))
+			return -ESRCH;
+		if (try)
+			return -EAGAIN;
+		if (!(val & FUTEX_WAITERS)) {
+			val |= FUTEX_WAITERS;
+			if (copy_to_user(uaddr, &val, 4) < 0)
+				return -EFAULT;
+		}
+		w.woken = false;
+		list_add_tail(&w.list, &futex_waiters);
+		for (;;) {
+			if (w.woken)
+				break;
+			if (signal_pending(current)) {
+				list_del(&w.list);
+				return -ERESTARTNOINTR;
+			}
+			if (deadline && ktime_ns() >= deadline) {
+				list_del(&w.list);
+				return -ETIMEDOUT;
+			}
+			current->state = TASK_INTERRUPTIBLE;
+			schedule_timeout(deadline, "futex_lock_pi");
+		}
+		w.woken = true; /* from here a word naming us means handed over */
+	}
+}
+
+static long futex_unlock_pi(u64 uaddr)
+{
+	struct futex_waiter *w;
+	struct futex_key k;
+	u32 val;
+	int rc = get_key(uaddr, private_op, &k);
+
+	if (rc < 0)
+		return rc;
+	if (copy_from_user(&val, uaddr, 4) < 0)
+		return -EFAULT;
+	if ((val & FUTEX_TID_MASK) != (u32)current->pid)
+		return -EPERM;
+	val = 0;
+	list_for_each_entry(w, &futex_waiters, list)
+	{
+		if (w->mm == k.mm && w->addr == k.addr) {
+			/* The first waiter owns it now; it knows on waking. */
+			val = (u32)w->task->pid | FUTEX_WAITERS;
+			list_del(&w->list);
+			w->woken = true;
+			wake_up_task(w->task);
+			break;
+		}
+	}
+	return copy_to_user(uaddr, &val, 4) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * Robust futexes: at exit (and exec) every lock still named by the
+ * thread's robust list, and the one it was about to take or drop, is
+ * marked FUTEX_OWNER_DIED and one waiter woken, so the next locker gets
+ * EOWNERDEAD instead of waiting forever.
+ */
+#define ROBUST_LIST_LIMIT 2048
+
+static void robust_death(u64 uaddr)
+{
+	u32 val, nv;
+	struct futex_key k;
+
+	if ((uaddr & 3) || copy_from_user(&val, uaddr, 4) < 0)
+		return;
+	if ((val & FUTEX_TID_MASK) != (u32)current->pid)
+		return;
+	nv = (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+	if (copy_to_user(uaddr, &nv, 4) < 0)
+		return;
+	if ((val & FUTEX_WAITERS) && get_key(uaddr, false, &k) == 0)
+		futex_wake_key(k.mm, k.addr, 1, FUTEX_BITSET_MATCH_ANY);
+}
+
+void futex_exit_robust(struct task *t)
+{
+	u64 head = t->robust_list, entry, next, pending;
+	s64 offset;
+	int n;
+
+	if (!head || t != current || !t->mm)
+		return;
+	t->robust_list = 0;
+	if (copy_from_user(&entry, head, 8) < 0 || copy_from_user(&offset, head + 8, 8) < 0 ||
+	    copy_from_user(&pending, head + 16, 8) < 0)
+		return;
+	pending &= ~1ULL; /* the low bit only says "PI" */
+	for (n = 0; (entry & ~1ULL) != head && n < ROBUST_LIST_LIMIT; n++) {
+		entry &= ~1ULL;
+		if (copy_from_user(&next, entry, 8) < 0)
+			return;
+		if (entry != pending)
+			robust_death(entry + (u64)offset);
+		entry = next;
+	}
+	if (pending)
+		robust_death(pending + (u64)offset);
+}
+
 static int futex_op_apply(u64 uaddr, u32 encoded, int *oldval)
 {
 	u32 op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
@@ -200,7 +346,8 @@ long sys_futex(u64 uaddr, int op, u32 val, u64 utime, u64 uaddr2, u32 val3)
 	if (uaddr & 3)
 		return -EINVAL;
 	private_op = (op & FUTEX_PRIVATE_FLAG) != 0;
-	if (utime && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET)) {
+	if (utime && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
+		      cmd == FUTEX_LOCK_PI2)) {
 		struct __kernel_timespec ts;
 		u64 ns;
 
@@ -211,7 +358,7 @@ long sys_futex(u64 uaddr, int op, u32 val, u64 utime, u64 uaddr2, u32 val3)
 		ns = (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
 		if (cmd == FUTEX_WAIT) {
 			deadline = ktime_ns() + ns;
-		} else if (op & FUTEX_CLOCK_REALTIME) {
+		} else if ((op & FUTEX_CLOCK_REALTIME) || cmd == FUTEX_LOCK_PI) {
 			u64 now = ktime_real_ns();
 
 			deadline = ktime_ns() + (ns > now ? ns - now : 0);
@@ -248,6 +395,13 @@ long sys_futex(u64 uaddr, int op, u32 val, u64 utime, u64 uaddr2, u32 val3)
 					     FUTEX_BITSET_MATCH_ANY);
 		return n;
 	}
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		return futex_lock_pi(uaddr, deadline, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(uaddr, 0, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr);
 	default:
 		return -ENOSYS;
 	}

@@ -515,6 +515,11 @@ out:
 
 struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 {
+	return file_open_resolve(dirfd, path, flags, mode, 0);
+}
+
+struct file *file_open_resolve(int dirfd, const char *path, int flags, u32 mode, unsigned resolve)
+{
 	struct nameidata nd;
 	struct file *f;
 	int rc;
@@ -522,7 +527,7 @@ struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 	if (flags & O_CREAT) {
 		struct dentry *d;
 
-		rc = path_lookup_at(dirfd, path, LOOKUP_PARENT, &nd);
+		rc = path_lookup_at(dirfd, path, LOOKUP_PARENT | resolve, &nd);
 		if (rc < 0)
 			return ERR_PTR(rc);
 		if (nd.last_len == 1 && nd.last[0] == '.') {
@@ -537,8 +542,7 @@ struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 			struct nameidata full;
 
 			rc = path_lookup_at(dirfd, path,
-					    (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW,
-					    &full);
+					    ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | resolve, &full);
 			if (rc == 0) {
 				path_put(&nd.path);
 				if (flags & O_EXCL) {
@@ -554,7 +558,22 @@ struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 				return ERR_PTR(rc);
 			}
 		}
-		f = open_create_via_symlink(&nd, flags, mode);
+		/* Creating through a dangling symlink would leave the
+		 * restricted walk: refused under any restriction. */
+		f = resolve ? NULL : open_create_via_symlink(&nd, flags, mode);
+		if (!f && resolve) {
+			struct dentry *last = vfs_lookup_one(nd.path.dentry, nd.last, nd.last_len);
+
+			if (!IS_ERR(last)) {
+				bool link = last->inode && S_ISLNK(last->inode->mode);
+
+				dentry_put(last);
+				if (link && !(flags & O_NOFOLLOW)) {
+					path_put(&nd.path);
+					return ERR_PTR(-ELOOP);
+				}
+			}
+		}
 		if (f) {
 			path_put(&nd.path);
 			return f;
@@ -576,7 +595,7 @@ struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode)
 	}
 	rc = path_lookup_at(dirfd, path,
 			    ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
-				    ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0),
+				    ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0) | resolve,
 			    &nd);
 	if (rc < 0)
 		return ERR_PTR(rc);

@@ -123,19 +123,35 @@ static void go_up(struct path_ref *p, const struct path_ref *root)
 	}
 }
 
-static int walk(struct path_ref *cur, const char *path, unsigned flags,
-		int *links, struct nameidata *nd);
+/* One path walk: where "/" is, where it started (for LOOKUP_BENEATH),
+ * the openat2 restrictions, the symlinks followed so far. */
+struct walk_ctx {
+	struct path_ref root, base;
+	unsigned flags; /* LOOKUP_BENEATH ... LOOKUP_NO_XDEV */
+	int links;
+};
 
-static int follow_link(struct path_ref *cur, struct path_ref *link, int *links)
+static int walk(struct walk_ctx *c, struct path_ref *cur, const char *path, unsigned flags,
+		struct nameidata *nd);
+
+static int follow_link(struct walk_ctx *c, struct path_ref *cur, struct path_ref *link)
 {
 	struct inode *i = link->dentry->inode;
 	char *buf;
 	int n, rc;
 
-	if (++*links > MAX_SYMLINKS)
+	if (c->flags & LOOKUP_NO_SYMLINKS)
+		return -ELOOP;
+	if (++c->links > MAX_SYMLINKS)
 		return -ELOOP;
 	if (i->iops && i->iops->get_link_path) {
 		struct path_ref target;
+
+		/* Magic links (/proc/<pid>/fd/N) lead anywhere. */
+		if (c->flags & LOOKUP_NO_MAGICLINKS)
+			return -ELOOP;
+		if (c->flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT))
+			return -EXDEV;
 
 		rc = i->iops->get_link_path(link->dentry, &target);
 		if (rc < 0)
@@ -158,7 +174,7 @@ static int follow_link(struct path_ref *cur, struct path_ref *link, int *links)
 	{
 		struct nameidata sub;
 
-		rc = walk(cur, buf, LOOKUP_FOLLOW, links, &sub);
+		rc = walk(c, cur, buf, LOOKUP_FOLLOW, &sub);
 		if (rc == 0) {
 			path_put(cur);
 			*cur = sub.path;
@@ -172,16 +188,18 @@ static int follow_link(struct path_ref *cur, struct path_ref *link, int *links)
  * Walks path from cur (which is consumed: on success nd->path holds the
  * result with a reference, on failure everything is released).
  */
-static int walk(struct path_ref *start, const char *path, unsigned flags,
-		int *links, struct nameidata *nd)
+static int walk(struct walk_ctx *c, struct path_ref *start, const char *path, unsigned flags,
+		struct nameidata *nd)
 {
-	struct path_ref cur = *start, root = current->fs->root;
+	struct path_ref cur = *start, root = c->root;
 	const char *p = path;
 	int rc = 0;
 
 	path_get(&cur);
 	if (*p == '/') {
 		path_put(&cur);
+		if (c->flags & LOOKUP_BENEATH)
+			return -EXDEV;
 		cur = root;
 		path_get(&cur);
 	}
@@ -229,7 +247,18 @@ static int walk(struct path_ref *start, const char *path, unsigned flags,
 		if (len == 1 && name[0] == '.')
 			continue;
 		if (len == 2 && name[0] == '.' && name[1] == '.') {
+			struct mount *was = cur.mnt;
+
+			if ((c->flags & LOOKUP_BENEATH) && cur.mnt == c->base.mnt &&
+			    cur.dentry == c->base.dentry) {
+				rc = -EXDEV; /* out of where the walk must stay */
+				goto fail;
+			}
 			go_up(&cur, &root);
+			if ((c->flags & LOOKUP_NO_XDEV) && cur.mnt != was) {
+				rc = -EXDEV;
+				goto fail;
+			}
 			continue;
 		}
 		d = vfs_lookup_one(cur.dentry, name, len);
@@ -245,9 +274,14 @@ static int walk(struct path_ref *start, const char *path, unsigned flags,
 		next.mnt = cur.mnt;
 		next.dentry = d;
 		follow_mounts(&next);
+		if ((c->flags & LOOKUP_NO_XDEV) && next.mnt != cur.mnt) {
+			path_put(&next);
+			rc = -EXDEV;
+			goto fail;
+		}
 		if (S_ISLNK(next.dentry->inode->mode) &&
 		    (!last || (flags & LOOKUP_FOLLOW) || trailing_slash)) {
-			rc = follow_link(&cur, &next, links);
+			rc = follow_link(c, &cur, &next);
 			path_put(&next);
 			if (rc < 0)
 				goto fail;
@@ -278,15 +312,16 @@ int path_lookup_at(int dirfd, const char *name, unsigned flags,
 		   struct nameidata *nd)
 {
 	struct path_ref start;
+	struct walk_ctx c = { .flags = flags & LOOKUP_RESOLVE_MASK };
 	struct file *f = NULL;
-	int links = 0, rc;
+	int rc;
 	size_t n = strlen(name);
 
 	nd->last = NULL;
 	nd->last_len = 0;
 	if (!*name && !(flags & LOOKUP_EMPTY))
 		return -ENOENT;
-	if (name[0] == '/' || dirfd == AT_FDCWD) {
+	if ((name[0] == '/' && !(flags & LOOKUP_IN_ROOT)) || dirfd == AT_FDCWD) {
 		start = current->fs->cwd;
 	} else {
 		f = fget(dirfd);
@@ -306,7 +341,11 @@ int path_lookup_at(int dirfd, const char *name, unsigned flags,
 	/* A trailing slash demands a directory. */
 	if (n > 0 && name[n - 1] == '/' && !(flags & LOOKUP_PARENT))
 		flags |= LOOKUP_DIRECTORY | LOOKUP_FOLLOW;
-	rc = walk(&start, name, flags, &links, nd);
+	c.root = current->fs->root;
+	c.base = start;
+	if (flags & LOOKUP_IN_ROOT)
+		c.root = start; /* "/" and ".." stop at the starting directory */
+	rc = walk(&c, &start, name, flags, nd);
 	if (f)
 		file_put(f);
 	if (rc == 0 && (flags & LOOKUP_PARENT) && nd->last) {

@@ -56,6 +56,71 @@ long sys_openat(int dirfd, u64 path, int flags, u32 mode)
 	return do_open(dirfd, path, flags, mode);
 }
 
+/* openat2: struct open_how, and what each RESOLVE_* bit asks of the walk. */
+#define OPEN_HOW_SIZE_VER0 24
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#define RESOLVE_CACHED 0x20
+#define OPENAT2_FLAGS                                                                            \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |      \
+	 FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |       \
+	 O_PATH | O_SYNC | O_TMPFILE)
+
+long sys_openat2(int dirfd, u64 upath, u64 uhow, size_t size)
+{
+	struct {
+		u64 flags, mode, resolve;
+	} how;
+	unsigned lookup = 0;
+	char *path;
+	struct file *f;
+	long fd;
+	u8 extra;
+	size_t k;
+
+	if (size < OPEN_HOW_SIZE_VER0 || size > 4096)
+		return -EINVAL;
+	if (copy_from_user(&how, uhow, sizeof(how)) < 0)
+		return -EFAULT;
+	/* A newer, bigger struct is fine if what this kernel lacks is 0. */
+	for (k = sizeof(how); k < size; k++) {
+		if (copy_from_user(&extra, uhow + k, 1) < 0)
+			return -EFAULT;
+		if (extra)
+			return -E2BIG;
+	}
+	if ((how.flags & ~(u64)OPENAT2_FLAGS) || how.mode > 07777 ||
+	    (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE))) ||
+	    (how.resolve & ~(u64)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |
+				  RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)) ||
+	    ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT)))
+		return -EINVAL;
+	if (how.resolve & RESOLVE_NO_XDEV)
+		lookup |= LOOKUP_NO_XDEV;
+	if (how.resolve & RESOLVE_NO_MAGICLINKS)
+		lookup |= LOOKUP_NO_MAGICLINKS;
+	if (how.resolve & RESOLVE_NO_SYMLINKS)
+		lookup |= LOOKUP_NO_SYMLINKS;
+	if (how.resolve & RESOLVE_BENEATH)
+		lookup |= LOOKUP_BENEATH;
+	if (how.resolve & RESOLVE_IN_ROOT)
+		lookup |= LOOKUP_IN_ROOT;
+	path = user_path(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	f = file_open_resolve(dirfd, path, (int)how.flags, (u32)how.mode, lookup);
+	kfree(path);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	fd = fd_install(f, (how.flags & O_CLOEXEC) != 0);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 long sys_creat(u64 path, u32 mode)
 {
 	return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);

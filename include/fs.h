@@ -296,6 +296,13 @@ int path_name(const struct path_ref *p, const struct path_ref *root,
 #define LOOKUP_PARENT 4      /* stop at the parent, return the last name */
 #define LOOKUP_EMPTY 8       /* an empty path means dirfd itself */
 #define LOOKUP_NOAUTOMOUNT 16
+/* openat2's RESOLVE_* restrictions, for the whole walk: */
+#define LOOKUP_BENEATH 32        /* never above the start: EXDEV */
+#define LOOKUP_IN_ROOT 64        /* the start is "/" */
+#define LOOKUP_NO_SYMLINKS 128   /* no symlinks at all: ELOOP */
+#define LOOKUP_NO_MAGICLINKS 256 /* no /proc/<pid>/fd-style links: ELOOP */
+#define LOOKUP_NO_XDEV 512       /* no mount crossings: EXDEV */
+#define LOOKUP_RESOLVE_MASK 992
 struct nameidata {
 	struct path_ref path;  /* result */
 	const char *last;      /* LOOKUP_PARENT: final component (in last_buf,
@@ -336,6 +343,8 @@ void fs_put(struct fs_struct *fs);
 struct file *file_open_exec(const char *path);
 /* Opens a path like open(2) does; returns a file or ERR_PTR. */
 struct file *file_open_at(int dirfd, const char *path, int flags, u32 mode);
+/* The same with openat2's restrictions on the walk (LOOKUP_BENEATH...). */
+struct file *file_open_resolve(int dirfd, const char *path, int flags, u32 mode, unsigned resolve);
 /* Opens an inode that has no name (pipes, sockets, eventfd). */
 struct file *file_anon(struct inode *inode, const struct file_ops *fops,
 		       u32 flags, void *priv);

@@ -18,6 +18,7 @@ X(syncfs, 1, FULL)
 /* fs/open.c */
 X(open, 3, FULL)
 X(openat, 4, FULL)
+X(openat2, 4, FULL)
 X(creat, 2, FULL)
 X(close, 1, FULL)
 X(close_range, 3, FULL)

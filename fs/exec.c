@@ -417,6 +417,23 @@ static bool exec_credentials(struct file *exe)
 
 void futex_exit_robust(struct task *t);
 
+/*
+ * systemd needs what this kernel does not have (cgroup2, namespaces,
+ * fanotify, autofs...): when init turns out to be systemd, say so once,
+ * and what to boot instead, before it fails in its own words.
+ */
+static void explain_systemd(struct file *exe)
+{
+	static bool told;
+	struct dentry *d = exe->path.dentry;
+
+	if (told || current->tgid != 1 || !d || d->namelen != 7 || memcmp(d->name, "systemd", 7))
+		return;
+	told = true;
+	printk(KERN_ERR "init: systemd is not supported by this kernel; install sysvinit-core "
+			"(tools/mkdebian.sh does) or boot with init=/lib/sysvinit/init\n");
+}
+
 static long do_execve(char *path, struct exec_args *a)
 {
 	struct elf_image exe = { 0 }, interp = { 0 };
@@ -455,6 +472,7 @@ static long do_execve(char *path, struct exec_args *a)
 	rc = read_elf(&exe);
 	if (rc < 0)
 		goto out;
+	explain_systemd(exe.file);
 	{
 		int i;
 

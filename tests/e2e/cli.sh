@@ -1,7 +1,7 @@
 #!/bin/sh
 # Command-line and whole-machine behaviour of ./linux that needs no
 # terminal: --help/--version, errors with exit status 2, init's exit
-# panicking, SIGTERM halting, reboot restarting in place, and no host
+# panicking, systemd as init explained, SIGTERM halting, reboot restarting in place, and no host
 # processes left behind. Prints PASS/FAIL lines like the other suites.
 SUITE=cli
 . "$(dirname "$0")/suite.sh"
@@ -96,6 +96,21 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "Kernel panic" "$tmp/out"; th
 	pass init-exit-panics
 else
 	fail init-exit-panics "exit status $rc: $(tail -c 300 "$tmp/out")"
+fi
+
+# systemd as init: one clear line says it is not supported and what to use
+# (here "systemd" is busybox under that name, which exits at once).
+if sh tools/mkinitramfs.sh "$tmp/sd.cpio.gz" --add /bin/busybox:/lib/systemd/systemd \
+	>"$tmp/mk.log" 2>&1; then
+	timeout 60 $LINUX mem=32M initrd="$tmp/sd.cpio.gz" init=/lib/systemd/systemd </dev/null \
+		>"$tmp/out" 2>&1
+	if grep -q 'init: systemd is not supported.*sysvinit-core' "$tmp/out"; then
+		pass systemd-init-explained
+	else
+		fail systemd-init-explained "$(tail -c 400 "$tmp/out")"
+	fi
+else
+	fail systemd-init-explained "mkinitramfs failed: $(tail -c 300 "$tmp/mk.log")"
 fi
 
 # A command as init, its output on the console, poweroff -f: status 0.

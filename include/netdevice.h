@@ -89,6 +89,11 @@ struct net_device {
 };
 
 int register_netdev(struct net_device *dev);
+/* /sys/class/net/<name> (drivers/net/net_sysfs.c): made at registration,
+ * brought up to date after a change of flags or mtu, removed with it. */
+void netdev_sysfs_add(const struct net_device *dev);
+void netdev_sysfs_update(const struct net_device *dev);
+void netdev_sysfs_remove(const struct net_device *dev);
 void unregister_netdev(struct net_device *dev);
 struct net_device *dev_get_by_name(const char *name);
 struct net_device *dev_get_by_index(int ifindex);

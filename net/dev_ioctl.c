@@ -243,6 +243,7 @@ long dev_ioctl(unsigned cmd, u64 arg)
 		if (r.u.ivalue < 68 || r.u.ivalue > 65536)
 			return -EINVAL;
 		d->mtu = (u32)r.u.ivalue;
+		netdev_sysfs_update(d);
 		return 0;
 	case SIOCGIFHWADDR:
 		memset(&r.u.addr, 0, sizeof(r.u.addr));

@@ -29,6 +29,7 @@ int register_netdev(struct net_device *dev)
 		dev->tx_queue_len = 1000;
 	/* ifindex order: appended, since indexes only grow. */
 	list_add_tail(&dev->node, &netdev_list);
+	netdev_sysfs_add(dev);
 	return 0;
 }
 
@@ -49,6 +50,7 @@ void unregister_netdev(struct net_device *dev)
 		}
 	}
 	list_del(&dev->node);
+	netdev_sysfs_remove(dev);
 }
 
 struct net_device *dev_get_by_name(const char *name)
@@ -89,6 +91,7 @@ int dev_change_flags(struct net_device *dev, unsigned flags)
 		if (dev->ops->stop)
 			dev->ops->stop(dev);
 	}
+	netdev_sysfs_update(dev);
 	return 0;
 }
 

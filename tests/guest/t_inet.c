@@ -913,6 +913,32 @@ static void tcp_odd(void)
 	close(ls);
 }
 
+/* /sys/class/net/lo as ip, ifupdown and systemd tools read it. */
+static void test_sysfs_net(void)
+{
+	static const char *const attrs[] = { "address", "addr_len", "broadcast", "ifindex", "iflink",
+					     "type", "tx_queue_len", "flags", "operstate", "carrier",
+					     "dev_id", "uevent" };
+	char path[128], buf[128], link[128];
+
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+		snprintf(path, sizeof path, "/sys/class/net/lo/%s", attrs[i]);
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		for (char *c = buf; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		out("sysfs lo/%s: %s\n", attrs[i], n < 0 ? ename(errno) : buf);
+	}
+	ssize_t l = readlink("/sys/class/net/lo", link, sizeof link - 1);
+	link[l > 0 ? l : 0] = 0;
+	out("sysfs lo link: %s\n", link);
+}
+
 int main(void)
 {
 	tg_init();
@@ -935,5 +961,6 @@ int main(void)
 	alarm(10);
 	test_ifaces();
 	test_proc_net();
+	test_sysfs_net();
 	tg_exit();
 }

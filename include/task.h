@@ -168,7 +168,6 @@ struct task {
 	char comm[16];
 	u64 start_ns;               /* boot-relative */
 	u64 utime_ns, stime_ns;     /* [T] */
-	u64 run_start_ns;
 	u64 guest_start_ns;         /* when the current guest run began */
 	u64 off_cpu_ns;             /* [T] time spent switched out, in total */
 	int slice;                  /* ticks left before preemption */

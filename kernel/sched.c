@@ -138,7 +138,6 @@ void schedule(void)
 	if (prev->state == TASK_RUNNING && !prev->on_rq) {
 		/* Preempted: back of the queue, unless alone. */
 		if (list_empty(&runqueue) && !(machine_frozen && !prev->kthread)) {
-			prev->run_start_ns = ktime_ns();
 			prev->slice = SLICE_TICKS;
 			return;
 		}
@@ -148,14 +147,12 @@ void schedule(void)
 	}
 	next = pick_next();
 	if (next == prev) {
-		prev->run_start_ns = ktime_ns();
 		prev->slice = SLICE_TICKS;
 		return;
 	}
 	if (next) {
 		current = next;
 		next->slice = SLICE_TICKS;
-		next->run_start_ns = ktime_ns();
 		arch_switch_stack(&prev->ksp, next->ksp);
 	} else {
 		current = NULL;
@@ -244,7 +241,6 @@ void cpu_idle_loop(void)
 		}
 		current = next;
 		next->slice = SLICE_TICKS;
-		next->run_start_ns = ktime_ns();
 		arch_switch_stack(&idle_sp, next->ksp);
 		/* A task gave the CPU away with nothing else runnable, or a
 		 * dead task released its stack. */

@@ -235,6 +235,16 @@ void machine_thaw(void);
 /* Gives t a kernel stack on which it starts in fn; -ENOMEM without one. */
 int task_prepare_stack(struct task *t, void (*fn)(void));
 void sched_tick(void);
+/*
+ * The machine's CPU time since boot, for /proc/stat and /proc/uptime:
+ * guest code (user), kernel work for guest tasks (system: their traps,
+ * less the time they slept), and the idle loop waiting for events. Kernel
+ * threads and interrupts between traps are in none of them.
+ */
+struct cpustat {
+	u64 user_ns, system_ns, idle_ns;
+};
+extern struct cpustat cpustat;
 int nr_running(void);
 
 /* --- wait queues --- */

@@ -25,6 +25,7 @@ bool need_resched;
 static LIST_HEAD(runqueue);
 static int nr_runnable;
 static void *idle_sp; /* saved stack pointer of the idle loop */
+struct cpustat cpustat;
 
 void wq_init(struct wait_queue *wq)
 {
@@ -235,8 +236,12 @@ void cpu_idle_loop(void)
 		softirq_run_pending();
 		next = pick_next();
 		if (!next) {
+			u64 t0;
+
 			engine_quarantine_release();
+			t0 = ktime_ns();
 			irq_wait_idle();
+			cpustat.idle_ns += ktime_ns() - t0;
 			continue;
 		}
 		current = next;

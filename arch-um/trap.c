@@ -108,7 +108,7 @@ void task_user_loop(void)
 
 	for (;;) {
 		enum engine_event ev;
-		u64 t0, t1, off;
+		u64 t0, t1, off, sys;
 
 		ret_to_user();
 		t0 = ktime_ns();
@@ -116,6 +116,7 @@ void task_user_loop(void)
 		ev = engine_run(t);
 		t1 = ktime_ns();
 		t->utime_ns += t1 - t0;
+		cpustat.user_ns += t1 - t0;
 		if (t->signal->it_cpu_left[0] > 0 || t->signal->it_cpu_left[1] > 0)
 			charge_cpu_timers(t, t1 - t0, 0);
 		off = t->off_cpu_ns;
@@ -140,7 +141,9 @@ void task_user_loop(void)
 			do_group_exit(SIGKILL);
 		}
 		/* System time: serving the trap, less time spent asleep. */
-		t->stime_ns += ktime_ns() - t1 - (t->off_cpu_ns - off);
+		sys = ktime_ns() - t1 - (t->off_cpu_ns - off);
+		t->stime_ns += sys;
+		cpustat.system_ns += sys;
 		t->kentry_ns = 0;
 	}
 }

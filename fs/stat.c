@@ -226,6 +226,8 @@ static long do_statfs(struct path_ref *p, u64 ubuf)
 	u.f_bavail = (s64)k.bavail;
 	u.f_files = (s64)k.files;
 	u.f_ffree = (s64)k.ffree;
+	u.f_fsid[0] = (s32)(u32)k.fsid;
+	u.f_fsid[1] = (s32)(u32)(k.fsid >> 32);
 	u.f_namelen = (s64)k.namelen;
 	u.f_frsize = (s64)k.frsize;
 	u.f_flags = (s64)(p->mnt->flags & 1) | 0x20 /* ST_VALID */;

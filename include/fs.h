@@ -211,6 +211,7 @@ struct fs_type {
 struct kstatfs {
 	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize,
 	    flags;
+	u64 fsid; /* f_fsid: low half in val[0]; 0 when the filesystem has none */
 };
 
 /* Are device nodes on mount m closed (MS_NODEV)? */

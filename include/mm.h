@@ -35,6 +35,7 @@ struct page {
 #define PG_ANON 0x08  /* private anonymous page of a process */
 #define PG_CACHE 0x10 /* belongs to a page cache (file data) */
 #define PG_RESERVED 0x20
+#define PG_SHMEM 0x40 /* with PG_CACHE: tmpfs data, which only freeing the file frees */
 
 extern struct page *page_map;
 
@@ -70,6 +71,8 @@ void page_put(u64 frame);
 u64 mem_free_pages(void);
 u64 mem_total_pages(void);
 extern u64 mem_anon_pages, mem_cache_pages, mem_kernel_pages;
+/* The part of mem_cache_pages that is PG_SHMEM (/proc/meminfo's Shmem). */
+extern u64 mem_shmem_pages;
 
 void *kmalloc(size_t n);
 void *kzalloc(size_t n);
@@ -125,6 +128,9 @@ struct mm {
 	u64 arg_start, arg_end, env_start, env_end;
 	u64 mmap_base;
 	u64 rss;                /* pages mapped */
+	/* The most seen by mm_usage (VmHWM, VmPeak): a low estimate, since
+	 * it looks only when /proc is read. */
+	u64 hiwater_rss, hiwater_vm;
 	u64 ahead_end;          /* where the last anonymous read-ahead ended */
 	u64 ahead_pages;        /* and its window (mm/fault.c) */
 	struct file *exe;       /* the executable (for /proc/pid/exe) */
@@ -172,6 +178,18 @@ void mm_truncate_mappings(struct inode *inode, u64 index);
  * (beyond the end of a mapped file: SIGBUS).
  */
 int mm_fault(struct mm *mm, u64 addr, int access);
+
+/* What an address space holds, in pages (mm/usage.c). */
+struct mm_usage {
+	u64 size;                          /* every mapping (VmSize) */
+	u64 rss_anon, rss_file, rss_shmem; /* resident, by kind of page */
+	u64 swap;                          /* swapped out (VmSwap) */
+	u64 data, stack;                   /* private writable; stack */
+	u64 exe, lib;                      /* read-only code: the program's; others' */
+	u64 pte;                           /* page-table pages */
+};
+/* Counts mm's mappings and pages (all zero for a NULL mm). */
+void mm_usage(struct mm *mm, struct mm_usage *u);
 
 /* Another address space's memory, as ptrace reads and writes it. */
 int access_mm_read(struct mm *mm, u64 addr, void *buf, size_t n);

@@ -13,6 +13,9 @@ void pte_range(struct mm *mm, u64 start, u64 end,
 	       void (*fn)(struct mm *mm, u64 addr, u64 *pte, void *arg),
 	       void *arg);
 
+/* How many table pages make up the tree under pgd, pgd included. */
+u64 pgtable_pages(u64 *pgd);
+
 static inline u64 pte_frame(u64 pte)
 {
 	return pte >> 12;

@@ -171,7 +171,6 @@ struct task {
 	char comm[16];
 	u64 start_ns;               /* boot-relative */
 	u64 utime_ns, stime_ns;     /* [T] */
-	u64 run_start_ns;
 	u64 guest_start_ns;         /* when the current guest run began */
 	/* [T] When the guest last stopped into the kernel, and off_cpu_ns
 	 * then: the system time not yet charged is what passed since, less
@@ -243,6 +242,16 @@ void machine_thaw(void);
 /* Gives t a kernel stack on which it starts in fn; -ENOMEM without one. */
 int task_prepare_stack(struct task *t, void (*fn)(void));
 void sched_tick(void);
+/*
+ * The machine's CPU time since boot, for /proc/stat and /proc/uptime:
+ * guest code (user), kernel work for guest tasks (system: their traps,
+ * less the time they slept), and the idle loop waiting for events. Kernel
+ * threads and interrupts between traps are in none of them.
+ */
+struct cpustat {
+	u64 user_ns, system_ns, idle_ns;
+};
+extern struct cpustat cpustat;
 int nr_running(void);
 
 /* --- wait queues --- */

@@ -25,6 +25,7 @@ bool need_resched;
 static LIST_HEAD(runqueue);
 static int nr_runnable;
 static void *idle_sp; /* saved stack pointer of the idle loop */
+struct cpustat cpustat;
 
 void wq_init(struct wait_queue *wq)
 {
@@ -138,7 +139,6 @@ void schedule(void)
 	if (prev->state == TASK_RUNNING && !prev->on_rq) {
 		/* Preempted: back of the queue, unless alone. */
 		if (list_empty(&runqueue) && !(machine_frozen && !prev->kthread)) {
-			prev->run_start_ns = ktime_ns();
 			prev->slice = SLICE_TICKS;
 			return;
 		}
@@ -148,14 +148,12 @@ void schedule(void)
 	}
 	next = pick_next();
 	if (next == prev) {
-		prev->run_start_ns = ktime_ns();
 		prev->slice = SLICE_TICKS;
 		return;
 	}
 	if (next) {
 		current = next;
 		next->slice = SLICE_TICKS;
-		next->run_start_ns = ktime_ns();
 		arch_switch_stack(&prev->ksp, next->ksp);
 	} else {
 		current = NULL;
@@ -238,13 +236,16 @@ void cpu_idle_loop(void)
 		softirq_run_pending();
 		next = pick_next();
 		if (!next) {
+			u64 t0;
+
 			engine_quarantine_release();
+			t0 = ktime_ns();
 			irq_wait_idle();
+			cpustat.idle_ns += ktime_ns() - t0;
 			continue;
 		}
 		current = next;
 		next->slice = SLICE_TICKS;
-		next->run_start_ns = ktime_ns();
 		arch_switch_stack(&idle_sp, next->ksp);
 		/* A task gave the CPU away with nothing else runnable, or a
 		 * dead task released its stack. */

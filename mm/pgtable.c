@@ -107,6 +107,23 @@ static void free_level(u64 *t, int level)
 	table_free(t);
 }
 
+static u64 count_level(u64 *t, int level)
+{
+	u64 n = 1;
+	int i;
+
+	if (level > 0)
+		for (i = 0; i < 512; i++)
+			if (t[i])
+				n += count_level((u64 *)(uintptr_t)t[i], level - 1);
+	return n;
+}
+
+u64 pgtable_pages(u64 *pgd)
+{
+	return count_level(pgd, 3);
+}
+
 void pgd_free(u64 *pgd)
 {
 	free_level(pgd, 3);

@@ -26,7 +26,7 @@ char *physmem_base;
 u64 physmem_frames;
 int physmem_fd = -1;
 struct page *page_map;
-u64 mem_anon_pages, mem_cache_pages, mem_kernel_pages;
+u64 mem_anon_pages, mem_cache_pages, mem_kernel_pages, mem_shmem_pages;
 
 static u32 free_head[MAX_ORDER];
 static u64 nr_free;
@@ -170,6 +170,8 @@ void page_put(u64 frame)
 		mem_anon_pages--;
 	if (p->flags & PG_CACHE)
 		mem_cache_pages--;
+	if (p->flags & PG_SHMEM)
+		mem_shmem_pages--;
 	p->flags = 0;
 	p->owner = NULL;
 	if (frames_quarantine) {

@@ -3,30 +3,39 @@
 # to a login prompt on the console:
 #
 #   tools/mkdebian.sh OUT.img [SIZE_MB]
+#   tools/mkdebian.sh --packages     (prints the package list and exits)
 #   ./linux ubda=OUT.img mem=512M rw
 #
-# debootstrap --variant=minbase, plus sysvinit-core (init) and procps (ps,
-# top, free); root's password is $ROOT_PASSWORD (default "root"); the
-# hostname is "debian"; /etc/fstab mounts /dev/ubda as / and /proc; a getty
-# runs on the console instead of tty1-6. The tree goes into an ext2 image
-# with mke2fs -d (default 1024 MB). $MIRROR overrides the archive
-# (default http://deb.debian.org/debian); $INCLUDE adds packages
-# (comma-separated). Needs root (debootstrap chroots), debootstrap and
-# e2fsprogs. Exit status: 0 built, 1 failed (the reason on stderr), 2 a
-# usage error.
+# debootstrap --variant=minbase, plus sysvinit-core (init), procps (ps,
+# top, free) and a development set: python3, perl, gcc, libc6-dev, make
+# and xz-utils (about 500 MB in all). $PACKAGES replaces this whole list
+# and $INCLUDE adds to it (both comma-separated; PACKAGES=sysvinit-core,
+# procps gives the bare system that boots). Root's password is
+# $ROOT_PASSWORD (default "root"); the hostname is "debian"; /etc/fstab
+# mounts /dev/ubda as / and /proc; a getty runs on the console instead of
+# tty1-6. The tree goes into an ext2 image with mke2fs -d (default 1024
+# MB). $MIRROR overrides the archive (default
+# http://deb.debian.org/debian). Needs root (debootstrap chroots),
+# debootstrap and e2fsprogs. Exit status: 0 built, 1 failed (the reason on
+# stderr), 2 a usage error.
 set -eu
 usage() {
 	echo "usage: tools/mkdebian.sh OUT.img [SIZE_MB]" >&2
 	exit 2
 }
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
-case $1 in -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+packages=${PACKAGES-sysvinit-core,procps,python3,perl,gcc,libc6-dev,make,xz-utils}
+include=$packages${INCLUDE:+,$INCLUDE}
+include=${include#,}
+case $1 in
+-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+--packages) echo "$include"; exit 0 ;;
+esac
 out=$1
 size=${2:-1024}
 case $size in *[!0-9]* | '') usage ;; esac
 mirror=${MIRROR:-http://deb.debian.org/debian}
 password=${ROOT_PASSWORD:-root}
-include=sysvinit-core,procps${INCLUDE:+,$INCLUDE}
 
 fail() {
 	echo "mkdebian: $*" >&2
@@ -39,7 +48,7 @@ command -v mke2fs >/dev/null 2>&1 || fail "mke2fs is not installed (apt-get inst
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-if ! debootstrap --variant=minbase --include="$include" bookworm "$root" "$mirror" \
+if ! debootstrap --variant=minbase ${include:+--include="$include"} bookworm "$root" "$mirror" \
 	>"$tmp/debootstrap.log" 2>&1; then
 	tail -n 5 "$tmp/debootstrap.log" >&2
 	fail "debootstrap failed (log above)"

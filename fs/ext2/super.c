@@ -246,20 +246,64 @@ static u64 ext2_reclaim(struct super_block *sb, u64 want)
 	return freed;
 }
 
+/* Does group g hold a copy of the superblock and group descriptors? */
+static bool group_has_super(const struct ext2_sb *es, u32 g)
+{
+	static const u64 base[3] = { 3, 5, 7 };
+	int k;
+
+	if (g <= 1 || !(es->s.feature_ro_compat & EXT2_RO_COMPAT_SPARSE_SUPER))
+		return true;
+	for (k = 0; k < 3; k++) {
+		u64 p = base[k];
+
+		while (p < g)
+			p *= base[k];
+		if (p == g)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Blocks that can never hold file data: those before the first group,
+ * every superblock copy with its group descriptors and the blocks
+ * reserved for them to grow, and each group's two bitmaps and inode
+ * table. statfs leaves them out of f_blocks, as Linux does when its ext4
+ * driver mounts an ext2 image (Debian's kernels; fs/ext2 itself does not
+ * count the reserved descriptor blocks).
+ */
+static u64 ext2_overhead(const struct ext2_sb *es)
+{
+	u32 gd_blocks = (es->groups + es->desc_per_block - 1) / es->desc_per_block;
+	u32 itb = (es->s.inodes_per_group * es->inode_size + es->block_size - 1) / es->block_size;
+	u64 n = es->s.first_data_block + (u64)es->groups * (2 + itb);
+	u32 g;
+
+	for (g = 0; g < es->groups; g++)
+		if (group_has_super(es, g))
+			n += 1 + gd_blocks + es->s.reserved_gdt_blocks;
+	return n;
+}
+
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ext2_sb *es = sb->priv;
+	u64 uuid[2];
 
 	st->type = EXT2_SUPER_MAGIC;
 	st->bsize = es->block_size;
 	st->frsize = es->block_size;
-	st->blocks = es->s.blocks_count - es->s.first_data_block;
+	st->blocks = es->s.blocks_count - ext2_overhead(es);
 	st->bfree = es->s.free_blocks_count;
 	st->bavail = es->s.free_blocks_count > es->s.r_blocks_count ?
 			     es->s.free_blocks_count - es->s.r_blocks_count : 0;
 	st->files = es->s.inodes_count;
 	st->ffree = es->s.free_inodes_count;
 	st->namelen = 255;
+	/* The two halves of the UUID folded together, as Linux does. */
+	memcpy(uuid, es->s.uuid, sizeof(uuid));
+	st->fsid = uuid[0] ^ uuid[1];
 	return 0;
 }
 

@@ -427,40 +427,58 @@ static const struct file_ops proc_dir_fops = { .iterate = proc_iterate,
 static const struct inode_ops proc_link_iops = { .readlink = proc_readlink,
 						 .get_link_path = proc_get_link };
 
-/* --- files: generated at open --- */
+/*
+ * --- files: generated at open, and again by a read from offset 0 after
+ * the first, as Linux's seq_file does: top and free keep /proc/stat and
+ * /proc/meminfo open and seek back to the start for each new sample.
+ */
 
 struct proc_buf {
-	char *data;
+	char *data;   /* NULL until generated */
 	size_t len;
+	bool read;    /* a read has been served from this content */
 };
 
-static int proc_open(struct inode *i, struct file *f)
+/* (Re)generates b's content, growing the buffer until it fits. */
+static int proc_fill(struct proc_node *pn, struct proc_buf *b)
 {
-	struct proc_node *pn = pnode(i);
-	struct proc_buf *b = kzalloc(sizeof(*b));
 	size_t cap = 16384;
+	char *data;
 	int n;
 
-	if (!b)
-		return -ENOMEM;
 	for (;;) {
-		b->data = kmalloc(cap);
-		if (!b->data) {
-			kfree(b);
+		data = kmalloc(cap);
+		if (!data)
 			return -ENOMEM;
-		}
-		n = proc_generate(pn->kind, pn->pid, b->data, cap);
+		n = proc_generate(pn->kind, pn->pid, data, cap);
 		if (n < 0) {
-			kfree(b->data);
-			kfree(b);
+			kfree(data);
 			return n;
 		}
 		if ((size_t)n < cap - 1 || cap >= (1u << 20))
 			break;
-		kfree(b->data);
+		kfree(data);
 		cap *= 4;
 	}
+	kfree(b->data);
+	b->data = data;
 	b->len = (size_t)n;
+	b->read = false;
+	return 0;
+}
+
+static int proc_open(struct inode *i, struct file *f)
+{
+	struct proc_buf *b = kzalloc(sizeof(*b));
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	rc = proc_fill(pnode(i), b);
+	if (rc < 0) {
+		kfree(b);
+		return rc;
+	}
 	f->priv = b;
 	return 0;
 }
@@ -469,7 +487,14 @@ static ssize_t proc_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct proc_buf *b = f->priv;
 	long c;
+	int rc;
 
+	if (*pos == 0 && b->read) {
+		rc = proc_fill(pnode(f->inode), b);
+		if (rc < 0)
+			return rc;
+	}
+	b->read = true;
 	if (*pos >= b->len)
 		return 0;
 	c = uio_copy_to(u, b->data + *pos, MIN(u->resid, b->len - *pos));

@@ -28,11 +28,14 @@ static int gen_meminfo(char *buf, size_t len)
 {
 	size_t pos = 0;
 	u64 total = mem_total_pages() * 4, free = mem_free_pages() * 4;
-	u64 cached = mem_cache_pages * 4;
+	u64 cached = mem_cache_pages * 4, shmem = mem_shmem_pages * 4;
 
+	/* Cached counts tmpfs pages, as Linux does; they are not available,
+	 * since nothing reclaims them (swap takes only private anonymous
+	 * pages). */
 	P("MemTotal:       %8llu kB\n", (unsigned long long)total);
 	P("MemFree:        %8llu kB\n", (unsigned long long)free);
-	P("MemAvailable:   %8llu kB\n", (unsigned long long)(free + cached));
+	P("MemAvailable:   %8llu kB\n", (unsigned long long)(free + cached - shmem));
 	P("Buffers:        %8llu kB\n", 0ULL);
 	P("Cached:         %8llu kB\n", (unsigned long long)cached);
 	P("SwapCached:     %8llu kB\n", 0ULL);
@@ -41,7 +44,7 @@ static int gen_meminfo(char *buf, size_t len)
 	P("SwapTotal:      %8llu kB\n", (unsigned long long)swap_total_pages() * 4);
 	P("SwapFree:       %8llu kB\n", (unsigned long long)swap_free_pages() * 4);
 	P("AnonPages:      %8llu kB\n", (unsigned long long)(mem_anon_pages * 4));
-	P("Shmem:          %8llu kB\n", 0ULL);
+	P("Shmem:          %8llu kB\n", (unsigned long long)shmem);
 	P("Slab:           %8llu kB\n", (unsigned long long)(mem_kernel_pages * 4));
 	P("KernelStack:    %8llu kB\n", 0ULL);
 	P("PageTables:     %8llu kB\n", 0ULL);
@@ -81,12 +84,12 @@ static int gen_cpuinfo(char *buf, size_t len)
 static int gen_uptime(char *buf, size_t len)
 {
 	size_t pos = 0;
-	u64 ns = ktime_ns();
+	u64 ns = ktime_ns(), idle = cpustat.idle_ns;
 
 	P("%llu.%02llu %llu.%02llu\n", (unsigned long long)(ns / NSEC_PER_SEC),
 	  (unsigned long long)(ns % NSEC_PER_SEC) / 10000000,
-	  (unsigned long long)(ns / NSEC_PER_SEC),
-	  (unsigned long long)(ns % NSEC_PER_SEC) / 10000000);
+	  (unsigned long long)(idle / NSEC_PER_SEC),
+	  (unsigned long long)(idle % NSEC_PER_SEC) / 10000000);
 	return (int)pos;
 }
 
@@ -157,11 +160,15 @@ static int gen_filesystems(char *buf, size_t len)
 static int gen_stat(char *buf, size_t len)
 {
 	size_t pos = 0;
-	u64 ticks = ktime_ns() / (NSEC_PER_SEC / 100);
+	u64 hz = NSEC_PER_SEC / 100;
+	unsigned long long user = cpustat.user_ns / hz, sys = cpustat.system_ns / hz;
+	unsigned long long idle = cpustat.idle_ns / hz;
 	int running = nr_running();
 
-	P("cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
-	P("cpu0 0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+	/* USER_HZ ticks: user nice system idle iowait irq softirq steal
+	 * guest guest_nice; one CPU. */
+	P("cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n", user, sys, idle);
+	P("cpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n", user, sys, idle);
 	P("intr 0\nctxt 0\nbtime %llu\n",
 	  (unsigned long long)((ktime_real_ns() - ktime_ns()) / NSEC_PER_SEC));
 	P("processes %llu\nprocs_running %d\nprocs_blocked 0\n",
@@ -242,6 +249,9 @@ static int gen_pid_stat(struct task *t, char *buf, size_t len)
 	return (int)pos;
 }
 
+/* Pages to kB, for printing. */
+#define KB(pages) ((unsigned long long)(pages) * (PAGE_SIZE >> 10))
+
 static int gen_pid_status(struct task *t, char *buf, size_t len)
 {
 	size_t pos = 0;
@@ -258,10 +268,18 @@ static int gen_pid_status(struct task *t, char *buf, size_t len)
 	  t->suid, t->fsuid, t->gid, t->egid, t->sgid, t->fsgid);
 	P("FDSize:\t%d\nGroups:\t\n", t->files ? t->files->max : 0);
 	if (t->mm) {
-		P("VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n",
-		  (unsigned long long)(vm_size(t->mm) >> 10),
-		  (unsigned long long)(vm_size(t->mm) >> 10),
-		  (unsigned long long)(t->mm->rss * 4));
+		struct mm_usage u;
+
+		mm_usage(t->mm, &u);
+		P("VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmPin:\t%8llu kB\n",
+		  KB(t->mm->hiwater_vm), KB(u.size), 0ULL, 0ULL);
+		P("VmHWM:\t%8llu kB\nVmRSS:\t%8llu kB\n", KB(t->mm->hiwater_rss),
+		  KB(u.rss_anon + u.rss_file + u.rss_shmem));
+		P("RssAnon:\t%8llu kB\nRssFile:\t%8llu kB\nRssShmem:\t%8llu kB\n", KB(u.rss_anon),
+		  KB(u.rss_file), KB(u.rss_shmem));
+		P("VmData:\t%8llu kB\nVmStk:\t%8llu kB\nVmExe:\t%8llu kB\nVmLib:\t%8llu kB\n",
+		  KB(u.data), KB(u.stack), KB(u.exe), KB(u.lib));
+		P("VmPTE:\t%8llu kB\nVmSwap:\t%8llu kB\n", KB(u.pte), KB(u.swap));
 	}
 	P("Threads:\t%d\n", threads);
 	P("SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",
@@ -386,9 +404,16 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 		return (int)pos;
 	case PROC_PID_MAPS: return gen_pid_maps(t, buf, len);
 	case PROC_PID_STATM: {
-		u64 sz = vm_size(t->mm) >> 12, rss = t->mm ? t->mm->rss : 0;
+		struct mm_usage u;
 
-		P("%llu %llu 0 0 0 0 0\n", (unsigned long long)sz, (unsigned long long)rss);
+		/* size resident shared text lib data dt, in pages, as Linux:
+		 * shared is the file and shmem part of resident, lib and dt
+		 * are always 0, data counts the stack too. */
+		mm_usage(t->mm, &u);
+		P("%llu %llu %llu %llu 0 %llu 0\n", (unsigned long long)u.size,
+		  (unsigned long long)(u.rss_anon + u.rss_file + u.rss_shmem),
+		  (unsigned long long)(u.rss_file + u.rss_shmem), (unsigned long long)u.exe,
+		  (unsigned long long)(u.data + u.stack));
 		return (int)pos;
 	}
 	default:

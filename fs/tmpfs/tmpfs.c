@@ -35,6 +35,8 @@ static int tmpfs_getpage(struct inode *i, u64 index, bool create, u64 *frame)
 			page_put((u64)f);
 			return rc;
 		}
+		page_map[f].flags |= PG_SHMEM;
+		mem_shmem_pages++;
 		i->blocks += 8;
 		/* The cache's reference stays; the caller gets another. */
 	}

@@ -6,6 +6,8 @@
  */
 #include "tg.h"
 
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <sys/syscall.h>
 
@@ -359,6 +361,166 @@ static void test_mountinfo(void)
 	check(known, "every parent id is a listed mount (or the root's parent)");
 }
 
+/* A /proc/meminfo field in kB, or -1. */
+static long meminfo_kb(const char *key)
+{
+	char f[256];
+	if (read_file("/proc/meminfo", buf, sizeof buf) <= 0 || !status_value(buf, key, f, sizeof f))
+		return -1;
+	return atol(f);
+}
+
+/*
+ * Shared anonymous memory is tmpfs (shmem) memory: /proc/meminfo counts it
+ * in Shmem and in Cached, and, since only swap could free it, not in
+ * MemAvailable (free(1) shows it as "shared" and "used"). Only relations
+ * that hold whatever else the machine runs are printed.
+ */
+static void test_shmem(void)
+{
+	long total = meminfo_kb("MemTotal");
+	size_t len = (size_t)(total / 4 < 16384 ? total / 4 : 16384) << 10;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	out("mmap shared anonymous (a quarter of memory, at most 16 MiB): %s\n",
+	    p == MAP_FAILED ? ename(errno) : "ok");
+	if (p == MAP_FAILED)
+		return;
+	for (size_t off = 0; off < len; off += 4096)
+		p[off] = 1;
+	long shmem = meminfo_kb("Shmem"), cached = meminfo_kb("Cached");
+	long avail = meminfo_kb("MemAvailable");
+	out("  Shmem counts the touched mapping: %s\n", yesno(shmem >= (long)(len >> 10)));
+	out("  Cached includes Shmem: %s\n", yesno(cached >= shmem));
+	out("  MemAvailable leaves it out: %s\n", yesno(avail >= 0 && avail <= total - (long)(len >> 10)));
+	munmap(p, len);
+}
+
+/* The user, system and idle fields of /proc/stat's "cpu" line, in ticks. */
+static int cpu_ticks(unsigned long long v[3])
+{
+	unsigned long long nice;
+	if (read_file("/proc/stat", buf, sizeof buf) <= 0)
+		return -1;
+	return sscanf(buf, "cpu %llu %llu %llu %llu", &v[0], &nice, &v[1], &v[2]) == 4 ? 0 : -1;
+}
+
+/*
+ * The machine's CPU time in /proc/stat and /proc/uptime counts what its
+ * processes do: 300 ms of this one's user-mode spinning add at least 150
+ * ms (15 ticks) of user time, and no counter goes backwards.
+ */
+static void test_cpu_stat(void)
+{
+	unsigned long long a[3], b[3];
+	struct timespec t0, t1;
+	volatile unsigned long x = 0;
+	int ok = cpu_ticks(a) == 0;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	do {
+		for (int i = 0; i < 100000; i++)
+			x += (unsigned long)i;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	} while ((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec) < 300000000LL);
+	ok = ok && cpu_ticks(b) == 0;
+	out("/proc/stat cpu line parses: %s\n", yesno(ok));
+	out("  user ticks grew by >= 15 over 300 ms of spinning: %s\n", yesno(ok && b[0] >= a[0] + 15));
+	out("  system and idle ticks do not go back: %s\n", yesno(ok && b[1] >= a[1] && b[2] >= a[2]));
+	double up = -1, idle = -1;
+	if (read_file("/proc/uptime", buf, sizeof buf) > 0)
+		sscanf(buf, "%lf %lf", &up, &idle);
+	out("/proc/uptime idle >= 0 and counts no more than uptime per CPU: %s\n",
+	    yesno(idle >= 0 && idle <= up * sysconf(_SC_NPROCESSORS_CONF) + 1));
+}
+
+/* A /proc/self/status field in kB, or -1. */
+static long status_kb(const char *key)
+{
+	char f[256];
+	if (read_file("/proc/self/status", buf, sizeof buf) <= 0 || !status_value(buf, key, f, sizeof f))
+		return -1;
+	return atol(f);
+}
+
+/* The fields of /proc/self/statm (pages), or -1 in v[0]. */
+static void statm(long v[7])
+{
+	v[0] = -1;
+	if (read_file("/proc/self/statm", buf, sizeof buf) <= 0 ||
+	    sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) != 7)
+		v[0] = -1;
+}
+
+/* Is a (kB) within 256 kB above b + want? The counters Linux shows may lag. */
+static int grew(long a, long b, long want)
+{
+	return a - b >= want - 256 && a - b <= want + 256;
+}
+
+/*
+ * The memory fields of /proc/self/status and statm follow what this
+ * process maps and touches: 8 MiB of private anonymous memory is RssAnon
+ * and VmData, 4 MiB of shared anonymous memory is RssShmem (statm's
+ * "shared"), and the parts add up to VmRSS.
+ */
+static void test_status_memory(void)
+{
+	const char *keys[] = {"VmSize", "VmRSS", "RssAnon", "RssFile", "RssShmem", "VmData", "VmStk", "VmExe", "VmLib",
+			      "VmPTE", "VmSwap", "VmHWM", "VmPeak", "VmLck"};
+	int all = 1;
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		all &= status_kb(keys[k]) >= 0;
+	out("status has every Vm/Rss field: %s\n", yesno(all));
+	long anon0 = status_kb("RssAnon"), data0 = status_kb("VmData"), shm0 = status_kb("RssShmem");
+	long m0[7], m1[7];
+	statm(m0);
+	char *a = mmap(NULL, 8 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *s = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (a == MAP_FAILED || s == MAP_FAILED) {
+		out("mmap: %s\n", ename(errno));
+		return;
+	}
+	for (int off = 0; off < 8 << 20; off += 4096)
+		a[off] = 1;
+	for (int off = 0; off < 4 << 20; off += 4096)
+		s[off] = 1;
+	long anon1 = status_kb("RssAnon"), data1 = status_kb("VmData"), shm1 = status_kb("RssShmem");
+	statm(m1);
+	out("  8 MiB private: RssAnon +8 MiB: %s, VmData +8 MiB: %s\n", yesno(grew(anon1, anon0, 8192)),
+	    yesno(data1 - data0 == 8192));
+	out("  4 MiB shared: RssShmem +4 MiB: %s, statm shared +1024 pages: %s\n", yesno(grew(shm1, shm0, 4096)),
+	    yesno(m0[0] >= 0 && m1[0] >= 0 && grew(m1[2] * 4, m0[2] * 4, 4096)));
+	out("  statm size +3072 pages: %s\n", yesno(m1[0] - m0[0] == 3072));
+	long rss = status_kb("VmRSS"), parts = status_kb("RssAnon") + status_kb("RssFile") + status_kb("RssShmem");
+	out("  RssAnon + RssFile + RssShmem = VmRSS: %s\n", yesno(rss == parts));
+	out("  statm: resident <= size, shared <= resident, lib 0: %s\n",
+	    yesno(m1[1] <= m1[0] && m1[2] <= m1[1] && m1[4] == 0));
+	out("  VmExe > 0: %s, VmStk > 0: %s, VmHWM >= VmRSS: %s\n", yesno(status_kb("VmExe") > 0),
+	    yesno(status_kb("VmStk") > 0), yesno(status_kb("VmHWM") >= status_kb("VmRSS")));
+	munmap(a, 8 << 20);
+	munmap(s, 4 << 20);
+}
+
+/*
+ * A /proc file kept open shows fresh content when read again from the
+ * start (top and free sample /proc/stat and /proc/meminfo that way): the
+ * uptime read after lseek(0) or with pread at 0 has moved on.
+ */
+static void test_reread(void)
+{
+	char a[64] = "", b[64] = "", c[64] = "";
+	int fd = open("/proc/uptime", O_RDONLY);
+	ssize_t n = read(fd, a, sizeof a - 1);
+	struct timespec ts = {0, 50000000L};
+	nanosleep(&ts, NULL);
+	ssize_t m = lseek(fd, 0, SEEK_SET) == 0 ? read(fd, b, sizeof b - 1) : -1;
+	nanosleep(&ts, NULL);
+	ssize_t k = pread(fd, c, sizeof c - 1, 0);
+	out("/proc/uptime read again after lseek(0): %s, changed: %s\n", yesno(n > 0 && m > 0),
+	    yesno(m > 0 && strcmp(a, b) != 0));
+	out("/proc/uptime pread at 0: %s, changed: %s\n", yesno(k > 0), yesno(k > 0 && strcmp(b, c) != 0));
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	tg_init();
@@ -369,5 +531,9 @@ int main(int argc, char **argv)
 	test_child();
 	test_system();
 	test_mountinfo();
+	test_shmem();
+	test_cpu_stat();
+	test_reread();
+	test_status_memory();
 	tg_exit();
 }

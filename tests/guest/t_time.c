@@ -298,6 +298,41 @@ static void test_usage(void)
 	out("times(): children's time counted: %s\n", yesno(t2.tms_cutime + t2.tms_cstime > 0));
 }
 
+static int64_t rusage_ns(int who)
+{
+	struct rusage ru;
+	getrusage(who, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+}
+
+/*
+ * A single thread cannot use more CPU time than the time that passes: spin
+ * until the CPU clock itself says 200 ms went by (as a program timing its
+ * own work does, calling the clock all along), then compare with the
+ * monotonic clock, and with getrusage, which counts the same time.
+ */
+static void test_cpu_clock_rate(void)
+{
+	for (int k = 0; k < 2; k++) {
+		clockid_t id = k ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+		const char *name = k ? "thread" : "process";
+		volatile unsigned long x = 0;
+		int64_t w0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(id);
+		int64_t c1;
+		while ((c1 = now_ns(id)) - c0 < 200000000LL)
+			for (int i = 0; i < 10000; i++)
+				x += (unsigned long)i;
+		int64_t w1 = now_ns(CLOCK_MONOTONIC);
+		out("%s CPU clock: 200 ms of it take >= 200 ms of wall time: %s\n", name,
+		    yesno(w1 - w0 >= c1 - c0 - 1000000LL));
+		int64_t ru = rusage_ns(k ? RUSAGE_THREAD : RUSAGE_SELF), c2 = now_ns(id);
+		int64_t d = ru > c2 ? ru - c2 : c2 - ru;
+		out("%s CPU clock: getrusage agrees within 20 ms: %s\n", name,
+		    yesno(d <= 20000000LL));
+	}
+}
+
 int main(void)
 {
 	tg_init();
@@ -305,5 +340,6 @@ int main(void)
 	test_sleep();
 	test_itimers();
 	test_usage();
+	test_cpu_clock_rate();
 	tg_exit();
 }

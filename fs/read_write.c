@@ -232,12 +232,57 @@ long sys_lseek(int fd, s64 off, int whence)
 	return (long)r;
 }
 
+/*
+ * Moves up to count bytes from in to out through a kernel page: at *in_off
+ * and *out_off when given (advanced), else at the files' positions. A
+ * short read or write ends it (a pipe or tty gave what it had), so it
+ * never waits for more once something moved. Bytes moved, or -errno if
+ * nothing did.
+ */
+static long copy_between(struct file *in, s64 *in_off, struct file *out, s64 *out_off,
+			 size_t count)
+{
+	char *buf = kmalloc(PAGE_SIZE);
+	long done = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((size_t)done < count) {
+		size_t n = MIN(count - (size_t)done, PAGE_SIZE);
+		struct uio u;
+		ssize_t r, w;
+
+		uio_init_kernel(&u, buf, n);
+		r = do_read(in, &u, in_off ? *in_off : -1);
+		if (r <= 0) {
+			if (r < 0 && !done)
+				done = r;
+			break;
+		}
+		uio_init_kernel(&u, buf, (size_t)r);
+		w = do_write(out, &u, out_off ? *out_off : -1);
+		if (w <= 0) {
+			if (w < 0 && !done)
+				done = w;
+			break;
+		}
+		if (in_off)
+			*in_off += w;
+		if (out_off)
+			*out_off += w;
+		done += w;
+		if (w < r || (size_t)r < n)
+			break;
+	}
+	kfree(buf);
+	return done;
+}
+
 long sys_sendfile(int out_fd, int in_fd, u64 uoff, size_t count)
 {
 	struct file *in = fget(in_fd), *out = fget(out_fd);
-	char *buf = NULL;
 	s64 off = -1;
-	long done = 0;
+	long done;
 
 	if (!in || !out) {
 		done = -EBADF;
@@ -247,45 +292,65 @@ long sys_sendfile(int out_fd, int in_fd, u64 uoff, size_t count)
 		done = -EFAULT;
 		goto out;
 	}
-	buf = kmalloc(PAGE_SIZE);
-	if (!buf) {
-		done = -ENOMEM;
-		goto out;
-	}
-	while ((size_t)done < count) {
-		size_t n = MIN(count - (size_t)done, PAGE_SIZE);
-		struct uio u;
-		ssize_t r, w;
-
-		uio_init_kernel(&u, buf, n);
-		r = do_read(in, &u, uoff ? off : -1);
-		if (r <= 0) {
-			if (r < 0 && !done)
-				done = r;
-			break;
-		}
-		uio_init_kernel(&u, buf, (size_t)r);
-		w = do_write(out, &u, -1);
-		if (w <= 0) {
-			if (w < 0 && !done)
-				done = w;
-			break;
-		}
-		if (uoff)
-			off += w;
-		done += w;
-		/* A short read (a pipe or tty with what it had) ends the call, so
-		 * a sendfile never waits for more once it has moved something. */
-		if (w < r || (size_t)r < n)
-			break;
-	}
+	done = copy_between(in, uoff ? &off : NULL, out, NULL, count);
 	if (uoff && done >= 0 && copy_to_user(uoff, &off, sizeof(off)) < 0)
 		done = -EFAULT;
 out:
-	kfree(buf);
 	file_put(in);
 	file_put(out);
 	return done;
+}
+
+/* copy_file_range: sendfile between two regular files, with an offset for
+ * each side (or the file position), as cp uses it before read/write. */
+long sys_copy_file_range(int in_fd, u64 uin, int out_fd, u64 uout, size_t len, unsigned flags)
+{
+	struct file *in = fget(in_fd), *out = fget(out_fd);
+	s64 ioff = -1, ooff = -1;
+	long rc;
+
+	if (!in || !out || !(in->mode & FMODE_READ) || !(out->mode & FMODE_WRITE) ||
+	    (out->flags & O_APPEND)) {
+		rc = -EBADF;
+		goto out;
+	}
+	if (flags) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode)) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if ((uin && copy_from_user(&ioff, uin, 8) < 0) || (uout && copy_from_user(&ooff, uout, 8) < 0)) {
+		rc = -EFAULT;
+		goto out;
+	}
+	if ((uin && ioff < 0) || (uout && ooff < 0)) {
+		rc = -EOVERFLOW; /* what Linux's range check says */
+		goto out;
+	}
+	{
+		s64 is = uin ? ioff : (s64)in->pos, os = uout ? ooff : (s64)out->pos;
+
+		/* Overlapping ranges of one file are refused, as on Linux. */
+		if (in->inode == out->inode && is < os + (s64)len && os < is + (s64)len) {
+			rc = -EINVAL;
+			goto out;
+		}
+	}
+	rc = copy_between(in, uin ? &ioff : NULL, out, uout ? &ooff : NULL, len);
+	if (rc > 0 && ((uin && copy_to_user(uin, &ioff, 8) < 0) ||
+		       (uout && copy_to_user(uout, &ooff, 8) < 0)))
+		rc = -EFAULT;
+out:
+	file_put(in);
+	file_put(out);
+	return rc;
 }
 
 static long fsync_fd(int fd)
@@ -309,6 +374,28 @@ long sys_fsync(int fd)
 long sys_fdatasync(int fd)
 {
 	return fsync_fd(fd);
+}
+
+/* sync_file_range: writes are through to the device already (or flushed
+ * by fsync), so a range sync with WRITE is an fsync and the rest is the
+ * checking Linux does. */
+long sys_sync_file_range(int fd, s64 off, s64 n, unsigned flags)
+{
+	struct file *f;
+	bool pipe;
+
+	if (flags & ~7U)
+		return -EINVAL;
+	if (off < 0 || n < 0 || off + n < off)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	pipe = S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode);
+	file_put(f);
+	if (pipe)
+		return -ESPIPE;
+	return (flags & 2 /* SYNC_FILE_RANGE_WRITE */) ? fsync_fd(fd) : 0;
 }
 
 long sys_syncfs(int fd)

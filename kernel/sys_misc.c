@@ -257,6 +257,18 @@ long sys_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5)
 	}
 	case PR_GET_KEEPCAPS:
 		return 0;
+	case PR_GET_SECUREBITS:
+		return 0;
+	case PR_CAP_AMBIENT:
+		/* No ambient capabilities: none is set, clearing all works,
+		 * raising one is refused as for a capability not permitted. */
+		if (a2 == PR_CAP_AMBIENT_IS_SET)
+			return a3 <= 40 ? 0 : -EINVAL;
+		if (a2 == PR_CAP_AMBIENT_CLEAR_ALL)
+			return 0;
+		if (a2 == PR_CAP_AMBIENT_LOWER)
+			return a3 <= 40 ? 0 : -EINVAL;
+		return a2 == PR_CAP_AMBIENT_RAISE ? -EPERM : -EINVAL;
 	case PR_CAPBSET_READ:
 		return a2 <= 40 ? 1 : -EINVAL;
 	case PR_SET_VMA:

@@ -31,8 +31,15 @@ extern char stub_sc_start[], stub_sc_handler[], stub_sc_restorer[];
 /* How long each side spins before it sleeps on the futex. */
 #define KERNEL_SPIN_NS	  20000
 #define CHILD_SPIN_ROUNDS 2000
-/* How long a kicked guest may take to stop before it is suspected. */
-#define WATCHDOG_NS 1000000000ULL
+/*
+ * How long a kicked guest may take to stop before it is suspected. Two
+ * looks this far apart that both find the interrupt signal blocked kill
+ * it: the stub blocks it only for the microseconds its handler takes to
+ * park, so only a forged rt_sigreturn keeps it blocked, while a slow host
+ * merely delays a guest that has not blocked it. A hog thus holds the
+ * kernel for about half a second.
+ */
+#define WATCHDOG_NS 250000000ULL
 /* Freed pages held back before the engine confirms they are unmapped. */
 #define QUARANTINE_MAX 256
 #define SC_MAX_OPS     ((SC_CTL_PAGES * PAGE_SIZE - STUB_DATA_OPS) / STUB_OP_SIZE)

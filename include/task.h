@@ -179,6 +179,7 @@ struct task {
 	u64 off_cpu_ns;             /* [T] time spent switched out, in total */
 	int slice;                  /* ticks left before preemption */
 	u64 wake_ns;                /* when it last woke from a sleep */
+	u64 queued_ns;              /* when it last joined the run queue */
 	u64 min_flt, maj_flt;
 	struct ktimer *sleep_timer;
 	int syscall_nr;             /* the syscall in progress, -1 if none */

@@ -1,7 +1,12 @@
 /*
  * The scheduler: one CPU (the host thread), round-robin over runnable
  * tasks with a time slice of a few ticks; a task that wakes from a sleep
- * preempts one that has not slept for a millisecond. Tasks switch kernel stacks; the
+ * preempts one that has not slept for a millisecond. A task that becomes
+ * runnable (woken, new) and one preempted before its slice ran out go to
+ * the front of the queue, ahead of those that used their slices
+ * computing, unless one of those has waited too long: an interactive
+ * task never waits a whole slice behind a CPU hog, and a hog still runs.
+ * Tasks switch kernel stacks; the
  * idle loop runs on the boot stack and waits for host events when nothing
  * is runnable.
  */
@@ -15,6 +20,8 @@
 
 #define SLICE_TICKS 3
 #define WAKEUP_GRAN_NS 1000000ULL /* a woken task preempts one awake this long */
+/* Front insertion stops while some queued task has waited this long. */
+#define STARVE_NS (2ULL * SLICE_TICKS * NSEC_PER_SEC / HZ)
 #define KSTACK_ORDER 3 /* 32 KiB */
 
 void arch_switch_stack(void **save_sp, void *new_sp);
@@ -67,6 +74,30 @@ void wake_up(struct wait_queue *wq)
 		wake_up_task(w->task);
 }
 
+/* Puts t on the run queue: at the front if asked and nobody starves. */
+static void enqueue(struct task *t, bool front)
+{
+	u64 now = ktime_ns();
+	struct task *q;
+
+	if (front) {
+		list_for_each_entry(q, &runqueue, run_node)
+		{
+			if (now - q->queued_ns > STARVE_NS) {
+				front = false;
+				break;
+			}
+		}
+	}
+	if (front)
+		list_add(&t->run_node, &runqueue);
+	else
+		list_add_tail(&t->run_node, &runqueue);
+	t->queued_ns = now;
+	t->on_rq = true;
+	nr_runnable++;
+}
+
 void wake_up_task(struct task *t)
 {
 	bool slept = t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE;
@@ -74,9 +105,7 @@ void wake_up_task(struct task *t)
 	if (slept)
 		t->state = TASK_RUNNING;
 	if (t->state == TASK_RUNNING && !t->on_rq && t != current) {
-		list_add_tail(&t->run_node, &runqueue);
-		t->on_rq = true;
-		nr_runnable++;
+		enqueue(t, true);
 		/* Wakeup preemption: a task that waited (for a packet, a key,
 		 * a pipe) need not wait for the end of the slice of one that
 		 * has been computing, without a sleep, for a while. */
@@ -137,16 +166,19 @@ void schedule(void)
 	softirq_run_pending();
 	need_resched = false;
 	if (prev->state == TASK_RUNNING && !prev->on_rq) {
-		/* Preempted: back of the queue, unless alone. */
+		/* Preempted, unless alone: whoever is first runs, then prev
+		 * (if a wakeup cut its slice short) or the back of the queue. */
 		if (list_empty(&runqueue) && !(machine_frozen && !prev->kthread)) {
 			prev->slice = SLICE_TICKS;
 			return;
 		}
-		list_add_tail(&prev->run_node, &runqueue);
-		prev->on_rq = true;
-		nr_runnable++;
+		next = pick_next();
+		enqueue(prev, prev->slice > 0);
+		if (!next)
+			next = pick_next();
+	} else {
+		next = pick_next();
 	}
-	next = pick_next();
 	if (next == prev) {
 		prev->slice = SLICE_TICKS;
 		return;

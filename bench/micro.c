@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,28 @@ static double round_exec(const char *dir)
 			return -1;
 	}
 	return (now() - t0) * 1e6 / N_EXEC;
+}
+
+/*
+ * fork-exec-busy: fork-exec-wait while another process computes without
+ * pause, as a shell runs commands beside a compile: what the scheduler
+ * makes an interactive task wait behind a CPU hog.
+ */
+static double round_exec_busy(const char *dir)
+{
+	pid_t hog = fork();
+	double r;
+
+	if (hog < 0)
+		return fail("fork");
+	if (hog == 0)
+		for (volatile unsigned long x = 0;; x++)
+			;
+	r = round_exec(dir);
+	kill(hog, SIGKILL);
+	while (waitpid(hog, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r;
 }
 
 /* The child of pipe-rtt: echoes each byte from in to out until EOF. */
@@ -409,7 +432,8 @@ struct bench {
 
 static const struct bench benches[] = {
 	{"syscall", "ns", round_syscall, 0},	 {"fork-exit-wait", "us", round_fork, 0},
-	{"fork-exec-wait", "us", round_exec, 0}, {"pipe-rtt", "us", round_pipe_rtt, 0},
+	{"fork-exec-wait", "us", round_exec, 0}, {"fork-exec-busy", "us", round_exec_busy, 0},
+	{"pipe-rtt", "us", round_pipe_rtt, 0},
 	{"pipe-bw", "MB/s", round_pipe_bw, 0},	 {"pagefault", "us", round_pagefault, 0},
 	{"write-fsync", "MB/s", round_write, 1}, {"read", "MB/s", round_read, 1},
 	{"create", "us", round_create, 1},	 {"stat", "us", round_stat, 1},

@@ -348,7 +348,9 @@ static struct file *open_path(struct path_ref *p, int flags)
 	    !S_ISFIFO(i->mode) && !S_ISSOCK(i->mode))
 		return ERR_PTR(-EROFS);
 alloc:
-	f = file_alloc(p, (u32)flags & ~(u32)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	/* O_NOCTTY stays for the open operation (a tty reads it), then goes. */
+	f = file_alloc(p, (u32)flags & ~(u32)(O_CREAT | O_EXCL | O_TRUNC |
+					      ((flags & O_PATH) ? O_NOCTTY : 0)));
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	if (flags & O_PATH)
@@ -371,7 +373,7 @@ alloc:
 			return ERR_PTR(rc);
 		}
 	}
-	/* Tell the tty layer about O_NOCTTY through the original flags. */
+	f->flags &= ~(u32)O_NOCTTY;
 	if ((flags & O_TRUNC) && S_ISREG(i->mode) && (mask & 2) && i->size) {
 		if (i->iops && i->iops->truncate) {
 			rc = i->iops->truncate(i, 0);

@@ -75,7 +75,7 @@ struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len)
 	return d;
 }
 
-static void follow_mounts(struct path_ref *p)
+void path_follow_mounts(struct path_ref *p)
 {
 	struct mount *m;
 
@@ -232,7 +232,7 @@ static int walk(struct path_ref *start, const char *path, unsigned flags,
 		}
 		next.mnt = cur.mnt;
 		next.dentry = d;
-		follow_mounts(&next);
+		path_follow_mounts(&next);
 		if (S_ISLNK(next.dentry->inode->mode) &&
 		    (!last || (flags & LOOKUP_FOLLOW) || trailing_slash)) {
 			rc = follow_link(&cur, &next, links);

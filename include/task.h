@@ -66,6 +66,9 @@ struct signal {
 	struct sigpending shared;   /* [S] process-directed signals */
 	int pgid, sid;              /* [S] process group, session */
 	struct tty *tty;            /* [S] controlling terminal */
+	int tty_old_pgrp;           /* [S] session leader: the foreground group
+				       of the terminal that hung up under it,
+				       hung up in turn when it exits */
 	int group_exit;             /* [S] exit_group in progress */
 	int group_exit_code;        /* [S] wait status of the group */
 	int stop_state;             /* [S] 0, or stopped by this signal */

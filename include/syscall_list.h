@@ -102,6 +102,9 @@ X(epoll_wait, 4, FULL)
 X(epoll_pwait, 6, FULL)
 X(eventfd, 1, FULL)
 X(eventfd2, 2, FULL)
+/* fs/signalfd.c */
+X(signalfd, 3, FULL)
+X(signalfd4, 4, FULL)
 /* fs/exec.c */
 X(execve, 3, FULL)
 X(execveat, 5, PARTIAL)

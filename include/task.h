@@ -321,6 +321,11 @@ void force_sig_fault(int sig, int code, u64 addr);
 void do_signal(void);
 void flush_signal_handlers(struct task *t);
 bool sig_ignored(struct task *t, int sig);
+/* Takes t's next pending signal in set (its own queue first, then its
+ * process's), blocked or not; 0 if none. */
+int dequeue_signal_set(struct task *t, ksigset_t set, struct ksiginfo *info);
+/* Woken whenever a signal is queued (fs/signalfd.c sleeps on it). */
+extern struct wait_queue signalfd_wq;
 void do_notify_parent(struct task *t, int sig);
 void wake_parent_waiters(struct task *t);
 extern struct wait_queue child_wait_wq;

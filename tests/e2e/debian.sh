@@ -3,7 +3,9 @@
 # (debootstrap minbase + sysvinit-core + procps) boots in ./linux to a
 # getty on the console; root logs in and runs bash, coreutils, procps (ps,
 # top, free), util-linux (lsblk, findmnt), df, gzip, tar, awk, sed, grep,
-# dpkg, apt-cache and su; poweroff halts cleanly and the image is clean for e2fsck.
+# dpkg, apt-cache and su, and script (pseudo-terminals: tty, window size,
+# typed input, ^C; python3's pty module too when the image has python3);
+# poweroff halts cleanly and the image is clean for e2fsck.
 #
 # The image is built once into build/debian.img (about 40 s) and kept;
 # a newer tools/mkdebian.sh rebuilds it. Needs root (debootstrap);
@@ -58,6 +60,18 @@ has '^ii  bash' || why="$why; dpkg does not list bash as installed"
 has '^uid=65534\(nobody\)' || why="$why; su to nobody failed"
 has '^-rwxr-xr-x$' || why="$why; ls -l failed"
 has '^ +Installed: 5\.' || why="$why; apt-cache does not show bash installed"
+has '^/dev/pts/[0-9]+$' || why="$why; tty under script is not /dev/pts/N"
+has '^24 80$' || why="$why; stty size under script is not the console's 24 80"
+has '^pty-hello$' || why="$why; no output through script's pty"
+has '^pts/[0-9]+$' || why="$why; ps does not show the pts as the controlling tty"
+has '^script=0$' || why="$why; script failed"
+has '^got typed$' || why="$why; input typed into script did not reach its shell"
+has 'intr=[0-9]+$' || why="$why; script with ^C did not return"
+! has '^not-killed$' || why="$why; ^C under script did not interrupt the job"
+if ! has '^python3-absent$'; then
+	has '^py-ok$' || why="$why; python3 pty.spawn output missing"
+	has '^py=0$' || why="$why; python3 pty.spawn failed"
+fi
 has 'reboot: Power down' || why="$why; no clean power down"
 if [ -n "$why" ]; then
 	fail programs "${why#; } (log: $log)"

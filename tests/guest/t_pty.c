@@ -17,6 +17,7 @@
 #include "tg.h"
 
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -508,7 +509,34 @@ static void test_poll(void)
 	FD_SET(s, &rs);
 	struct timeval tv = {0, 0};
 	out("  select on an idle slave: %d\n", select(s + 1, &rs, NULL, NULL, &tv));
+
+	/* epoll, edge-triggered, on both sides (no echo: one event at a time). */
+	struct termios t;
+	tcgetattr(s, &t);
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(s, TCSANOW, &t);
+	int ep = epoll_create1(0), k;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u32 = 1}, got[4];
+	epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev);
+	ev.data.u32 = 2;
+	epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev);
+	out("  epoll, idle: %d\n", epoll_wait(ep, got, 4, 0));
+	write(s, "e", 1);
+	k = epoll_wait(ep, got, 4, WAIT_MS);
+	out("  epoll after slave output: %d, the master %s\n", k,
+	    yesno(k == 1 && got[0].data.u32 == 1));
+	out("  nothing new (edge-triggered): %d\n", epoll_wait(ep, got, 4, 0));
+	write(s, "f", 1);
+	k = epoll_wait(ep, got, 4, WAIT_MS);
+	out("  more output: %d\n", k);
+	drain(m);
+	write(m, "line\n", 5);
+	k = epoll_wait(ep, got, 4, WAIT_MS);
+	out("  after a master line: %d, the slave %s\n", k, yesno(k == 1 && got[0].data.u32 == 2));
 	close(s);
+	k = epoll_wait(ep, got, 4, WAIT_MS);
+	out("  slave closed: %d, master events %s\n", k, k == 1 ? pmask((int)got[0].events) : "-");
+	close(ep);
 	close(m);
 }
 

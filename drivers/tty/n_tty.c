@@ -238,8 +238,8 @@ static void erase_chars(struct tty *tty, size_t count)
 
 /*
  * The line being edited, ended by its last byte or (eof) by an end-of-file
- * mark, becomes readable. A line that does not fit loses bytes from its
- * middle but keeps its end, so that a reader still sees it end.
+ * mark, becomes readable. A line that does not fit is cut short but keeps
+ * its last byte, so that a reader still sees it end.
  */
 static void end_line(struct tty *tty, bool eof)
 {

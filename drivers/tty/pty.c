@@ -1,10 +1,10 @@
 /*
  * Unix98 pseudo-terminals. Opening /dev/ptmx (char 5,2) makes a pair: a
- * master, which is this file's own file type, and a slave, an ordinary
- * tty (drivers/tty/tty.c, N_TTY) shown as /dev/pts/N by devpts. Whatever
- * the master writes is typed input for the slave's line discipline; what
- * the slave's line discipline outputs waits in a bounded buffer that the
- * master reads.
+ * master, whose file operations are the ptmx_* ones here, and a slave, an
+ * ordinary tty (drivers/tty/tty.c, N_TTY) shown as /dev/pts/N by devpts.
+ * Whatever the master writes is typed input for the slave's line
+ * discipline; what the slave's line discipline outputs waits in a bounded
+ * buffer that the master reads.
  *
  * Flow control: a master write takes no more than tty_input_room allows
  * and otherwise waits (or fails with EAGAIN); a slave write waits for room

@@ -393,7 +393,9 @@ static struct file *open_path_as(struct path_ref *p, int flags, bool exec)
 	    !S_ISFIFO(i->mode) && !S_ISSOCK(i->mode))
 		return ERR_PTR(-EROFS);
 alloc:
-	f = file_alloc(p, (u32)flags & ~(u32)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	/* O_NOCTTY stays for the open operation (a tty reads it), then goes. */
+	f = file_alloc(p, (u32)flags & ~(u32)(O_CREAT | O_EXCL | O_TRUNC |
+					      ((flags & O_PATH) ? O_NOCTTY : 0)));
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	if ((flags & O_PATH) && !exec)
@@ -416,6 +418,7 @@ alloc:
 			return ERR_PTR(rc);
 		}
 	}
+	f->flags &= ~(u32)O_NOCTTY;
 	/* Linux reports the open before the truncation. */
 	fsnotify_open(f);
 	if ((flags & O_TRUNC) && S_ISREG(i->mode) && (mask & 2)) {

@@ -53,7 +53,8 @@ struct super_block *sb_alloc(const struct fs_type *t)
 	if (!sb)
 		return NULL;
 	sb->type = t;
-	sb->dev = MKDEV(0, next_anon_dev++);
+	sb->dev = MKDEV(0, next_anon_dev);
+	next_anon_dev++;
 	return sb;
 }
 

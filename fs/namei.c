@@ -87,7 +87,7 @@ struct dentry *vfs_lookup_one(struct dentry *dir, const char *name, int len)
 	return d;
 }
 
-static void follow_mounts(struct path_ref *p)
+void path_follow_mounts(struct path_ref *p)
 {
 	struct mount *m;
 
@@ -273,7 +273,7 @@ static int walk(struct walk_ctx *c, struct path_ref *start, const char *path, un
 		}
 		next.mnt = cur.mnt;
 		next.dentry = d;
-		follow_mounts(&next);
+		path_follow_mounts(&next);
 		if ((c->flags & LOOKUP_NO_XDEV) && next.mnt != cur.mnt) {
 			path_put(&next);
 			rc = -EXDEV;

@@ -63,7 +63,7 @@ static ssize_t signalfd_read(struct file *f, struct uio *u, u64 *pos)
 			if (rc < 0)
 				return rc;
 		}
-		if (!dequeue_signal_masked(current, c->mask, &info))
+		if (!dequeue_signal_set(current, c->mask, &info))
 			break;
 		fill(&ss, &info);
 		rc = uio_copy_to(u, &ss, sizeof(ss));

@@ -206,6 +206,9 @@ struct fs_type {
 	 * forget d and look the name up afresh. For stores that change
 	 * behind the kernel's back (hostfs). */
 	int (*revalidate)(struct dentry *d);
+	/* Optional: writes the filesystem's own mount options for
+	 * /proc/mounts (",mode=620") into buf; returns their length. */
+	int (*show_options)(struct super_block *sb, char *buf, size_t len);
 };
 
 struct kstatfs {
@@ -316,6 +319,8 @@ int path_lookup_at(int dirfd, const char *name, unsigned flags,
 		   struct nameidata *nd);
 void path_get(struct path_ref *p);
 void path_put(struct path_ref *p);
+/* Moves p (referenced) to the root of what is mounted on it, if anything. */
+void path_follow_mounts(struct path_ref *p);
 
 /* --- files --- */
 struct file *file_alloc(struct path_ref *p, u32 flags);
@@ -390,9 +395,14 @@ ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos);
 int write_limit(struct inode *i, struct uio *u, u64 pos);
 
 /* --- devices --- */
-#define MKDEV(ma, mi) (((ma) << 8) | (mi))
-#define DEV_MAJOR(d) ((d) >> 8)
-#define DEV_MINOR(d) ((d) & 0xff)
+/*
+ * Device numbers in Linux's user-visible encoding (what stat's st_rdev and
+ * /proc/<pid>/stat's tty_nr carry): 12-bit major, 20-bit minor, the low
+ * minor byte at the bottom. For minors below 256 it is (major << 8) | minor.
+ */
+#define MKDEV(ma, mi) ((((ma) & 0xfffu) << 8) | ((mi) & 0xffu) | (((mi) & 0xfff00u) << 12))
+#define DEV_MAJOR(d) (((d) >> 8) & 0xfffu)
+#define DEV_MINOR(d) (((d) & 0xffu) | (((d) >> 12) & 0xfff00u))
 struct chrdev {
 	u32 major;
 	u32 minor_start, minor_count;
@@ -412,6 +422,7 @@ void tmpfs_init(void);
 void devtmpfs_init(void);
 void procfs_init(void);
 void sysfs_init(void);
+void devpts_init(void);
 /* Entries by path relative to /sys ("devices/virtual/block/ubdb/dev");
  * missing parent directories are made. */
 int sysfs_add_dir(const char *path);

@@ -67,6 +67,9 @@ struct signal {
 	struct list_head ptimers;   /* [S] timer_create timers (kernel/posix_timers.c) */
 	int pgid, sid;              /* [S] process group, session */
 	struct tty *tty;            /* [S] controlling terminal */
+	int tty_old_pgrp;           /* [S] session leader: the foreground group
+				       of the terminal that hung up under it,
+				       hung up in turn when it exits */
 	int group_exit;             /* [S] exit_group in progress */
 	int group_exit_code;        /* [S] wait status of the group */
 	int stop_state;             /* [S] 0, or stopped by this signal */
@@ -329,17 +332,17 @@ void reap_dead_stacks(void);
 bool signal_pending(struct task *t);
 int send_signal(struct task *t, const struct ksiginfo *info, bool group);
 int send_sig(int sig, struct task *t, bool group);
-/* Takes the next pending signal of t in mask (blocked or not), thread-
- * directed ones first; 0 if none. For signalfd and sigtimedwait. */
-int dequeue_signal_masked(struct task *t, ksigset_t mask, struct ksiginfo *info);
-/* Woken (POLLIN) whenever a signal is queued: signalfd readers wait on it. */
-extern struct wait_queue signalfd_wq;
 int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
 void force_sig_fault(int sig, int code, u64 addr);
 /* Called before returning to the guest: delivers pending signals. */
 void do_signal(void);
 void flush_signal_handlers(struct task *t);
 bool sig_ignored(struct task *t, int sig);
+/* Takes t's next pending signal in set (its own queue first, then its
+ * process's), blocked or not; 0 if none. */
+int dequeue_signal_set(struct task *t, ksigset_t set, struct ksiginfo *info);
+/* Woken whenever a signal is queued (fs/signalfd.c sleeps on it). */
+extern struct wait_queue signalfd_wq;
 void do_notify_parent(struct task *t, int sig);
 void wake_parent_waiters(struct task *t);
 extern struct wait_queue child_wait_wq;

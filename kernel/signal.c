@@ -312,17 +312,6 @@ static int dequeue(struct task *t, struct ksiginfo *info)
 	return sig;
 }
 
-int dequeue_signal_masked(struct task *t, ksigset_t mask, struct ksiginfo *info)
-{
-	ksigset_t saved = t->blocked;
-	int sig;
-
-	t->blocked = ~mask;
-	sig = dequeue(t, info);
-	t->blocked = saved;
-	return sig;
-}
-
 static bool pgrp_orphaned(int pgid)
 {
 	struct task *t;
@@ -588,9 +577,22 @@ long sys_pause(void)
 	return -ERESTARTNOHAND;
 }
 
+int dequeue_signal_set(struct task *t, ksigset_t set, struct ksiginfo *info)
+{
+	ksigset_t saved = t->blocked;
+	int sig;
+
+	if (!((t->pending.set | t->signal->shared.set) & set))
+		return 0;
+	t->blocked = ~set;
+	sig = dequeue(t, info);
+	t->blocked = saved;
+	return sig;
+}
+
 long sys_rt_sigtimedwait(u64 uset, u64 uinfo, u64 uts, size_t size)
 {
-	ksigset_t set, saved;
+	ksigset_t set;
 	struct ksiginfo info;
 	u64 deadline = 0;
 	int sig;
@@ -611,23 +613,17 @@ long sys_rt_sigtimedwait(u64 uset, u64 uinfo, u64 uts, size_t size)
 		if (!deadline)
 			deadline = 1;
 	}
-	saved = current->blocked;
 	for (;;) {
-		if (((current->pending.set | current->signal->shared.set) & set)) {
-			/* Dequeue only from the waited-for set. */
-			current->blocked = ~set;
-			sig = dequeue(current, &info);
-			current->blocked = saved;
-			if (sig) {
-				if (uinfo) {
-					u8 si[128];
+		sig = dequeue_signal_set(current, set, &info);
+		if (sig) {
+			if (uinfo) {
+				u8 si[128];
 
-					siginfo_to_user(si, &info);
-					if (copy_to_user(uinfo, si, sizeof(si)) < 0)
-						return -EFAULT;
-				}
-				return sig;
+				siginfo_to_user(si, &info);
+				if (copy_to_user(uinfo, si, sizeof(si)) < 0)
+					return -EFAULT;
 			}
+			return sig;
 		}
 		if (signal_pending(current))
 			return -EINTR;

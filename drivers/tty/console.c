@@ -20,10 +20,12 @@ static int in_fd = 0, out_fd = 1;
 static struct irq_source con_irq;
 static bool input_closed;
 
-static void con_write(struct tty *tty, const char *buf, size_t n)
+/* Writes through to the host (which may block the CPU); takes it all. */
+static size_t con_write(struct tty *tty, const char *buf, size_t n)
 {
 	if (out_fd >= 0)
 		host_write_all(out_fd, buf, n);
+	return n;
 }
 
 static const struct tty_driver_ops con_ops = { .write = con_write };
@@ -90,7 +92,8 @@ void console_init(const char *spec)
 		else
 			out_fd = in_fd;
 	}
-	tty_init_struct(&con0, "tty0", MKDEV(4, 0), &con_ops);
+	if (tty_init_struct(&con0, "tty0", MKDEV(4, 0), &con_ops) < 0)
+		panic("console: no memory for con0");
 	tty_register(&con0);
 	printk_set_console(printk_con);
 	if (in_fd >= 0 && host_isatty(in_fd)) {

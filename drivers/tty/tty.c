@@ -1,27 +1,24 @@
 /*
- * The tty layer and the N_TTY line discipline: termios input and output
- * processing, canonical editing, echo, the signal characters, controlling
- * terminals and job control.
+ * The tty layer: the files opened on terminals (/dev/tty0, /dev/tty,
+ * /dev/console, /dev/pts/N), their read/write/poll, the termios and window
+ * size ioctls, and hangup. The line discipline is n_tty.c, controlling
+ * terminals and job control tty_jobctrl.c.
  */
 #include <asm/ioctls.h>
 #include <asm/poll.h>
 #include <asm/signal.h>
-#include <asm/siginfo.h>
 #include <linux/fcntl.h>
 
 #include "device.h"
-#include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "poll.h"
 #include "printk.h"
 #include "syscall.h"
-#include "timer.h"
-#include "tty.h"
+#include "tty_priv.h"
 
 #define MAX_TTYS 16
-#define CTRL(c) ((c) & 0x1f)
 
 static struct tty *ttys[MAX_TTYS];
 
@@ -48,11 +45,8 @@ static struct tty *tty_by_rdev(u32 rdev)
 	return NULL;
 }
 
-void tty_init_struct(struct tty *tty, const char *name, u32 rdev,
-		     const struct tty_driver_ops *ops)
+int tty_init_struct(struct tty *tty, const char *name, u32 rdev, const struct tty_driver_ops *ops)
 {
-	struct termios *t = &tty->termios;
-
 	memset(tty, 0, sizeof(*tty));
 	tty->name = name;
 	tty->rdev = rdev;
@@ -60,261 +54,33 @@ void tty_init_struct(struct tty *tty, const char *name, u32 rdev,
 	tty->rows = 24;
 	tty->cols = 80;
 	wq_init(&tty->wq);
-	t->c_iflag = ICRNL | IXON | IUTF8;
-	t->c_oflag = OPOST | ONLCR;
-	t->c_cflag = B38400 | CS8 | CREAD | HUPCL;
-	t->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
-	t->c_cc[VINTR] = CTRL('C');
-	t->c_cc[VQUIT] = CTRL('\\');
-	t->c_cc[VERASE] = 0x7f;
-	t->c_cc[VKILL] = CTRL('U');
-	t->c_cc[VEOF] = CTRL('D');
-	t->c_cc[VTIME] = 0;
-	t->c_cc[VMIN] = 1;
-	t->c_cc[VSTART] = CTRL('Q');
-	t->c_cc[VSTOP] = CTRL('S');
-	t->c_cc[VSUSP] = CTRL('Z');
-	t->c_cc[VREPRINT] = CTRL('R');
-	t->c_cc[VWERASE] = CTRL('W');
-	t->c_cc[VLNEXT] = CTRL('V');
-	t->c_cc[VDISCARD] = CTRL('O');
+	n_tty_init_termios(&tty->termios);
+	tty->ibuf = kmalloc(TTY_BUF);
+	tty->line = kmalloc(TTY_BUF);
+	/* Two marks per input byte (see n_tty.c). */
+	tty->imark = kzalloc(TTY_BUF / 4);
+	if (!tty->ibuf || !tty->line || !tty->imark) {
+		tty_free_buffers(tty);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-/* --- output --- */
-
-static void out_raw(struct tty *tty, const char *s, size_t n)
+void tty_free_buffers(struct tty *tty)
 {
-	tty->ops->write(tty, s, n);
+	kfree(tty->ibuf);
+	kfree(tty->line);
+	kfree(tty->imark);
+	tty->ibuf = tty->line = NULL;
+	tty->imark = NULL;
 }
 
-/* Output processing (OPOST): NL to CR-NL and friends. */
-static void out_processed(struct tty *tty, const char *s, size_t n)
+void tty_hangup(struct tty *tty)
 {
-	const struct termios *t = &tty->termios;
-	char buf[512];
-	size_t o = 0, i;
-
-	if (!(t->c_oflag & OPOST)) {
-		out_raw(tty, s, n);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (o + 2 > sizeof(buf)) {
-			out_raw(tty, buf, o);
-			o = 0;
-		}
-		if (c == '\n' && (t->c_oflag & ONLCR)) {
-			buf[o++] = '\r';
-			buf[o++] = '\n';
-		} else if (c == '\r' && (t->c_oflag & OCRNL)) {
-			buf[o++] = '\n';
-		} else {
-			buf[o++] = c;
-		}
-	}
-	if (o)
-		out_raw(tty, buf, o);
-}
-
-static void echo_char(struct tty *tty, char c)
-{
-	const struct termios *t = &tty->termios;
-
-	if ((t->c_lflag & ECHOCTL) && ((u8)c < 32 || c == 0x7f) && c != '\n' &&
-	    c != '\t' && c != '\r') {
-		char b[2] = { '^', c == 0x7f ? '?' : (char)(c + '@') };
-
-		out_processed(tty, b, 2);
-		return;
-	}
-	out_processed(tty, &c, 1);
-}
-
-/* --- input --- */
-
-static void input_push(struct tty *tty, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && tty->ilen < TTY_BUF; i++) {
-		tty->ibuf[(tty->ihead + tty->ilen) % TTY_BUF] = s[i];
-		tty->imark[(tty->ihead + tty->ilen) % TTY_BUF] = 0;
-		tty->ilen++;
-	}
-}
-
-/* ^D: ends the line here without a character; an empty line reads as EOF. */
-static void input_push_eof(struct tty *tty)
-{
-	if (tty->ilen >= TTY_BUF)
-		return;
-	tty->ibuf[(tty->ihead + tty->ilen) % TTY_BUF] = 0;
-	tty->imark[(tty->ihead + tty->ilen) % TTY_BUF] = 1;
-	tty->ilen++;
-}
-
-static void flush_input(struct tty *tty)
-{
-	tty->ihead = tty->ilen = 0;
-	tty->lines = 0;
-	tty->linelen = 0;
-}
-
-static void signal_fg(struct tty *tty, int sig)
-{
-	struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
-
-	if (tty->pgrp > 0)
-		kill_pgrp(tty->pgrp, sig, &info);
-}
-
-static void erase_chars(struct tty *tty, size_t count)
-{
-	while (count-- > 0 && tty->linelen > 0) {
-		char c = tty->line[--tty->linelen];
-
-		if (tty->termios.c_lflag & ECHO) {
-			if ((tty->termios.c_lflag & ECHOCTL) && (u8)c < 32 && c != '\t')
-				out_raw(tty, "\b \b\b \b", 6);
-			else
-				out_raw(tty, "\b \b", 3);
-		}
-	}
-}
-
-static void receive_char(struct tty *tty, char c)
-{
-	const struct termios *t = &tty->termios;
-	const cc_t *cc = t->c_cc;
-
-	if (t->c_iflag & ISTRIP)
-		c &= 0x7f;
-	if (c == '\r') {
-		if (t->c_iflag & IGNCR)
-			return;
-		if (t->c_iflag & ICRNL)
-			c = '\n';
-	} else if (c == '\n' && (t->c_iflag & INLCR)) {
-		c = '\r';
-	}
-	if (t->c_lflag & ISIG) {
-		int sig = 0;
-
-		if (c == (char)cc[VINTR] && cc[VINTR])
-			sig = SIGINT;
-		else if (c == (char)cc[VQUIT] && cc[VQUIT])
-			sig = SIGQUIT;
-		else if (c == (char)cc[VSUSP] && cc[VSUSP])
-			sig = SIGTSTP;
-		if (sig) {
-			if (!(t->c_lflag & NOFLSH))
-				flush_input(tty);
-			if (t->c_lflag & ECHO)
-				echo_char(tty, c);
-			signal_fg(tty, sig);
-			wake_up(&tty->wq);
-			return;
-		}
-	}
-	if (!(t->c_lflag & ICANON)) {
-		input_push(tty, &c, 1);
-		if (t->c_lflag & ECHO)
-			echo_char(tty, c);
-		return;
-	}
-	if (c == (char)cc[VERASE] || (c == '\b' && cc[VERASE] == 0x7f)) {
-		erase_chars(tty, 1);
-		return;
-	}
-	if (c == (char)cc[VKILL]) {
-		erase_chars(tty, tty->linelen);
-		return;
-	}
-	if (c == (char)cc[VWERASE] && (t->c_lflag & IEXTEN)) {
-		while (tty->linelen > 0 && tty->line[tty->linelen - 1] == ' ')
-			erase_chars(tty, 1);
-		while (tty->linelen > 0 && tty->line[tty->linelen - 1] != ' ')
-			erase_chars(tty, 1);
-		return;
-	}
-	if (c == (char)cc[VEOF]) {
-		/* End of file: the line so far becomes readable as is. */
-		input_push(tty, tty->line, tty->linelen);
-		input_push_eof(tty);
-		tty->linelen = 0;
-		tty->lines++;
-		wake_up(&tty->wq);
-		return;
-	}
-	if (c == '\n' || c == (char)cc[VEOL] || c == (char)cc[VEOL2]) {
-		if (tty->linelen < TTY_BUF)
-			tty->line[tty->linelen++] = c;
-		if ((t->c_lflag & ECHO) || (c == '\n' && (t->c_lflag & ECHONL)))
-			echo_char(tty, c);
-		input_push(tty, tty->line, tty->linelen);
-		tty->linelen = 0;
-		tty->lines++;
-		wake_up(&tty->wq);
-		return;
-	}
-	if (tty->linelen < TTY_BUF - 1) {
-		tty->line[tty->linelen++] = c;
-		if (t->c_lflag & ECHO)
-			echo_char(tty, c);
-	}
-}
-
-void tty_receive(struct tty *tty, const char *buf, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		receive_char(tty, buf[i]);
+	tty->hung_up = true;
+	tty->ihead = tty->ilen = tty->lines = tty->linelen = 0;
+	tty_hangup_session(tty);
 	wake_up(&tty->wq);
-}
-
-/* --- job control --- */
-
-static bool is_ctty(struct tty *tty)
-{
-	return current->signal->tty == tty;
-}
-
-static bool pgrp_orphaned_tty(int pgid)
-{
-	struct task *t;
-
-	list_for_each_entry(t, &all_tasks, all_node) {
-		if (t->group_leader != t || !t->signal || t->signal->pgid != pgid)
-			continue;
-		if (t->parent && t->parent->signal && t->parent->signal->pgid != pgid &&
-		    t->parent->signal->sid == t->signal->sid)
-			return false;
-	}
-	return true;
-}
-
-/* A background process touching its terminal gets sig (or an error). */
-static int job_control(struct tty *tty, int sig)
-{
-	int pgrp = current->signal->pgid;
-
-	if (!is_ctty(tty) || tty->pgrp == 0 || pgrp == tty->pgrp)
-		return 0;
-	if (sig == SIGTTOU && !(tty->termios.c_lflag & TOSTOP))
-		return 0;
-	if (sig_ignored(current, sig) || (current->blocked & sigbit(sig)))
-		return sig == SIGTTIN ? -EIO : 0;
-	if (pgrp_orphaned_tty(pgrp))
-		return -EIO;
-	{
-		struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
-
-		kill_pgrp(pgrp, sig, &info);
-	}
-	return -ERESTARTSYS;
 }
 
 /* --- file operations --- */
@@ -324,271 +90,174 @@ static struct tty *file_tty(struct file *f)
 	return f->priv;
 }
 
-static bool readable(struct tty *tty)
-{
-	if (tty->hung_up)
-		return true;
-	if (tty->termios.c_lflag & ICANON)
-		return tty->lines > 0;
-	return tty->ilen >= (tty->termios.c_cc[VMIN] ? tty->termios.c_cc[VMIN] : 1) ||
-	       (tty->termios.c_cc[VMIN] > 1 && tty->ilen > 0);
-}
-
 static ssize_t tty_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct tty *tty = file_tty(f);
-	ssize_t done = 0;
 	long rc;
 
-	rc = job_control(tty, SIGTTIN);
+	if (tty->hung_up)
+		return 0;
+	rc = tty_check_change(tty, SIGTTIN);
 	if (rc < 0)
 		return rc;
-	for (;;) {
-		if (readable(tty))
-			break;
-		if (!(tty->termios.c_lflag & ICANON) && tty->termios.c_cc[VMIN] == 0) {
-			if (tty->termios.c_cc[VTIME] == 0)
-				return 0;
-			schedule_timeout(ktime_ns() + tty->termios.c_cc[VTIME] * 100000000ULL,
-					 "tty_read");
-			if (!readable(tty))
-				return signal_pending(current) ? -ERESTARTSYS : 0;
-			break;
-		}
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		rc = wait_event_interruptible(&tty->wq, readable(tty), "tty_read");
-		if (rc < 0)
-			return rc;
-	}
-	if (tty->hung_up && tty->ilen == 0)
-		return 0;
-	while (tty->ilen > 0 && u->resid > 0) {
-		char c = tty->ibuf[tty->ihead];
-		bool mark = tty->imark[tty->ihead];
-		long n;
-
-		if (mark) {
-			/* End of file: consumed, and ends this read. */
-			if (tty->termios.c_lflag & ICANON) {
-				tty->ihead = (tty->ihead + 1) % TTY_BUF;
-				tty->ilen--;
-				tty->lines--;
-				break;
-			}
-			tty->ihead = (tty->ihead + 1) % TTY_BUF;
-			tty->ilen--;
-			continue;
-		}
-		n = uio_copy_to(u, &c, 1);
-		if (n <= 0)
-			return done ? done : (n < 0 ? n : -EFAULT);
-		tty->ihead = (tty->ihead + 1) % TTY_BUF;
-		tty->ilen--;
-		done++;
-		if ((tty->termios.c_lflag & ICANON) && c == '\n') {
-			tty->lines--;
-			/* A following EOF mark would end the next read. */
-			break;
-		}
-	}
-	if (tty->ilen == 0)
-		tty->ihead = 0;
-	return done;
+	return n_tty_read(tty, f, u);
 }
 
 static ssize_t tty_write(struct file *f, struct uio *u, u64 *pos)
 {
 	struct tty *tty = file_tty(f);
-	char buf[512];
-	ssize_t done = 0;
-	long rc = job_control(tty, SIGTTOU);
+	long rc;
 
-	if (rc < 0)
-		return rc;
 	if (tty->hung_up)
 		return -EIO;
-	while (u->resid > 0) {
-		long n = uio_copy_from(u, buf, MIN(u->resid, sizeof(buf)));
-
-		if (n <= 0)
-			return done ? done : (n < 0 ? n : -EFAULT);
-		out_processed(tty, buf, (size_t)n);
-		done += n;
+	if (tty->termios.c_lflag & TOSTOP) {
+		rc = tty_check_change(tty, SIGTTOU);
+		if (rc < 0)
+			return rc;
 	}
-	return done;
+	return n_tty_write(tty, f, u);
 }
 
 static unsigned tty_poll(struct file *f, struct poll_table *pt)
 {
 	struct tty *tty = file_tty(f);
-	unsigned mask = POLLOUT | POLLWRNORM;
+	unsigned mask = 0;
 
 	poll_wait(pt, &tty->wq);
-	if (readable(tty) || (!(tty->termios.c_lflag & ICANON) && tty->ilen > 0))
-		mask |= POLLIN | POLLRDNORM;
 	if (tty->hung_up)
-		mask |= POLLHUP;
+		return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLERR | POLLHUP;
+	if (n_tty_readable(tty) || (!(tty->termios.c_lflag & ICANON) && tty->ilen > 0))
+		mask |= POLLIN | POLLRDNORM;
+	if (n_tty_write_ready(tty))
+		mask |= POLLOUT | POLLWRNORM;
 	return mask;
 }
 
-static void set_ctty(struct tty *tty, struct task *t)
+static long set_termios(struct tty *tty, unsigned cmd, u64 arg)
 {
-	t->signal->tty = tty;
-	tty->session = t->signal->sid;
-	tty->pgrp = t->signal->pgid;
+	struct termios t, old = tty->termios;
+	long rc = tty_check_change(tty, SIGTTOU);
+
+	if (rc < 0)
+		return rc;
+	if (copy_from_user(&t, arg, sizeof(t)) < 0)
+		return -EFAULT;
+	if (cmd == TCSETSF) {
+		n_tty_flush_input(tty);
+		if (tty->ops->flush)
+			tty->ops->flush(tty, TCIFLUSH);
+	}
+	n_tty_set_termios(tty, &t);
+	if (tty->ops->set_termios)
+		tty->ops->set_termios(tty, &old);
+	return 0;
 }
 
-static long tty_ioctl(struct file *f, unsigned cmd, u64 arg)
+static long set_winsize(struct tty *tty, u64 arg)
 {
-	struct tty *tty = file_tty(f);
-	long rc;
+	u16 ws[4];
 
+	if (copy_from_user(ws, arg, sizeof(ws)) < 0)
+		return -EFAULT;
+	if (ws[0] != tty->rows || ws[1] != tty->cols || ws[2] != tty->xpixel ||
+	    ws[3] != tty->ypixel) {
+		tty->rows = ws[0];
+		tty->cols = ws[1];
+		tty->xpixel = ws[2];
+		tty->ypixel = ws[3];
+		tty_signal_pgrp(tty, SIGWINCH);
+	}
+	return 0;
+}
+
+static long flush_queues(struct tty *tty, u64 arg)
+{
+	long rc = tty_check_change(tty, SIGTTOU);
+
+	if (rc < 0)
+		return rc;
+	if (arg > TCIOFLUSH)
+		return -EINVAL;
+	if (arg == TCIFLUSH || arg == TCIOFLUSH) {
+		n_tty_flush_input(tty);
+		if (tty->ops->flush)
+			tty->ops->flush(tty, TCIFLUSH);
+	}
+	if ((arg == TCOFLUSH || arg == TCIOFLUSH) && tty->ops->flush)
+		tty->ops->flush(tty, TCOFLUSH);
+	return 0;
+}
+
+long tty_ioctl_as(struct tty *tty, struct file *f, unsigned cmd, u64 arg, bool master)
+{
+	long rc;
+	int n;
+
+	/* A hung-up terminal answers nothing (Linux's hung-up file ops). */
+	if (tty->hung_up && !master)
+		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
+	rc = tty_jobctrl_ioctl(tty, f, cmd, arg, master);
+	if (rc != TTY_NOIOCTL)
+		return rc;
 	switch (cmd) {
 	case TCGETS:
 		return copy_to_user(arg, &tty->termios, sizeof(tty->termios));
-	case TCSETSF:
-		flush_input(tty);
-		/* fall through */
 	case TCSETS:
-	case TCSETSW: {
-		struct termios t;
-		bool was_canon = tty->termios.c_lflag & ICANON;
-
-		rc = job_control(tty, SIGTTOU);
-		if (rc < 0)
-			return rc;
-		if (copy_from_user(&t, arg, sizeof(t)) < 0)
-			return -EFAULT;
-		tty->termios = t;
-		if (was_canon && !(t.c_lflag & ICANON)) {
-			/* Pending partial line becomes raw input. */
-			input_push(tty, tty->line, tty->linelen);
-			tty->linelen = 0;
-			tty->lines = 0;
-		} else if (!was_canon && (t.c_lflag & ICANON)) {
-			size_t i;
-
-			tty->lines = 0;
-			for (i = 0; i < tty->ilen; i++)
-				if (tty->ibuf[(tty->ihead + i) % TTY_BUF] == '\n')
-					tty->lines++;
-		}
-		wake_up(&tty->wq);
-		return 0;
-	}
+	case TCSETSW:
+	case TCSETSF:
+		return set_termios(tty, cmd, arg);
 	case TIOCGWINSZ: {
-		u16 ws[4] = { tty->rows, tty->cols, 0, 0 };
+		u16 ws[4] = {tty->rows, tty->cols, tty->xpixel, tty->ypixel};
 
 		return copy_to_user(arg, ws, sizeof(ws));
 	}
-	case TIOCSWINSZ: {
-		u16 ws[4];
-
-		if (copy_from_user(ws, arg, sizeof(ws)) < 0)
-			return -EFAULT;
-		if (ws[0] != tty->rows || ws[1] != tty->cols) {
-			tty->rows = ws[0];
-			tty->cols = ws[1];
-			signal_fg(tty, SIGWINCH);
-		}
-		return 0;
-	}
-	case TIOCGPGRP: {
-		int pg = tty->pgrp;
-
-		if (!is_ctty(tty))
-			return -ENOTTY;
-		return copy_to_user(arg, &pg, sizeof(pg));
-	}
-	case TIOCSPGRP: {
-		int pg;
-		struct task *t;
-		bool found = false;
-
-		if (!is_ctty(tty) || current->signal->sid != tty->session)
-			return -ENOTTY;
-		rc = job_control(tty, SIGTTOU);
-		if (rc < 0 && rc != -EIO)
-			return rc;
-		if (copy_from_user(&pg, arg, sizeof(pg)) < 0)
-			return -EFAULT;
-		if (pg < 0)
-			return -EINVAL;
-		list_for_each_entry(t, &all_tasks, all_node)
-			if (t->signal && t->signal->pgid == pg &&
-			    t->signal->sid == current->signal->sid)
-				found = true;
-		if (!found)
-			return -EPERM;
-		tty->pgrp = pg;
-		return 0;
-	}
-	case TIOCGSID: {
-		int sid = tty->session;
-
-		if (!is_ctty(tty))
-			return -ENOTTY;
-		return copy_to_user(arg, &sid, sizeof(sid));
-	}
-	case TIOCSCTTY:
-		if (current->signal->tty == tty)
-			return 0;
-		if (current->signal->sid != current->tgid || current->signal->tty)
-			return -EPERM;
-		if (tty->session && tty->session != current->signal->sid) {
-			if (!(arg == 1 && current->euid == 0))
-				return -EPERM;
-		}
-		set_ctty(tty, current->group_leader);
-		return 0;
-	case TIOCNOTTY:
-		if (!is_ctty(tty))
-			return -ENOTTY;
-		if (current->signal->sid == current->tgid) {
-			signal_fg(tty, SIGHUP);
-			signal_fg(tty, SIGCONT);
-			tty->session = 0;
-			tty->pgrp = 0;
-		}
-		current->signal->tty = NULL;
-		return 0;
+	case TIOCSWINSZ:
+		return set_winsize(tty, arg);
 	case FIONREAD:
-	case TIOCOUTQ: {
-		int n = cmd == FIONREAD ? (int)tty->ilen : 0;
-
+		n = (int)n_tty_inq(tty);
 		return copy_to_user(arg, &n, sizeof(n));
-	}
+	case TIOCOUTQ:
+		/* Output goes to the driver at once; nothing waits here. */
+		n = 0;
+		return copy_to_user(arg, &n, sizeof(n));
 	case TCFLSH:
-		if (arg == TCIFLUSH || arg == TCIOFLUSH)
-			flush_input(tty);
-		return 0;
+		return flush_queues(tty, arg);
+	case TCXONC:
+		return tty_check_change(tty, SIGTTOU);
 	case TCSBRK:
 	case TCSBRKP:
-	case TCXONC:
 		return 0;
-	case TIOCGETD: {
-		int ld = 0;
-
-		return copy_to_user(arg, &ld, sizeof(ld));
-	}
+	case TIOCGETD:
+		n = 0;
+		return copy_to_user(arg, &n, sizeof(n));
 	case TIOCVHANGUP:
 		return 0;
+	case TIOCGPTPEER:
+		return -EIO; /* not a pty master */
 	default:
 		return -ENOTTY;
 	}
 }
 
-static int tty_open_common(struct tty *tty, struct file *f)
+static long tty_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
+	return tty_ioctl_as(file_tty(f), f, cmd, arg, false);
+}
+
+int tty_attach(struct tty *tty, struct file *f)
+{
+	if (tty->ops->open) {
+		int rc = tty->ops->open(tty, f);
+
+		if (rc < 0)
+			return rc;
+	}
 	f->priv = tty;
 	tty->opens++;
+	/* A console line comes back on a new open; a pty slave never does
+	 * (its driver refuses the open). */
 	tty->hung_up = false;
-	/* A session leader without a terminal acquires this one. */
-	if (!(f->flags & O_NOCTTY) && current &&
-	    current->signal->sid == current->tgid && !current->signal->tty &&
-	    !tty->session)
-		set_ctty(tty, current->group_leader);
+	tty_open_ctty(tty, f);
 	return 0;
 }
 
@@ -598,12 +267,11 @@ static int tty_open(struct inode *i, struct file *f)
 	struct tty *tty;
 
 	if (rdev == MKDEV(5, 0)) {
-		/* /dev/tty: the controlling terminal. */
+		/* /dev/tty: the controlling terminal (the caller has one, so
+		 * the open makes none). */
 		if (!current->signal->tty)
 			return -ENXIO;
-		f->priv = current->signal->tty;
-		current->signal->tty->opens++;
-		return 0;
+		return tty_attach(current->signal->tty, f);
 	}
 	if (rdev == MKDEV(5, 1)) {
 		/* /dev/console never becomes a controlling terminal. */
@@ -614,18 +282,24 @@ static int tty_open(struct inode *i, struct file *f)
 		tty->opens++;
 		return 0;
 	}
-	tty = tty_by_rdev(rdev);
+	tty = DEV_MAJOR(rdev) == 136 ? pty_slave_lookup(i) : tty_by_rdev(rdev);
 	if (!tty)
 		return -ENXIO;
-	return tty_open_common(tty, f);
+	if (IS_ERR(tty))
+		return (int)PTR_ERR(tty);
+	return tty_attach(tty, f);
 }
 
 static void tty_release(struct file *f)
 {
 	struct tty *tty = file_tty(f);
 
-	if (tty)
-		tty->opens--;
+	if (!tty)
+		return;
+	tty->opens--;
+	/* The driver may free the tty: nothing touches it after this. */
+	if (tty->ops->close)
+		tty->ops->close(tty);
 }
 
 const struct file_ops tty_fops = {
@@ -637,31 +311,8 @@ const struct file_ops tty_fops = {
 	.ioctl = tty_ioctl,
 };
 
-/* The session leader left: its terminal is free, its jobs hang up. */
-void tty_session_leader_exit(struct task *t)
-{
-	struct tty *tty = t->signal->tty;
-
-	if (!tty || tty->session != t->signal->sid)
-		return;
-	if (tty->pgrp > 0) {
-		signal_fg(tty, SIGHUP);
-		signal_fg(tty, SIGCONT);
-	}
-	tty->session = 0;
-	tty->pgrp = 0;
-	{
-		struct task *o;
-
-		list_for_each_entry(o, &all_tasks, all_node)
-			if (o->signal && o->signal->tty == tty &&
-			    o->signal->sid == t->signal->sid)
-				o->signal->tty = NULL;
-	}
-}
-
-static const struct chrdev tty_chrdev4 = { 4, 0, 64, "tty", &tty_fops };
-static const struct chrdev tty_chrdev5 = { 5, 0, 2, "/dev/tty", &tty_fops };
+static const struct chrdev tty_chrdev4 = {4, 0, 64, "tty", &tty_fops};
+static const struct chrdev tty_chrdev5 = {5, 0, 2, "/dev/tty", &tty_fops};
 
 void tty_devices_init(void)
 {

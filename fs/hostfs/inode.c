@@ -60,7 +60,7 @@ void hostfs_set_attrs(struct inode *i, const struct host_stat *st, bool ours)
 	i->mtime = mtime;
 	i->ctime = ctime;
 	if (S_ISCHR(i->mode) || S_ISBLK(i->mode))
-		i->rdev = MKDEV(st->rdev_major & 0xfff, st->rdev_minor & 0xff);
+		i->rdev = MKDEV(st->rdev_major & 0xfff, st->rdev_minor & 0xfffff);
 }
 
 void hostfs_refresh(struct inode *i, int fd, bool ours)

@@ -74,8 +74,14 @@ static const struct proc_entry sys_kernel_entries[] = {
 	{ "hostname", PROC_SYS_HOSTNAME, S_IFREG | 0644 },
 	{ "osrelease", PROC_SYS_OSRELEASE, S_IFREG | 0444 },
 	{ "ostype", PROC_SYS_OSTYPE, S_IFREG | 0444 },
+	{ "pty", PROC_SYS_PTY, S_IFDIR | 0555 },
 	{ "threads-max", PROC_SYS_THREADS_MAX, S_IFREG | 0644 },
 	{ "uevent_seqnum", PROC_SYS_SEQNUM, S_IFREG | 0444 },
+};
+
+static const struct proc_entry sys_pty_entries[] = {
+	{ "max", PROC_SYS_PTY_MAX, S_IFREG | 0644 },
+	{ "nr", PROC_SYS_PTY_NR, S_IFREG | 0444 },
 };
 
 static const struct proc_entry pid_entries[] = {
@@ -191,6 +197,8 @@ static int proc_lookup(struct dentry *dir, struct dentry *child)
 		return lookup_table(child, net_entries, ARRAY_SIZE(net_entries), 0);
 	case PROC_SYS_KERNEL:
 		return lookup_table(child, sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 0);
+	case PROC_SYS_PTY:
+		return lookup_table(child, sys_pty_entries, ARRAY_SIZE(sys_pty_entries), 0);
 	case PROC_PID_DIR:
 	case PROC_TID_DIR:
 		if (!task_by_pid(pn->pid))
@@ -281,6 +289,9 @@ static int proc_iterate(struct file *f, struct dir_ctx *ctx)
 		return 0;
 	case PROC_SYS_KERNEL:
 		emit_table(ctx, sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 2);
+		return 0;
+	case PROC_SYS_PTY:
+		emit_table(ctx, sys_pty_entries, ARRAY_SIZE(sys_pty_entries), 2);
 		return 0;
 	case PROC_PID_TASK:
 		owner = task_by_pid(pn->pid);

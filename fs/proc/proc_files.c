@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "task.h"
 #include "timer.h"
+#include "pty.h"
 #include "tty.h"
 #include "version.h"
 
@@ -114,7 +115,7 @@ static int gen_mounts(char *buf, size_t len, bool info)
 {
 	size_t pos = 0;
 	struct mount *m = NULL;
-	char path[1024];
+	char path[1024], opts[128];
 
 	while ((m = mount_next(m)) != NULL) {
 		struct path_ref p = { m, m->root };
@@ -132,16 +133,19 @@ static int gen_mounts(char *buf, size_t len, bool info)
 
 		if (path_name(&p, &current->fs->root, path, sizeof(path)) < 0)
 			continue;
+		opts[0] = 0;
+		if (m->sb->type->show_options)
+			m->sb->type->show_options(m->sb, opts, sizeof(opts));
 		if (!info) {
-			P("%s %s %s %s%s 0 0\n", m->devname, path, m->sb->type->name, ro,
-			  MOUNT_NODEV(m) ? ",nodev" : "");
+			P("%s %s %s %s%s%s 0 0\n", m->devname, path, m->sb->type->name, ro,
+			  MOUNT_NODEV(m) ? ",nodev" : "", opts);
 			continue;
 		}
 		/* The root mount's parent is one nobody sees, as on Linux. */
-		P("%d %d %u:%u / %s %s%s,relatime - %s %s %s\n", m->id,
+		P("%d %d %u:%u / %s %s%s,relatime - %s %s %s%s\n", m->id,
 		  m->parent && m != current->fs->root.mnt ? m->parent->id : 1,
 		  DEV_MAJOR(m->sb->dev), DEV_MINOR(m->sb->dev), path, ro,
-		  MOUNT_NODEV(m) ? ",nodev" : "", m->sb->type->name, m->devname, ro);
+		  MOUNT_NODEV(m) ? ",nodev" : "", m->sb->type->name, m->devname, ro, opts);
 	}
 	return (int)pos;
 }
@@ -231,7 +235,7 @@ static int gen_pid_stat(struct task *t, char *buf, size_t len)
 {
 	size_t pos = 0;
 	struct task *p = t->group_leader->parent;
-	int tty_nr = t->signal && t->signal->tty ? (int)MKDEV(4, 0) : 0;
+	int tty_nr = t->signal && t->signal->tty ? (int)t->signal->tty->rdev : 0;
 	u64 hz = NSEC_PER_SEC / 100;
 
 	P("%d (%s) %c %d %d %d %d %d %u %llu 0 %llu 0 %llu %llu %llu %llu 20 0 %d 0 %llu %llu %llu",
@@ -390,6 +394,12 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 	case PROC_SYS_THREADS_MAX:
 		P("%d\n", max_threads());
 		return (int)pos;
+	case PROC_SYS_PTY_MAX:
+		P("%d\n", pty_get_max());
+		return (int)pos;
+	case PROC_SYS_PTY_NR:
+		P("%d\n", pty_nr());
+		return (int)pos;
 	case PROC_SYS_SEQNUM:
 		P("%llu\n", (unsigned long long)uevent_seqnum);
 		return (int)pos;
@@ -449,10 +459,11 @@ long proc_write_file(int kind, int pid, const char *buf, size_t len)
 		dst[n] = 0;
 		return (long)len;
 	}
-	if (kind == PROC_SYS_THREADS_MAX) {
+	if (kind == PROC_SYS_THREADS_MAX || kind == PROC_SYS_PTY_MAX) {
 		char num[24];
 		unsigned long v;
 		size_t n = MIN(len, sizeof(num) - 1);
+		int rc;
 
 		if (current->euid != 0)
 			return -EPERM;
@@ -460,9 +471,10 @@ long proc_write_file(int kind, int pid, const char *buf, size_t len)
 		num[n] = 0;
 		if (n && num[n - 1] == '\n')
 			num[n - 1] = 0;
-		if (kstrtoul(num, 10, &v) < 0)
+		if (kstrtoul(num, 10, &v) < 0 || v > 0x7fffffffUL)
 			return -EINVAL;
-		return set_max_threads((long)v) < 0 ? -EINVAL : (long)len;
+		rc = kind == PROC_SYS_PTY_MAX ? pty_set_max((long)v) : set_max_threads((long)v);
+		return rc < 0 ? -EINVAL : (long)len;
 	}
 	if (kind == PROC_PID_COMM && t) {
 		char name[16];

@@ -5,12 +5,13 @@
 # libc6-dev, make, xz-utils) boots in ./linux to a getty on the console;
 # root logs in (tests/e2e/debian_login.pty) and runs bash, coreutils,
 # procps, util-linux, gzip, tar, awk, sed, grep, dpkg, apt-cache and su,
-# then the programs of tests/e2e/debian/ from a second, read-only disk:
-# python3 and perl scripts, gcc and make, a threaded stress program,
-# tar/gzip/xz round trips, a .deb built, installed and removed; then ps,
-# top and free against processes of known size and appetite, and df
-# against the image itself; poweroff halts cleanly and the image is clean
-# for e2fsck.
+# script (pseudo-terminals: tty, window size, typed input, ^C; python3's
+# pty module too when the image has it), then the programs of
+# tests/e2e/debian/ from a second, read-only disk: python3 and perl
+# scripts, gcc and make, a threaded stress program, tar/gzip/xz round
+# trips, a .deb built, installed and removed; then ps, top and free
+# against processes of known size and appetite, and df against the image
+# itself; poweroff halts cleanly and the image is clean for e2fsck.
 #
 # The image is built once into build/debian.img (about 90 s) and kept;
 # it is built again when tools/mkdebian.sh or its package list changes
@@ -78,6 +79,18 @@ has '^ii  bash' || why="$why; dpkg does not list bash as installed"
 has '^uid=65534\(nobody\)' || why="$why; su to nobody failed"
 has '^-rwxr-xr-x$' || why="$why; ls -l failed"
 has '^ +Installed: 5\.' || why="$why; apt-cache does not show bash installed"
+has '^/dev/pts/[0-9]+$' || why="$why; tty under script is not /dev/pts/N"
+has '^24 80$' || why="$why; stty size under script is not the console's 24 80"
+has '^pty-hello$' || why="$why; no output through script's pty"
+has '^pts/[0-9]+$' || why="$why; ps does not show the pts as the controlling tty"
+has '^script=0$' || why="$why; script failed"
+has '^got typed$' || why="$why; input typed into script did not reach its shell"
+has 'intr=[0-9]+$' || why="$why; script with ^C did not return"
+! has '^not-killed$' || why="$why; ^C under script did not interrupt the job"
+if ! has '^python3-absent$'; then
+	has '^py-ok$' || why="$why; python3 pty.spawn output missing"
+	has '^py=0$' || why="$why; python3 pty.spawn failed"
+fi
 has 'reboot: Power down' || why="$why; no clean power down"
 if [ -n "$why" ]; then
 	fail programs "${why#; } (log: $log)"

@@ -18,15 +18,17 @@
 #                        process engine falls back to ptrace)
 #   $(B)/e2e/hostfs_ops  file operations printed one per line, run natively
 #                        and from a hostfs share in the guest (hostfs.sh)
-#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv, /bin/sysfuzz
-#                        and /bin/escape
+#   $(B)/e2e/ptyhog      a static guest program opening ptys from several
+#                        processes until the kernel refuses (sealed.sh)
+#   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv, /bin/sysfuzz,
+#                        /bin/escape and /bin/ptyhog
 #
 # tests/e2e/run.sh boots ./linux on that image once per tests/e2e/*.expect.
 
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/noseccomp $(E2E_B)/hostfs_ops $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/ptyhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/noseccomp $(E2E_B)/hostfs_ops $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -71,6 +73,10 @@ $(E2E_B)/memhog: tests/e2e/memhog.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+$(E2E_B)/ptyhog: tests/e2e/ptyhog.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 $(E2E_B)/hostfs_ops: tests/e2e/hostfs_ops.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
@@ -79,9 +85,9 @@ $(E2E_B)/escape: tests/e2e/escape.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/escape $(MKINITRAMFS) $(wildcard /bin/busybox)
+$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/escape $(E2E_B)/ptyhog $(MKINITRAMFS) $(wildcard /bin/busybox)
 	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/sysfuzz:/bin/sysfuzz \
-		--add $(E2E_B)/escape:/bin/escape
+		--add $(E2E_B)/escape:/bin/escape --add $(E2E_B)/ptyhog:/bin/ptyhog
 
 # An ext2 image of the same userland, for booting from a ubd disk. Tests
 # copy it before writing to it.

@@ -13,6 +13,9 @@
 #                   the kernel's host memory stays near mem=
 #   no-orphans      after kill -9 of ./linux, none of its host processes
 #                   lives on (a fork bomb running at the time)
+#   pty-hog         processes opening ptys in a loop meet ENOSPC at a limit
+#                   mem=64M can afford (and at a lowered pty/max), the
+#                   machine stays responsive and a pty works afterwards
 SUITE=sealed
 . "$(dirname "$0")/suite.sh"
 MC=build/tools/uml_mconsole
@@ -40,6 +43,13 @@ boot() {
 	kpid=$!
 }
 mc() { $MC "$tmp/uml/$umid/mconsole" "$@" 2>&1; }
+# Asks the running guest for its version (into $ver: is the mconsole
+# still answering?), then halts it and waits for ./linux to exit.
+stop_guest() {
+	ver=$(mc version)
+	mc halt >/dev/null
+	wait_exit "$kpid"
+}
 
 # --- host-children ---------------------------------------------------------------
 boot kids 'sleep 30 & sleep 30 & echo ready; sleep 30'
@@ -134,9 +144,7 @@ while ! grep -q '^hog-end' "$tmp/hog.out" && [ $i -lt 300 ] && kill -0 "$kpid" 2
 	sleep 0.1
 	i=$((i + 1))
 done
-ver=$(mc version)
-mc halt >/dev/null
-wait_exit "$kpid"
+stop_guest
 cp "$tmp/hog.out" "$B/e2e/sealed-hog.log"
 why=
 grep -q '^hog-end' "$tmp/hog.out" || why="the guest shell did not outlive the hog"
@@ -148,6 +156,36 @@ if [ -n "$why" ]; then
 	fail memory-hog "${why#; } (log: $B/e2e/sealed-hog.log)"
 else
 	pass memory-hog
+fi
+
+# --- pty-hog -----------------------------------------------------------------------------
+boot ptys 'mkdir -p /dev/pts; mount -t devpts devpts /dev/pts; /bin/ptyhog 8
+echo 10 >/proc/sys/kernel/pty/max; /bin/ptyhog 2; echo pty-end; sleep 100'
+i=0
+while ! grep -q '^pty-end' "$tmp/ptys.out" && [ $i -lt 600 ] && kill -0 "$kpid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+stop_guest
+tr -d '\r' <"$tmp/ptys.out" >"$B/e2e/sealed-ptys.log"
+why=
+first=$(grep -m1 '^ptyhog: opened' "$B/e2e/sealed-ptys.log")
+n=$(echo "$first" | sed -n 's/^ptyhog: opened \([0-9]*\), refused with ENOSPC, nr \([0-9]*\)$/\1 \2/p')
+# shellcheck disable=SC2086 # two numbers, split on purpose
+set -- $n
+if [ $# -ne 2 ] || [ "$1" != "$2" ] || [ "$1" -lt 64 ] || [ "$1" -gt 4096 ]; then
+	why="the hog did not stop at a limit with ENOSPC: '$first'"
+fi
+grep -q '^ptyhog: opened 10, refused with ENOSPC, nr 10$' "$B/e2e/sealed-ptys.log" ||
+	why="$why; pty/max=10 was not the limit"
+[ "$(grep -c '^ptyhog: after release: nr 0, a new pty works$' "$B/e2e/sealed-ptys.log")" -eq 2 ] ||
+	why="$why; a pty did not work after the hog let go"
+case $ver in *OK*) ;; *) why="$why; mconsole version did not answer: $ver" ;; esac
+grep -q 'Kernel panic' "$B/e2e/sealed-ptys.log" && why="$why; the kernel panicked"
+if [ -n "$why" ]; then
+	fail pty-hog "${why#; } (log: $B/e2e/sealed-ptys.log)"
+else
+	pass pty-hog
 fi
 
 # --- no-orphans ----------------------------------------------------------------------------

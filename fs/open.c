@@ -36,6 +36,8 @@ static long do_open(int dirfd, u64 upath, int flags, u32 mode)
 
 	if (IS_ERR(path))
 		return PTR_ERR(path);
+	/* A 64-bit kernel opens everything large-file (F_GETFL shows it). */
+	flags |= O_LARGEFILE;
 	f = file_open_at(dirfd, path, flags, mode);
 	kfree(path);
 	if (IS_ERR(f))
@@ -111,7 +113,7 @@ long sys_openat2(int dirfd, u64 upath, u64 uhow, size_t size)
 	path = user_path(upath);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	f = file_open_resolve(dirfd, path, (int)how.flags, (u32)how.mode, lookup);
+	f = file_open_resolve(dirfd, path, (int)how.flags | O_LARGEFILE, (u32)how.mode, lookup);
 	kfree(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);

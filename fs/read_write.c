@@ -353,15 +353,22 @@ out:
 	return rc;
 }
 
+/* fsync: what has a backing store flushes it; files and directories that
+ * live in memory have nothing to do; pipes, sockets and character devices
+ * cannot be synchronized (EINVAL, as on Linux). */
 static long fsync_fd(int fd)
 {
 	struct file *f = fget(fd);
 	long r = 0;
+	u32 m;
 
 	if (!f)
 		return -EBADF;
+	m = f->inode ? f->inode->mode : 0;
 	if (f->fops && f->fops->fsync)
 		r = f->fops->fsync(f);
+	else if (S_ISFIFO(m) || S_ISSOCK(m) || S_ISCHR(m) || !f->inode)
+		r = -EINVAL;
 	file_put(f);
 	return r;
 }

@@ -619,6 +619,21 @@ static void test_fds(void)
 	fcntl(fd, F_SETFD, 0);
 	int fl = fcntl(fd, F_GETFL);
 	out("F_GETFL access mode O_RDWR: %s, O_APPEND %s\n", yesno((fl & O_ACCMODE) == O_RDWR), yesno(fl & O_APPEND));
+	/* The kernel's O_LARGEFILE (glibc's macro is 0 on x86-64). */
+	out("F_GETFL has the kernel's O_LARGEFILE: %s\n", yesno(fl & 0100000));
+	{
+		int pp[2], nul = open("/dev/null", O_WRONLY);
+
+		if (pipe(pp) == 0) {
+			out("fsync: file %s, ", er(fsync(fd)));
+			out("pipe %s, ", er(fsync(pp[1])));
+			out("/dev/null %s, ", er(fsync(nul)));
+			out("fdatasync pipe %s\n", er(fdatasync(pp[0])));
+			close(pp[0]);
+			close(pp[1]);
+		}
+		close(nul);
+	}
 	out("F_SETFL O_APPEND|O_NONBLOCK: %s\n", er(fcntl(fd, F_SETFL, fl | O_APPEND | O_NONBLOCK)));
 	fl = fcntl(fd, F_GETFL);
 	out("  now O_APPEND %s O_NONBLOCK %s, shared with dup %s\n", yesno(fl & O_APPEND), yesno(fl & O_NONBLOCK),

@@ -31,6 +31,13 @@ struct block_device {
 	struct block_device *whole; /* the disk of a partition, else itself */
 	u64 start;                /* first sector within the whole disk */
 	int openers;              /* open files and mounts */
+	/* What /proc/diskstats counts: requests, sectors and milliseconds
+	 * spent, for reads [0] and writes [1]; flushes. A partition's I/O
+	 * counts on the disk too. */
+	struct {
+		u64 ios[2], sectors[2], ns[2];
+		u64 flushes, flush_ns, busy_ns;
+	} stats;
 };
 
 int blk_register(struct block_device *bd);
@@ -42,8 +49,9 @@ int blk_io(struct block_device *bd, int op, u64 sector, u32 count, void *buf);
 /* Runs a batch of host operations and sleeps until it completes. */
 int blk_run(struct host_io *ops, int n);
 void blk_init(void);
-/* /proc/partitions. */
+/* /proc/partitions, /proc/diskstats. */
 int blk_proc_partitions(char *buf, size_t len);
+int blk_proc_diskstats(char *buf, size_t len);
 /* Registers MBR partitions of a whole disk as <name>1..4. */
 void blk_scan_partitions(struct block_device *bd);
 

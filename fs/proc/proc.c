@@ -43,6 +43,7 @@ static const struct proc_entry root_entries[] = {
 	{ "partitions", PROC_PARTITIONS, S_IFREG | 0444 },
 	{ "swaps", PROC_SWAPS, S_IFREG | 0444 },
 	{ "locks", PROC_LOCKS, S_IFREG | 0444 },
+	{ "diskstats", PROC_DISKSTATS, S_IFREG | 0444 },
 	{ "mconsole", PROC_MCONSOLE, S_IFREG | 0200 },
 	{ "self", PROC_SELF, S_IFLNK | 0777 },
 	{ "thread-self", PROC_THREAD_SELF, S_IFLNK | 0777 },

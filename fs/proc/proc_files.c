@@ -364,6 +364,7 @@ int proc_generate(int kind, int pid, char *buf, size_t len)
 		return (int)pos;
 	case PROC_DEVICES: return gen_devices(buf, len);
 	case PROC_PARTITIONS: return blk_proc_partitions(buf, len);
+	case PROC_DISKSTATS: return blk_proc_diskstats(buf, len);
 	case PROC_SWAPS: return swap_proc(buf, len);
 	case PROC_LOCKS: return locks_proc(buf, len);
 	case PROC_MCONSOLE: return 0;

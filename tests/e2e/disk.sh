@@ -250,6 +250,27 @@ else
 	fail d-flag-no-cow-detection "expected ubdb of $cowkb KiB: $(grep ubdb "$tmp/dflag.out")"
 fi
 
+# /proc/diskstats counts what a disk did: 1 MiB read from ubdb is 2048
+# sectors more in its reads, and a written, synced file adds writes.
+truncate -s 8M "$tmp/st.img"
+boot stats "ubda=$B/disk.img ubdb=$tmp/st.img" \
+	'mount -t proc proc /proc; grep " ubdb " /proc/diskstats | sed "s/^/before: /";
+	 dd if=/dev/ubdb of=/dev/null bs=64k count=16 2>/dev/null;
+	 dd if=/dev/zero of=/dev/ubdb bs=64k count=4 conv=fsync 2>/dev/null;
+	 grep " ubdb " /proc/diskstats | sed "s/^/after: /"'
+# shellcheck disable=SC2046 # the fields of one line
+set -- $(sed -n 's/^before: //p' "$tmp/stats.out") x
+b_rd=${4:-} b_rs=${6:-} b_wr=${8:-} b_ws=${10:-}
+# shellcheck disable=SC2046
+set -- $(sed -n 's/^after: //p' "$tmp/stats.out") x
+a_rd=${4:-} a_rs=${6:-} a_wr=${8:-} a_ws=${10:-}
+if [ -n "$b_rs" ] && [ -n "$a_ws" ] && [ "$a_rd" -gt "$b_rd" ] && [ $((a_rs - b_rs)) -ge 2048 ] &&
+	[ "$a_wr" -gt "$b_wr" ] && [ $((a_ws - b_ws)) -ge 512 ]; then
+	pass diskstats-counts-io
+else
+	fail diskstats-counts-io "$(grep -E '^(before|after):' "$tmp/stats.out")"
+fi
+
 # ext3 with an empty journal mounts (as ext2) read-write and stays clean.
 truncate -s 32M "$tmp/e3.img"
 mkfs.ext3 -q -F "$tmp/e3.img"

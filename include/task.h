@@ -183,6 +183,8 @@ struct task {
 	int slice;                  /* ticks left before preemption */
 	u64 wake_ns;                /* when it last woke from a sleep */
 	u64 queued_ns;              /* when it last joined the run queue */
+	bool rq_fresh;              /* queued ahead of those that used their
+				       slices (kernel/sched.c) */
 	u64 min_flt, maj_flt;
 	struct ktimer *sleep_timer;
 	int syscall_nr;             /* the syscall in progress, -1 if none */

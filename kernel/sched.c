@@ -2,8 +2,8 @@
  * The scheduler: one CPU (the host thread), round-robin over runnable
  * tasks with a time slice of a few ticks; a task that wakes from a sleep
  * preempts one that has not slept for a millisecond. A task that becomes
- * runnable (woken, new) and one preempted before its slice ran out go to
- * the front of the queue, ahead of those that used their slices
+ * runnable (woken, new) and one preempted before its slice ran out queue,
+ * in the order they come, ahead of those that used their slices
  * computing, unless one of those has waited too long: an interactive
  * task never waits a whole slice behind a CPU hog, and a hog still runs.
  * Tasks switch kernel stacks; the
@@ -74,25 +74,38 @@ void wake_up(struct wait_queue *wq)
 		wake_up_task(w->task);
 }
 
-/* Puts t on the run queue: at the front if asked and nobody starves. */
-static void enqueue(struct task *t, bool front)
+/*
+ * Puts t on the run queue. The queue holds fresh tasks (woken, new, cut
+ * short by a wakeup) first, in the order they came, then those that used
+ * up their slices: a fresh task goes after the fresh ones, ahead of the
+ * others, unless one of those has waited too long (then at the back).
+ */
+static void enqueue(struct task *t, bool fresh)
 {
 	u64 now = ktime_ns();
+	struct list_head *before = &runqueue; /* insert before this: the tail */
 	struct task *q;
 
-	if (front) {
+	if (fresh) {
 		list_for_each_entry(q, &runqueue, run_node)
 		{
 			if (now - q->queued_ns > STARVE_NS) {
-				front = false;
+				fresh = false;
 				break;
 			}
 		}
 	}
-	if (front)
-		list_add(&t->run_node, &runqueue);
-	else
-		list_add_tail(&t->run_node, &runqueue);
+	if (fresh) {
+		list_for_each_entry(q, &runqueue, run_node)
+		{
+			if (!q->rq_fresh) {
+				before = &q->run_node;
+				break;
+			}
+		}
+	}
+	list_add_tail(&t->run_node, before);
+	t->rq_fresh = fresh;
 	t->queued_ns = now;
 	t->on_rq = true;
 	nr_runnable++;

@@ -11,7 +11,9 @@
 # scripts, gcc and make, a threaded stress program, tar/gzip/xz round
 # trips, a .deb built, installed and removed; then ps, top and free
 # against processes of known size and appetite, and df against the image
-# itself; poweroff halts cleanly and the image is clean for e2fsck.
+# itself; reboot comes back to a second login (runlevel 6, the kernel
+# restarting in place), poweroff halts cleanly and the image is clean for
+# e2fsck.
 #
 # The image is built once into build/debian.img (about 90 s) and kept;
 # it is built again when tools/mkdebian.sh or its package list changes
@@ -62,6 +64,12 @@ if [ "$rc" -ne 0 ]; then
 	exit "$failed"
 fi
 pass boot-to-login-and-poweroff
+# reboot: runlevel 6, the kernel starts again in place, a second login.
+if has '^after-reboot: before-reboot-42$' && [ "$(grep -c 'Linux version' "$log")" -ge 2 ]; then
+	pass reboot-and-login-again
+else
+	fail reboot-and-login-again "no second boot with the file written before reboot (log: $log)"
+fi
 
 why=
 has '^12\.[0-9]+$' || why="no /etc/debian_version"

@@ -319,19 +319,8 @@ static int flock_to_lock(struct file *f, const struct kflock *fl, struct file_lo
 {
 	s64 base, start, end;
 
-	switch (fl->l_whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (s64)f->pos;
-		break;
-	case SEEK_END:
-		base = (s64)f->inode->size;
-		break;
-	default:
+	if (whence_base(f, fl->l_whence, &base) < 0)
 		return -EINVAL;
-	}
 	if (__builtin_add_overflow(base, fl->l_start, &start))
 		return -EOVERFLOW;
 	if (fl->l_len > 0) {

@@ -10,19 +10,32 @@
 
 #define MAX_RW_COUNT 0x7ffff000L
 
+int whence_base(struct file *f, int whence, s64 *base)
+{
+	switch (whence) {
+	case SEEK_SET:
+		*base = 0;
+		return 0;
+	case SEEK_CUR:
+		*base = (s64)f->pos;
+		return 0;
+	case SEEK_END:
+		*base = (s64)f->inode->size;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 s64 generic_llseek(struct file *f, s64 off, int whence)
 {
 	s64 base;
 
 	switch (whence) {
 	case SEEK_SET:
-		base = 0;
-		break;
 	case SEEK_CUR:
-		base = (s64)f->pos;
-		break;
 	case SEEK_END:
-		base = (s64)f->inode->size;
+		whence_base(f, whence, &base);
 		break;
 	case SEEK_DATA:
 		if (off < 0 || (u64)off >= f->inode->size)

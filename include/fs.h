@@ -387,6 +387,9 @@ void pcache_truncate(struct inode *i, u64 from);
 /* The file shrinks to size: unmaps and drops the pages beyond it and
  * zeroes the rest of its last page. */
 void pcache_shrink(struct inode *i, u64 size);
+/* Where SEEK_SET, SEEK_CUR and SEEK_END offsets count from in f (lseek,
+ * fcntl locks); -EINVAL for another whence. */
+int whence_base(struct file *f, int whence, s64 *base);
 /* Generic read/write through the page cache using iops->getpage. */
 ssize_t pcache_read(struct file *f, struct uio *u, u64 *pos);
 ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos);

@@ -68,9 +68,26 @@ static bool seekable(struct file *f)
 	return !S_ISFIFO(m) && !S_ISSOCK(m);
 }
 
-static ssize_t do_read(struct file *f, struct uio *u, s64 pos)
+/* Runs op at pos (pread-style, the file position untouched) or, when pos
+ * is negative, at the file position, which then advances if it means
+ * anything for the file. */
+static ssize_t rw_at(struct file *f, struct uio *u, s64 pos,
+		     ssize_t (*op)(struct file *f, struct uio *u, u64 *pos))
 {
 	u64 p;
+	ssize_t r;
+
+	if (pos >= 0 && !seekable(f))
+		return -ESPIPE;
+	p = pos >= 0 ? (u64)pos : f->pos;
+	r = op(f, u, &p);
+	if (pos < 0 && seekable(f))
+		f->pos = p;
+	return r;
+}
+
+static ssize_t do_read(struct file *f, struct uio *u, s64 pos)
+{
 	ssize_t r;
 
 	if (!(f->mode & FMODE_READ))
@@ -79,19 +96,7 @@ static ssize_t do_read(struct file *f, struct uio *u, s64 pos)
 		return -EISDIR;
 	if (!f->fops || !f->fops->read)
 		return -EINVAL;
-	if (pos >= 0) {
-		if (!seekable(f))
-			return -ESPIPE;
-		p = (u64)pos;
-		r = f->fops->read(f, u, &p);
-		if (r > 0)
-			fsnotify_access(f);
-		return r;
-	}
-	p = f->pos;
-	r = f->fops->read(f, u, &p);
-	if (seekable(f))
-		f->pos = p;
+	r = rw_at(f, u, pos, f->fops->read);
 	if (r > 0)
 		fsnotify_access(f);
 	return r;
@@ -99,26 +104,13 @@ static ssize_t do_read(struct file *f, struct uio *u, s64 pos)
 
 static ssize_t do_write(struct file *f, struct uio *u, s64 pos)
 {
-	u64 p;
 	ssize_t r;
 
 	if (!(f->mode & FMODE_WRITE))
 		return -EBADF;
 	if (!f->fops || !f->fops->write)
 		return -EINVAL;
-	if (pos >= 0) {
-		if (!seekable(f))
-			return -ESPIPE;
-		p = (u64)pos;
-		r = f->fops->write(f, u, &p);
-		if (r > 0)
-			fsnotify_modify(f);
-		return r;
-	}
-	p = f->pos;
-	r = f->fops->write(f, u, &p);
-	if (seekable(f))
-		f->pos = p;
+	r = rw_at(f, u, pos, f->fops->write);
 	if (r > 0)
 		fsnotify_modify(f);
 	return r;

@@ -40,16 +40,11 @@ static const struct file_ops timerfd_fops;
 static void timerfd_fire(struct ktimer *kt)
 {
 	struct timerfd *t = kt->arg;
-	u64 now = ktime_ns();
 
 	t->ticks++;
-	if (t->interval) {
-		/* Periods missed while nobody ran count too (overruns). */
-		u64 late = now > kt->expires ? (now - kt->expires) / t->interval : 0;
-
-		t->ticks += late;
-		timer_arm(kt, kt->expires + (late + 1) * t->interval);
-	}
+	/* Periods missed while nobody ran count too (overruns). */
+	if (t->interval)
+		t->ticks += ktimer_rearm(kt, t->interval);
 	wake_up_poll(&t->wq, POLLIN);
 }
 
@@ -147,7 +142,7 @@ long sys_timerfd_settime(int fd, int flags, u64 unew, u64 uold)
 	struct __kernel_itimerspec nv, ov;
 	struct timerfd *t;
 	struct file *f;
-	u64 now, value;
+	u64 value;
 
 	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
 		return -EINVAL;
@@ -164,27 +159,11 @@ long sys_timerfd_settime(int fd, int flags, u64 unew, u64 uold)
 	t->interval = kts_to_ns(&nv.it_interval);
 	value = kts_to_ns(&nv.it_value);
 	if (value) {
-		now = ktime_ns();
-		/* An absolute deadline is on the timer's own clock. */
-		u64 clk = !(flags & TFD_TIMER_ABSTIME) ? 0
-			  : is_realtime(t->clock)      ? ktime_real_ns()
-						       : now;
-
-		if (!(flags & TFD_TIMER_ABSTIME)) {
-			timer_arm(&t->timer, now + value);
-		} else if (value > clk) {
-			timer_arm(&t->timer, now + (value - clk));
-		} else {
-			/* Already due: it fires now, with the periods since. */
-			u64 ago = clk - value;
-
-			t->ticks = 1;
-			if (t->interval) {
-				t->ticks += ago / t->interval;
-				timer_arm(&t->timer, now + t->interval - ago % t->interval);
-			}
+		/* An absolute deadline already passed fires at once. */
+		t->ticks = ktimer_arm_spec(&t->timer, value, flags & TFD_TIMER_ABSTIME,
+					   is_realtime(t->clock), t->interval);
+		if (t->ticks)
 			wake_up_poll(&t->wq, POLLIN);
-		}
 	}
 	file_put(f);
 	if (uold && copy_to_user(uold, &ov, sizeof(ov)) < 0)

@@ -33,6 +33,18 @@ void ns_to_kts(u64 ns, struct __kernel_timespec *ts);
  * time left (never 0 while armed: 0 means disarmed) and the interval. */
 void ktimer_itimerspec(const struct ktimer *t, u64 interval, struct __kernel_itimerspec *v);
 
+/*
+ * For timers with periods (timerfd, timer_create): arms t for value ns
+ * from now, or, if abs, for the time value on the realtime (realtime) or
+ * monotonic clock. A deadline already passed counts at once: returns 1
+ * plus the periods since, t armed for the next period (not at all if
+ * interval is 0); otherwise 0.
+ */
+u64 ktimer_arm_spec(struct ktimer *t, u64 value, bool abs, bool realtime, u64 interval);
+/* From t's function: arms t for its next period; returns the periods
+ * missed since it was due (nobody ran the timer in time). */
+u64 ktimer_rearm(struct ktimer *t, u64 interval);
+
 void timer_arm(struct ktimer *t, u64 expires);
 void timer_cancel(struct ktimer *t);
 /* Runs every expired timer's function. */

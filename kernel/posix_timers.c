@@ -75,17 +75,13 @@ static struct task *timer_target(struct ptimer *pt)
 	return t && t->signal == pt->sig && t->state != TASK_DEAD ? t : NULL;
 }
 
-static void ptimer_fire(struct ktimer *kt)
+/* pt expired, late periods after it was due: its signal goes, or the
+ * overruns join the one still queued. */
+static void ptimer_expired(struct ptimer *pt, u64 late)
 {
-	struct ptimer *pt = kt->arg;
-	u64 now = ktime_ns(), late = 0;
 	struct ksiginfo info, *queued;
 	struct task *target;
 
-	if (pt->interval) {
-		late = now > kt->expires ? (now - kt->expires) / pt->interval : 0;
-		timer_arm(kt, kt->expires + (late + 1) * pt->interval);
-	}
 	if (pt->notify == SIGEV_NONE)
 		return;
 	target = timer_target(pt);
@@ -105,6 +101,13 @@ static void ptimer_fire(struct ktimer *kt)
 	info.value = pt->value;
 	pt->overrun = (int)late;
 	send_signal(target, &info, pt->notify != SIGEV_THREAD_ID);
+}
+
+static void ptimer_fire(struct ktimer *kt)
+{
+	struct ptimer *pt = kt->arg;
+
+	ptimer_expired(pt, pt->interval ? ktimer_rearm(kt, pt->interval) : 0);
 }
 
 static struct ptimer *find_timer(int id)
@@ -196,7 +199,7 @@ long sys_timer_settime(int id, int flags, u64 unew, u64 uold)
 {
 	struct __kernel_itimerspec nv, ov;
 	struct ptimer *pt = find_timer(id);
-	u64 now, value;
+	u64 value;
 
 	if (!pt)
 		return -EINVAL;
@@ -209,15 +212,13 @@ long sys_timer_settime(int id, int flags, u64 unew, u64 uold)
 	pt->interval = kts_to_ns(&nv.it_interval);
 	value = kts_to_ns(&nv.it_value);
 	if (value) {
-		now = ktime_ns();
-		if (flags & TIMER_ABSTIME) {
-			u64 clk = pt->clock == CLOCK_REALTIME ? ktime_real_ns() : now;
+		u64 due = ktimer_arm_spec(&pt->kt, value, flags & TIMER_ABSTIME,
+					  pt->clock == CLOCK_REALTIME, pt->interval);
 
-			value = value > clk ? now + (value - clk) : now;
-		} else {
-			value += now;
-		}
-		timer_arm(&pt->kt, value);
+		/* An absolute deadline already passed: the signal goes now, with
+		 * the periods since as overruns. */
+		if (due)
+			ptimer_expired(pt, due - 1);
 	}
 	if (uold && copy_to_user(uold, &ov, sizeof(ov)) < 0)
 		return -EFAULT;

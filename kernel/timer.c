@@ -136,3 +136,32 @@ void ktimer_itimerspec(const struct ktimer *t, u64 interval, struct __kernel_iti
 	if (t->armed)
 		ns_to_kts(t->expires > now ? t->expires - now : 1, &v->it_value);
 }
+
+u64 ktimer_arm_spec(struct ktimer *t, u64 value, bool abs, bool realtime, u64 interval)
+{
+	u64 now = ktime_ns(), clk, ago;
+
+	if (!abs) {
+		timer_arm(t, now + value);
+		return 0;
+	}
+	clk = realtime ? ktime_real_ns() : now;
+	if (value > clk) {
+		timer_arm(t, now + (value - clk));
+		return 0;
+	}
+	ago = clk - value;
+	if (!interval)
+		return 1;
+	timer_arm(t, now + interval - ago % interval);
+	return 1 + ago / interval;
+}
+
+u64 ktimer_rearm(struct ktimer *t, u64 interval)
+{
+	u64 now = ktime_ns();
+	u64 late = now > t->expires ? (now - t->expires) / interval : 0;
+
+	timer_arm(t, t->expires + (late + 1) * interval);
+	return late;
+}

@@ -96,6 +96,31 @@ static long futex_wake_bits(struct mm *mm, u64 uaddr, int n, u32 bitset)
 	return futex_wake_key(k.mm, k.addr, n, bitset);
 }
 
+/*
+ * Queues w and sleeps until a wake takes it off the queue (0), a signal
+ * comes (on_signal) or the deadline (ktime_ns(); 0: none) passes
+ * (-ETIMEDOUT); w is off the queue whatever the outcome.
+ */
+static long futex_sleep(struct futex_waiter *w, u64 deadline, long on_signal, const char *wchan)
+{
+	w->woken = false;
+	list_add_tail(&w->list, &futex_waiters);
+	for (;;) {
+		if (w->woken)
+			return 0;
+		if (signal_pending(current)) {
+			list_del(&w->list);
+			return on_signal;
+		}
+		if (deadline && ktime_ns() >= deadline) {
+			list_del(&w->list);
+			return -ETIMEDOUT;
+		}
+		current->state = TASK_INTERRUPTIBLE;
+		schedule_timeout(deadline, wchan);
+	}
+}
+
 static long futex_wait(u64 uaddr, u32 val, u64 deadline, u32 bitset)
 {
 	struct futex_waiter w = { .task = current, .bitset = bitset };
@@ -114,21 +139,7 @@ static long futex_wait(u64 uaddr, u32 val, u64 deadline, u32 bitset)
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	list_add_tail(&w.list, &futex_waiters);
-	for (;;) {
-		if (w.woken)
-			return 0;
-		if (signal_pending(current)) {
-			list_del(&w.list);
-			return -ERESTARTSYS;
-		}
-		if (deadline && ktime_ns() >= deadline) {
-			list_del(&w.list);
-			return -ETIMEDOUT;
-		}
-		current->state = TASK_INTERRUPTIBLE;
-		schedule_timeout(deadline, "futex_wait");
-	}
+	return futex_sleep(&w, deadline, -ERESTARTSYS, "futex_wait");
 }
 
 static long futex_requeue(u64 uaddr, int nwake, int nreq, u64 uaddr2, bool cmp, u32 val)
@@ -209,22 +220,9 @@ static long futex_lock_pi(u64 uaddr, u64 deadline, bool try)
 			if (copy_to_user(uaddr, &val, 4) < 0)
 				return -EFAULT;
 		}
-		w.woken = false;
-		list_add_tail(&w.list, &futex_waiters);
-		for (;;) {
-			if (w.woken)
-				break;
-			if (signal_pending(current)) {
-				list_del(&w.list);
-				return -ERESTARTNOINTR;
-			}
-			if (deadline && ktime_ns() >= deadline) {
-				list_del(&w.list);
-				return -ETIMEDOUT;
-			}
-			current->state = TASK_INTERRUPTIBLE;
-			schedule_timeout(deadline, "futex_lock_pi");
-		}
+		rc = futex_sleep(&w, deadline, -ERESTARTNOINTR, "futex_lock_pi");
+		if (rc < 0)
+			return rc;
 		w.woken = true; /* from here a word naming us means handed over */
 	}
 }

@@ -91,17 +91,11 @@ static void enqueue(struct task *t, bool fresh)
 		{
 			if (now - q->queued_ns > STARVE_NS) {
 				fresh = false;
+				before = &runqueue;
 				break;
 			}
-		}
-	}
-	if (fresh) {
-		list_for_each_entry(q, &runqueue, run_node)
-		{
-			if (!q->rq_fresh) {
-				before = &q->run_node;
-				break;
-			}
+			if (!q->rq_fresh && before == &runqueue)
+				before = &q->run_node; /* the first that used its slice */
 		}
 	}
 	list_add_tail(&t->run_node, before);

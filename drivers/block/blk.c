@@ -111,9 +111,11 @@ int blk_io(struct block_device *bd, int op, u64 sector, u32 count, void *buf)
 	t0 = ktime_ns();
 	rc = whole->ops->rw(whole, op, bd->start + sector, count, buf);
 	if (rc >= 0) {
-		account(bd, op, count, ktime_ns() - t0);
+		u64 ns = ktime_ns() - t0;
+
+		account(bd, op, count, ns);
 		if (whole != bd)
-			account(whole, op, count, ktime_ns() - t0);
+			account(whole, op, count, ns);
 	}
 	return rc;
 }

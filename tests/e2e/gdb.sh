@@ -44,7 +44,7 @@ lx-dmesg
 echo ==driver\n
 break null_write
 continue
-bt 5
+bt 8
 lx-files
 delete
 echo ==continue\n

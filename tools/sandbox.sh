@@ -3,7 +3,7 @@
 # own umid and its own copy-on-write file. Run with --help for the usage.
 set -u
 prog=${0##*/}
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd -P "$(dirname "$0")" && pwd -P) || exit 2
 
 usage() {
 	cat <<EOF

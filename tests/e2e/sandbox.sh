@@ -45,7 +45,10 @@ if [ "$(id -u)" != 0 ]; then
 elif ! command -v setpriv >/dev/null 2>&1; then
 	why="no setpriv"
 elif ! setpriv --reuid=61001 --regid=61001 --clear-groups $LINUX --version >/dev/null 2>&1 ||
-	! setpriv --reuid=61001 --regid=61001 --clear-groups $SB --help >/dev/null 2>&1; then
+	! setpriv --reuid=61001 --regid=61001 --clear-groups "$PWD/$SB" --help >/dev/null 2>&1 ||
+	! setpriv --reuid=61001 --regid=61001 --clear-groups test -x "$PWD/linux"; then
+	# (sandbox.sh runs ./linux by its absolute path: every directory above
+	# the tree must let others through, as a mktemp -d one does not)
 	why="uid 61001 cannot run $PWD/linux or $SB (make the tree readable to others)"
 else
 	multi=yes

@@ -23,7 +23,14 @@ static const struct engine_ops *engine = &ptrace_engine;
 #define STUB_DATA_ORDER 3
 _Static_assert((1 << STUB_DATA_ORDER) == STUB_DATA_PAGES, "stub data order");
 
-int engine_init(int want)
+static bool patching;
+
+u64 engine_fast_entry(void)
+{
+	return patching && engine->fast_entry ? engine->fast_entry() : 0;
+}
+
+int engine_init(int want, bool patch)
 {
 	size_t len = (size_t)(__stub_end - __stub_start);
 
@@ -41,7 +48,9 @@ int engine_init(int want)
 		else if (want == ENGINE_SECCOMP)
 			return -ENOSYS;
 	}
-	printk(KERN_INFO "Process engine: %s\n", engine->name);
+	patching = patch;
+	printk(KERN_INFO "Process engine: %s%s\n", engine->name,
+	       engine_fast_entry() ? ", patched system call sites" : "");
 	return 0;
 }
 

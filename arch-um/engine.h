@@ -20,10 +20,16 @@ enum engine_event {
 
 /*
  * Boot: prepares the stub code frame and picks the engine: want is
- * ENGINE_AUTO, ENGINE_PTRACE or ENGINE_SECCOMP (cmdline.h). Logs which
- * one runs. -ENOSYS: seccomp was asked for and this host cannot run it.
+ * ENGINE_AUTO, ENGINE_PTRACE or ENGINE_SECCOMP (cmdline.h); patch: may
+ * system call sites be patched where the engine can. Logs which one runs. -ENOSYS: seccomp was asked for and this host cannot run it.
  */
-int engine_init(int want);
+int engine_init(int want, bool patch);
+/*
+ * Where a patched system call site's trampoline jumps to enter the kernel
+ * (arch-um/sysfast.c); 0 when the engine has no fast entry or patching
+ * is off (syscall_patch=off).
+ */
+u64 engine_fast_entry(void);
 /* "ptrace" or "seccomp"... for the boot log and /proc. */
 const char *engine_name(void);
 /* Creates the host process of a new, empty address space. */

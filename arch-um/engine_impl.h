@@ -30,6 +30,7 @@ struct engine_ops {
 	const u8 *(*host_xstate)(struct task *t, u32 *len);
 	void (*reap_all)(void); /* waits for children killed but not reaped */
 	void (*shutdown)(void); /* kills and reaps every child left */
+	u64 (*fast_entry)(void); /* see engine_fast_entry; NULL: none */
 };
 
 extern const struct engine_ops ptrace_engine, seccomp_engine;

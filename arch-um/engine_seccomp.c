@@ -25,6 +25,7 @@
 #include "task.h"
 
 extern char stub_sc_start[], stub_sc_handler[], stub_sc_restorer[];
+extern char stub_sc_fast[], stub_sc_fast_resume[], stub_sc_fast_end[], stub_sc_convert_trap[];
 
 /* The signal used to interrupt a running guest. */
 #define IRQ_SIGNAL SIGVTALRM
@@ -40,6 +41,12 @@ extern char stub_sc_start[], stub_sc_handler[], stub_sc_restorer[];
  * kernel for about half a second.
  */
 #define WATCHDOG_NS 250000000ULL
+/*
+ * A kick can be dropped when it lands in the fast entry just as the
+ * thread is sent back (arch-um/stub.S): the kernel kicks again after
+ * this long without a trap.
+ */
+#define REKICK_NS 2000000ULL
 /* Freed pages held back before the engine confirms they are unmapped. */
 #define QUARANTINE_MAX 256
 #define SC_MAX_OPS     ((SC_CTL_PAGES * PAGE_SIZE - STUB_DATA_OPS) / STUB_OP_SIZE)
@@ -191,6 +198,7 @@ static void sc_shutdown(void)
 }
 
 static struct k_ucontext *parked_frame(struct mm *mm);
+static bool sc_unfast(struct mm *mm);
 static u8 *frame_xstate(struct mm *mm, struct k_ucontext *uc, u64 *addr, u32 *len);
 static void reset_xstate(u8 *fx, u32 len);
 
@@ -206,7 +214,14 @@ static bool recycle(struct mm *mm)
 	u64 fpstate, frame, top = STUB_DATA_ADDR + SC_ALTSTACK + SC_ALTSTACK_SIZE;
 	u32 len;
 
-	if (machine_stopping || npool == POOL_MAX || !mm->eng.parked || !uc)
+	if (machine_stopping || npool == POOL_MAX)
+		return false;
+	if (mm->eng.fast_parked) {
+		if (!sc_unfast(mm))
+			return false;
+		uc = parked_frame(mm);
+	}
+	if (!mm->eng.parked || !uc)
 		return false;
 	mm->eng.nops = 0;
 	engine_queue_munmap(mm, 0, TASK_SIZE);
@@ -237,6 +252,7 @@ static bool recycle(struct mm *mm)
 	/* Unknown bases: the next task's are loaded whatever they are. */
 	mm->eng.fs_base = mm->eng.gs_base = ~0ULL;
 	mm->eng.fp_owner = NULL;
+	mm->eng.fast_resumed = false;
 	pool[npool++] = mm->eng;
 	mm->eng.pid = 0;
 	mm->eng.data_frame = -1;
@@ -287,6 +303,8 @@ static int child_start(struct mm *mm)
 	if (rc < 0)
 		return rc;
 	mm->eng.parked = false;
+	mm->eng.fast_parked = false;
+	mm->eng.fast_resumed = false;
 	mm->eng.mm_seq = 0;
 	mm->eng.mm_cpu = 0;
 	mm->eng.pid = 0;
@@ -458,6 +476,8 @@ static u8 *frame_fx(struct mm *mm, u32 *len)
 
 static const u8 *sc_host_xstate(struct task *t, u32 *len)
 {
+	if (!sc_unfast(t->mm))
+		return NULL;
 	return frame_fx(t->mm, len);
 }
 
@@ -468,7 +488,8 @@ static void sc_fpu_save(struct task *t)
 
 	u32 len;
 
-	if (mm && mm->eng.fp_owner == t && !t->fp_changed && (fx = frame_fx(mm, &len)))
+	if (mm && mm->eng.fp_owner == t && !t->fp_changed && sc_unfast(mm) &&
+	    (fx = frame_fx(mm, &len)))
 		memcpy(t->fp.fx, fx, sizeof(t->fp.fx));
 }
 
@@ -549,11 +570,113 @@ static enum engine_event kill_child(struct mm *mm, const char *why)
 	return EV_DEAD;
 }
 
+/* Is rip where the fast entry is on its way back to guest code? */
+static bool in_fast_return(u64 rip)
+{
+	return rip >= STUB_SYM(stub_sc_fast_resume) && rip < STUB_SYM(stub_sc_fast_end);
+}
+
+/* Where the fast entry keeps each general register (rcx and r11 aside). */
+static const struct {
+	u16 fx, reg;
+} fx_regs[] = {
+	{SC_FX_RAX, offsetof(struct uregs, rax)}, {SC_FX_RBX, offsetof(struct uregs, rbx)},
+	{SC_FX_RDX, offsetof(struct uregs, rdx)}, {SC_FX_RSI, offsetof(struct uregs, rsi)},
+	{SC_FX_RDI, offsetof(struct uregs, rdi)}, {SC_FX_RBP, offsetof(struct uregs, rbp)},
+	{SC_FX_RSP, offsetof(struct uregs, rsp)}, {SC_FX_R8, offsetof(struct uregs, r8)},
+	{SC_FX_R9, offsetof(struct uregs, r9)},	  {SC_FX_R10, offsetof(struct uregs, r10)},
+	{SC_FX_R12, offsetof(struct uregs, r12)}, {SC_FX_R13, offsetof(struct uregs, r13)},
+	{SC_FX_R14, offsetof(struct uregs, r14)}, {SC_FX_R15, offsetof(struct uregs, r15)},
+};
+
+/*
+ * The registers of a system call that came through the fast entry, and
+ * (put) those it goes back with: rcx is rip and r11 rflags then.
+ */
+static void fast_regs_get(struct mm *mm, struct uregs *r)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(fx_regs) / sizeof(fx_regs[0]); i++)
+		memcpy((u8 *)r + fx_regs[i].reg, comm64(mm, fx_regs[i].fx), 8);
+	r->rcx = r->rip = *comm64(mm, SC_FX_RCX);
+	r->r11 = r->eflags = *comm64(mm, SC_FX_FLAGS);
+}
+
+static void fast_regs_put(struct mm *mm, const struct uregs *r)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(fx_regs) / sizeof(fx_regs[0]); i++)
+		memcpy(comm64(mm, fx_regs[i].fx), (const u8 *)r + fx_regs[i].reg, 8);
+	*comm64(mm, SC_FX_RCX) = r->rip;
+	*comm64(mm, SC_FX_FLAGS) = r->eflags;
+}
+
+/*
+ * Can t go back the way it came, through the fast entry? Only to finish
+ * the system call it made there, with nothing but general registers
+ * changed: rcx and r11 as the syscall instruction leaves them, no
+ * single-stepping, its FPU state and fs/gs bases still loaded.
+ */
+static bool fast_return_ok(struct task *t)
+{
+	struct mm *mm = t->mm;
+	const struct uregs *r = &t->regs;
+
+	return mm->eng.fp_owner == t && !t->fp_changed && r->rcx == r->rip &&
+	       r->r11 == r->eflags && !(r->eflags & EFLAGS_TF) &&
+	       r->fs_base == mm->eng.fs_base && r->gs_base == mm->eng.gs_base;
+}
+
+/* Tells the parked thread to go on (RESUME), waking it if it sleeps. */
+static void send_resume(struct mm *mm)
+{
+	*comm32(mm, SC_KCPU) = host_cpu();
+	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
+		host_futex_wake(comm32(mm, SC_STATE));
+}
+
+/*
+ * Turns a fast park into a signal-frame park, which holds the FPU state
+ * and can take any register: the thread traps at stub_sc_convert_trap.
+ * The frame's registers are the stub's; the task's are in t->regs.
+ * false: the child died or did not do as told (then it is killed).
+ */
+static bool sc_unfast(struct mm *mm)
+{
+	struct k_ucontext *uc;
+	u64 rip;
+
+	if (!mm || !mm->eng.fast_parked)
+		return true;
+	mm->eng.fast_parked = false;
+	if (mm->eng.pid <= 0)
+		return false;
+	*comm32(mm, SC_FCMD) = 1;
+	send_resume(mm);
+	if (wait_trap(mm, false) < 0)
+		return false;
+	*comm32(mm, SC_FCMD) = 0;
+	mm->eng.parked = true;
+	uc = parked_frame(mm);
+	rip = uc ? __atomic_load_n(&uc->mc.rip, __ATOMIC_RELAXED) : 0;
+	/* A late interrupt may have caught it on its way to the trap. */
+	if (!uc || *comm32(mm, SC_HOW) != 0 ||
+	    (rip != STUB_SYM(stub_sc_convert_trap) && !in_fast_return(rip))) {
+		mm->eng.parked = false;
+		kill_child(mm, "did not trap when told to");
+		return false;
+	}
+	return true;
+}
+
 static enum engine_event sc_run(struct task *t)
 {
 	struct mm *mm = t->mm;
 	struct k_ucontext *uc;
-	u64 kicked = 0;
+	u64 kicked = 0, last_kick = 0, now;
 	int strikes = 0;
 	u8 info[32];
 	u64 sig, infop;
@@ -561,7 +684,18 @@ static enum engine_event sc_run(struct task *t)
 
 	if (quarantine_pages >= QUARANTINE_MAX || quarantine_pages > mem_free_pages())
 		engine_quarantine_release();
-	if (engine_mm_flush(mm) < 0 || mm->eng.pid <= 0 || !mm->eng.parked)
+	if (engine_mm_flush(mm) < 0 || mm->eng.pid <= 0)
+		return EV_DEAD;
+	t->trap.kind = 0;
+	if (mm->eng.fast_parked && fast_return_ok(t)) {
+		fast_regs_put(mm, &t->regs);
+		*comm32(mm, SC_FCMD) = 0;
+		mm->eng.fast_parked = false;
+		mm->eng.fast_resumed = true;
+		send_resume(mm);
+		goto wait;
+	}
+	if (!sc_unfast(mm) || !mm->eng.parked)
 		return EV_DEAD;
 	uc = parked_frame(mm);
 	if (!uc)
@@ -579,10 +713,9 @@ static enum engine_event sc_run(struct task *t)
 	uc->uc_stack.ss_size = SC_ALTSTACK_SIZE;
 	load_bases(t);
 	mm->eng.parked = false;
-	*comm32(mm, SC_KCPU) = host_cpu();
-	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
-		host_futex_wake(comm32(mm, SC_STATE));
+	mm->eng.fast_resumed = false;
+	send_resume(mm);
+wait:
 	for (;;) {
 		rc = wait_trap(mm, true);
 		if (rc < 0)
@@ -591,19 +724,41 @@ static enum engine_event sc_run(struct task *t)
 			break;
 		if (!kernel_irq_during_guest())
 			continue;
+		now = ktime_ns();
 		if (!kicked) {
 			host_kill(mm->eng.pid, IRQ_SIGNAL);
-			kicked = ktime_ns();
+			kicked = last_kick = now;
 			strikes = 0;
-		} else if (ktime_ns() - kicked > WATCHDOG_NS) {
+			continue;
+		}
+		if (now - last_kick > REKICK_NS) {
+			host_kill(mm->eng.pid, IRQ_SIGNAL);
+			last_kick = now;
+		}
+		if (now - kicked > WATCHDOG_NS) {
 			/*
 			 * Only a forged rt_sigreturn through the stub can block the
 			 * interrupt signal for long; seen twice, it is no accident.
 			 */
-			kicked = ktime_ns();
+			kicked = now;
 			if (host_proc_sig_blocked(mm->eng.pid, IRQ_SIGNAL) > 0 && ++strikes >= 2)
 				return kill_child(mm, "blocked the interrupt signal");
 		}
+	}
+	if (__atomic_load_n(comm32(mm, SC_HOW), __ATOMIC_ACQUIRE) == 1) {
+		/* A system call through a patched site: no frame, FPU loaded. */
+		mm->eng.fast_parked = true;
+		mm->eng.fast_resumed = false;
+		fast_regs_get(mm, &t->regs);
+		if (fsgsbase) {
+			t->regs.fs_base = mm->eng.fs_base = *comm64(mm, SC_FX_FS);
+			t->regs.gs_base = mm->eng.gs_base = *comm64(mm, SC_FX_GS);
+		}
+		t->regs.orig_rax = t->regs.rax;
+		t->trap.sig = SIGSYS;
+		t->trap.code = 1; /* SYS_SECCOMP */
+		t->trap.addr = t->regs.rip;
+		return EV_SYSCALL;
 	}
 	mm->eng.parked = true;
 	/* Everything in the page is the child's to write: read it once, check it. */
@@ -612,6 +767,13 @@ static enum engine_event sc_run(struct task *t)
 	uc = parked_frame(mm);
 	if (!uc || !altstack_ptr(mm, infop, sizeof(info), 8))
 		return kill_child(mm, "bad signal frame");
+	if (mm->eng.fast_resumed && in_fast_return(uc->mc.rip)) {
+		/* Caught on its way back from the fast entry: to where t->regs say. */
+		mm->eng.fast_resumed = false;
+		t->regs.orig_rax = (u64)-1;
+		return EV_INTERRUPT;
+	}
+	mm->eng.fast_resumed = false;
 	memcpy(info, altstack_ptr(mm, infop, sizeof(info), 8), sizeof(info));
 	sigcontext_to_regs(&uc->mc, &t->regs);
 	t->regs.eflags = uc->mc.eflags;
@@ -639,11 +801,18 @@ static enum engine_event sc_run(struct task *t)
 			return EV_INTERRUPT;
 		}
 		t->regs.orig_rax = (u64)(s64)nr;
+		t->trap.kind = TRAP_SYSCALL_INSN;
 		return EV_SYSCALL;
 	}
 	default:
 		return engine_signal_event((int)sig, code);
 	}
+}
+
+/* Where a patched site's trampoline enters the kernel. */
+static u64 sc_fast_entry(void)
+{
+	return STUB_SYM(stub_sc_fast);
 }
 
 bool seccomp_engine_probe(void)
@@ -676,4 +845,5 @@ const struct engine_ops seccomp_engine = {
 	.host_xstate = sc_host_xstate,
 	.reap_all = sc_reap_all,
 	.shutdown = sc_shutdown,
+	.fast_entry = sc_fast_entry,
 };

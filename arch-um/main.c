@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 	printk(KERN_INFO "Memory: %lluK available (%lluK physical)\n",
 	       (unsigned long long)(mem_free_pages() * 4),
 	       (unsigned long long)(cfg.mem >> 10));
-	if (engine_init(cfg.seccomp) < 0)
+	if (engine_init(cfg.seccomp, !cfg.no_syscall_patch) < 0)
 		usage_error("seccomp=on: this host cannot run the seccomp engine "
 			    "(see the message above); use seccomp=off or auto");
 	{

@@ -101,6 +101,51 @@ stub_batch:
 /* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
 #define THREAD_FLAGS 0x50f00
 #define SC_MAX_OPS ((SC_CTL_PAGES * 4096 - STUB_DATA_OPS) / STUB_OP_SIZE)
+#define IRQ_SIGNAL 26                  /* SIGVTALRM, as engine_seccomp.c */
+#define UC_RIP 168                     /* rip in a ucontext_t */
+/* Where a stub symbol is in the child. */
+#define STUB_ADDR(sym) (STUB_CODE_ADDR + ((sym) - __stub_start))
+
+/*
+ * Parks the guest thread: says how (SC_HOW, \how), sets TRAPPED, wakes a
+ * kernel asleep on it, then waits for RESUME, spinning first unless the
+ * kernel last ran on this CPU, and jumps to \resumed. rbx: the
+ * communication page, rbp: the control pages; clobbers rax, rcx, rdx,
+ * rsi, rdi, r10, r11.
+ */
+.macro PARK how, resumed
+	movl $\how, SC_HOW(%rbx)
+	movl $SC_TRAPPED, %eax
+	xchgl %eax, SC_STATE(%rbx)     /* a full barrier before reading KWAIT */
+	cmpl $0, SC_KWAIT(%rbx)
+	je 81f
+	movl $NR_FUTEX, %eax
+	leaq SC_STATE(%rbx), %rdi
+	movl $FUTEX_WAKE, %esi
+	movl $1, %edx
+	syscall
+	/* On the kernel's CPU, spinning would only keep it from running. */
+81:	movl SC_CCPU(%rbx), %ecx
+	cmpl SC_KCPU(%rbx), %ecx
+	je 83f
+	movl SC_CTL_SPIN(%rbp), %ecx
+82:	cmpl $SC_RESUME, SC_STATE(%rbx)
+	je \resumed
+	pause
+	decl %ecx
+	jnz 82b
+83:	movl $1, %eax
+	xchgl %eax, SC_CWAIT(%rbx)
+	cmpl $SC_RESUME, SC_STATE(%rbx)
+	je \resumed
+	movl $NR_FUTEX, %eax
+	leaq SC_STATE(%rbx), %rdi
+	movl $FUTEX_WAIT, %esi
+	movl $SC_TRAPPED, %edx
+	xorl %r10d, %r10d
+	syscall
+	jmp 83b
+.endm
 
 /*
  * Entered once by a new child (host/proc.c) with the stub mapped and
@@ -259,7 +304,20 @@ sc_mm_go:
  */
 	.globl stub_sc_handler
 stub_sc_handler:
-	movabsq $COMM, %rbx
+	/*
+	 * The interrupt signal is dropped where it finds the fast entry
+	 * before its thread has seen RESUME: that thread parks, or is
+	 * parked, anyway. Anything else parks here, as usual.
+	 */
+	cmpl $IRQ_SIGNAL, %edi
+	jne 1f
+	movq UC_RIP(%rdx), %rax
+	movabsq $STUB_ADDR(stub_sc_fast), %rcx
+	subq %rcx, %rax
+	cmpq $(stub_sc_fast_resume - stub_sc_fast), %rax
+	jae 1f
+	ret
+1:	movabsq $COMM, %rbx
 	movabsq $CTL, %rbp
 	movq %rdx, %r13
 	rdtscp                         /* ecx: the host CPU (Linux's TSC_AUX) */
@@ -275,38 +333,9 @@ stub_sc_handler:
 	movq %rax, SC_FS(%rbx)
 	rdgsbase %rax
 	movq %rax, SC_GS(%rbx)
-1:	movl $SC_TRAPPED, %eax
-	xchgl %eax, SC_STATE(%rbx)     /* a full barrier before reading KWAIT */
-	cmpl $0, SC_KWAIT(%rbx)
-	je 2f
-	movl $NR_FUTEX, %eax
-	leaq SC_STATE(%rbx), %rdi
-	movl $FUTEX_WAKE, %esi
-	movl $1, %edx
-	syscall
-	/* On the kernel's CPU, spinning would only keep it from running. */
-2:	movl SC_CCPU(%rbx), %ecx
-	cmpl SC_KCPU(%rbx), %ecx
-	je 4f
-	movl SC_CTL_SPIN(%rbp), %ecx
-3:	cmpl $SC_RESUME, SC_STATE(%rbx)
-	je 6f
-	pause
-	decl %ecx
-	jnz 3b
-4:	movl $1, %eax
-	xchgl %eax, SC_CWAIT(%rbx)
-	cmpl $SC_RESUME, SC_STATE(%rbx)
-	je 5f
-	movl $NR_FUTEX, %eax
-	leaq SC_STATE(%rbx), %rdi
-	movl $FUTEX_WAIT, %esi
-	movl $SC_TRAPPED, %edx
-	xorl %r10d, %r10d
-	syscall
-	jmp 4b
-5:	movl $0, SC_CWAIT(%rbx)
-6:	movl $SC_RUNNING, SC_STATE(%rbx)
+1:	PARK 0, 6f
+6:	movl $0, SC_CWAIT(%rbx)
+	movl $SC_RUNNING, SC_STATE(%rbx)
 	movl SC_SET_FSGS(%rbx), %r12d
 	testl %r12d, %r12d
 	jz 9f
@@ -340,6 +369,89 @@ stub_sc_handler:
 stub_sc_restorer:
 	movl $NR_RT_SIGRETURN, %eax
 	syscall
+	ud2
+
+/*
+ * The fast entry: a patched system call site (arch-um/sysfast.c) jumps
+ * here from its trampoline with rax the call's number, rcx the address
+ * to return to and r11 free, as after a syscall instruction. It parks
+ * the thread like the handler, without a signal: the guest registers go
+ * to the save area in the communication page (a few bytes of stack there
+ * too: the guest's stack and its red zone are never touched), the FPU
+ * stays loaded. On RESUME it returns with the kernel's values, rcx the
+ * return address and r11 rflags as the syscall instruction leaves them;
+ * told to (SC_FCMD), it traps instead (stub_sc_convert_trap), so the
+ * kernel gets a signal frame with the FPU state in it.
+ *
+ * An interrupt signal that comes before RESUME is seen is dropped by the
+ * handler; one that comes after, from stub_sc_fast_resume on, parks the
+ * thread in the handler and the kernel takes it for an interrupt at the
+ * return address, with the registers it resumed with.
+ */
+	.globl stub_sc_fast
+stub_sc_fast:
+	movabsq %rax, COMM + SC_FX_RAX
+	movabsq $COMM, %rax
+	movq %rcx, SC_FX_RCX(%rax)
+	movq %rsp, SC_FX_RSP(%rax)
+	leaq SC_FX_STACK(%rax), %rsp
+	pushfq
+	popq %r11
+	movq %r11, SC_FX_FLAGS(%rax)
+	movq %rbx, SC_FX_RBX(%rax)
+	movq %rdx, SC_FX_RDX(%rax)
+	movq %rsi, SC_FX_RSI(%rax)
+	movq %rdi, SC_FX_RDI(%rax)
+	movq %rbp, SC_FX_RBP(%rax)
+	movq %r8, SC_FX_R8(%rax)
+	movq %r9, SC_FX_R9(%rax)
+	movq %r10, SC_FX_R10(%rax)
+	movq %r12, SC_FX_R12(%rax)
+	movq %r13, SC_FX_R13(%rax)
+	movq %r14, SC_FX_R14(%rax)
+	movq %r15, SC_FX_R15(%rax)
+	movq %rax, %rbx
+	movabsq $CTL, %rbp
+	testl $SC_F_FSGSBASE, SC_CTL_FLAGS(%rbp)
+	jz 1f
+	rdfsbase %rax
+	movq %rax, SC_FX_FS(%rbx)
+	rdgsbase %rax
+	movq %rax, SC_FX_GS(%rbx)
+1:	rdtscp
+	andl $0xfff, %ecx
+	movl %ecx, SC_CCPU(%rbx)
+	PARK 1, stub_sc_fast_resume
+	.globl stub_sc_fast_resume
+stub_sc_fast_resume:
+	movl $0, SC_CWAIT(%rbx)
+	movl $SC_RUNNING, SC_STATE(%rbx)
+	cmpl $0, SC_FCMD(%rbx)
+	jne stub_sc_convert_trap
+	movq %rbx, %rax
+	movq SC_FX_RBX(%rax), %rbx
+	movq SC_FX_RDX(%rax), %rdx
+	movq SC_FX_RSI(%rax), %rsi
+	movq SC_FX_RDI(%rax), %rdi
+	movq SC_FX_RBP(%rax), %rbp
+	movq SC_FX_R8(%rax), %r8
+	movq SC_FX_R9(%rax), %r9
+	movq SC_FX_R10(%rax), %r10
+	movq SC_FX_R12(%rax), %r12
+	movq SC_FX_R13(%rax), %r13
+	movq SC_FX_R14(%rax), %r14
+	movq SC_FX_R15(%rax), %r15
+	movq SC_FX_RCX(%rax), %rcx
+	movq SC_FX_FLAGS(%rax), %r11
+	pushq %r11
+	popfq
+	movq SC_FX_RSP(%rax), %rsp
+	movabsq COMM + SC_FX_RAX, %rax
+	jmp *%rcx
+	.globl stub_sc_fast_end
+stub_sc_fast_end:
+	.globl stub_sc_convert_trap
+stub_sc_convert_trap:
 	ud2
 
 	.balign 4096

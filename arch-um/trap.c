@@ -12,6 +12,7 @@
 #include "printk.h"
 #include "softirq.h"
 #include "syscall.h"
+#include "sysfast.h"
 #include "task.h"
 #include "timer.h"
 
@@ -78,6 +79,10 @@ static void handle_fault(struct task *t)
 		if (oom_kill(t) != t->group_leader)
 			need_resched = true;
 		return;
+	}
+	if (t->mm->sysfast)
+		sysfast_fixup(t, SIGSEGV);
+	switch (rc) {
 	case -EIO:
 		force_sig_fault(SIGBUS, BUS_ADRERR, addr);
 		return;
@@ -124,12 +129,16 @@ void task_user_loop(void)
 		t->kentry_off_ns = off;
 		switch (ev) {
 		case EV_SYSCALL:
+			if (t->trap.kind == TRAP_SYSCALL_INSN)
+				sysfast_note(t);
 			syscall_dispatch(t);
 			break;
 		case EV_FAULT:
 			handle_fault(t);
 			break;
 		case EV_SIGNAL:
+			if (t->mm && t->mm->sysfast)
+				sysfast_fixup(t, t->trap.sig);
 			force_sig_fault(t->trap.sig, t->trap.code, t->trap.addr);
 			break;
 		case EV_INTERRUPT:

@@ -35,6 +35,7 @@ struct boot_config {
 	bool trace_syscalls;  /* log every system call (debugging) */
 	const char *trace;    /* trace=: program names and pids to trace */
 	int seccomp;          /* process engine: ENGINE_AUTO, _PTRACE, _SECCOMP */
+	bool no_syscall_patch; /* syscall_patch=off */
 	const char *ubd[16];  /* "ubd<N><flags>=<spec>" as given, in order */
 	int nr_ubd;
 	const char *eth[16];  /* "eth<N>=<transport>,..." as given */

@@ -85,8 +85,10 @@ char *kstrndup(const char *s, size_t n);
 #define VM_GROWSDOWN 0x2
 #define VM_STACK 0x4
 #define VM_HEAP 0x8
+#define VM_SYSFAST 0x10 /* trampolines of patched system call sites */
 
 struct file;
+struct sysfast;
 
 struct vma {
 	struct list_head list; /* in mm->vmas, sorted by start */
@@ -114,6 +116,8 @@ struct engine_mm {
 	u32 mm_cpu;
 	/* seccomp engine */
 	bool parked;            /* the guest thread waits with a frame */
+	bool fast_parked;       /* it waits in the fast entry, no frame */
+	bool fast_resumed;      /* it was last sent back from the fast entry */
 	u32 mm_seq;             /* last memory request */
 	u64 fs_base, gs_base;   /* what the guest thread has loaded */
 	int mm_tid;             /* host thread id of the memory thread */
@@ -135,6 +139,7 @@ struct mm {
 	u64 ahead_pages;        /* and its window (mm/fault.c) */
 	struct file *exe;       /* the executable (for /proc/pid/exe) */
 	u32 membarrier_reg;     /* MEMBARRIER_CMD_REGISTER_* done */
+	struct sysfast *sysfast; /* patched system call sites, or NULL */
 	struct engine_mm eng;
 };
 

@@ -25,6 +25,9 @@ typedef u64 ksigset_t; /* signals 1..64, bit (sig - 1) */
 #define KSIG_NSIG 64
 #define sigbit(sig) (1ULL << ((sig) - 1))
 #ifndef SS_ONSTACK
+/* task.trap.kind */
+#define TRAP_SYSCALL_INSN 1
+
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
 #endif
@@ -156,7 +159,9 @@ struct task {
 	u8 *xstate;
 	u32 xstate_len;
 	bool fp_changed;
-	/* Why the guest stopped last (filled by the engine). */
+	/* Why the guest stopped last (filled by the engine); kind is
+	 * TRAP_SYSCALL_INSN for a system call the host trapped at the
+	 * syscall instruction before rip (arch-um/sysfast.c may patch it). */
 	struct {
 		int kind, sig, code;
 		u64 addr;

@@ -229,6 +229,19 @@ static int set_seccomp(struct boot_config *c, const char *v, char *err, size_t l
 	return 0;
 }
 
+static int set_syscall_patch(struct boot_config *c, const char *v, char *err, size_t len)
+{
+	if (!strcmp(v, "on"))
+		c->no_syscall_patch = false;
+	else if (!strcmp(v, "off"))
+		c->no_syscall_patch = true;
+	else {
+		scnprintf(err, len, "syscall_patch=%s: must be on or off", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* ubd<N><flags>=...: kept whole; the ubd driver parses it at boot. */
 static int set_ubd(struct boot_config *c, const char *v, char *err, size_t len)
 {
@@ -292,6 +305,9 @@ static const struct boot_option options[] = {
 	 "pcap,<host_if>,<filter>[,[no]promisc,[no]optimize,<mac>]: a NIC"},
 	{"seccomp=", set_seccomp,
 	 "process engine: on (seccomp), off (ptrace) or auto (default: seccomp where the host allows it)"},
+	{"syscall_patch=", set_syscall_patch,
+	 "on (default with seccomp) or off: rewrite a guest's busy system call sites to enter the "
+	 "kernel without a signal (their code then reads differently; off for debugging)"},
 	{"trace_syscalls", set_trace, "log every guest system call and its result"},
 	{"trace=", set_trace_list,
 	 "<name|pid>[,...]: log the system calls of these programs (by name, from exec) or "

@@ -31,7 +31,6 @@
 #include "sigframe.h"
 #include "task.h"
 
-#define EFLAGS_TF 0x100UL
 /* The flags a tracer may change: CF PF AF ZF SF TF DF OF RF AC. */
 #define EFLAGS_USER_MASK 0x50dd5UL
 #define USER_REGS_SIZE	 sizeof(struct uregs)

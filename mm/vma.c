@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "pgtable.h"
 #include "printk.h"
+#include "sysfast.h"
 
 struct vma *vma_find(struct mm *mm, u64 addr)
 {
@@ -117,6 +118,7 @@ void mm_put(struct mm *mm)
 		vma_free(v);
 	}
 	pgd_free(mm->pgd);
+	sysfast_free(mm->sysfast);
 	if (mm->exe)
 		file_put(mm->exe);
 	kfree(mm);
@@ -188,6 +190,8 @@ int mm_unmap(struct mm *mm, u64 start, u64 len)
 	if (rc < 0)
 		return rc;
 	engine_queue_munmap(mm, start, end - start);
+	if (mm->sysfast)
+		sysfast_unmapped(mm, start, end);
 	return 0;
 }
 
@@ -372,6 +376,7 @@ struct mm *mm_fork(struct mm *old)
 		mm->exe = old->exe;
 		file_get(mm->exe);
 	}
+	mm->sysfast = sysfast_fork(old->sysfast);
 	list_for_each_entry(v, &old->vmas, list) {
 		struct vma *n = kmalloc(sizeof(*n));
 

@@ -326,6 +326,8 @@ static int gen_pid_maps(struct task *t, char *buf, size_t len)
 			name = "[heap]";
 		else if (v->flags & VM_STACK)
 			name = "[stack]";
+		else if (v->flags & VM_SYSFAST)
+			name = "[sysfast]";
 		P("%08llx-%08llx %c%c%c%c %08llx 00:00 %llu",
 		  (unsigned long long)v->start, (unsigned long long)v->end,
 		  (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',

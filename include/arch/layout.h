@@ -65,11 +65,13 @@
 #define SC_NEW_FS 80     /* u64: bases to load before returning */
 #define SC_NEW_GS 88
 #define SC_SET_FSGS 96   /* u32: 1 load SC_NEW_FS, 2 load SC_NEW_GS */
+#define SC_FCMD 100      /* u32: to a fast-parked thread: 0 return, 1 trap */
 #define SC_MM_READY 104  /* u32: the memory thread's filter is in place */
 #define SC_KCPU 108      /* u32: host CPU of the kernel thread */
 #define SC_CCPU 112      /* u32: host CPU of the guest thread at its trap */
 #define SC_MCPU 116      /* u32: host CPU of the memory thread at its work */
 #define SC_MM_TID 120    /* u32: host thread id of the memory thread */
+#define SC_HOW 124       /* u32: how the thread parked: 0 signal, 1 fast */
 /* Set-up data, read once by stub_sc_start. */
 #define SC_ALLMASK 128   /* u64: all signals */
 #define SC_NOMASK 136    /* u64: none */
@@ -79,7 +81,32 @@
 #define SC_MM_PROG 216
 #define SC_SIGS 232      /* u8 signal numbers to handle, 0-terminated */
 #define SC_FILTERS 512   /* the filter programs */
-#define SC_FILTERS_END 4096
+#define SC_FILTERS_END 3072
+/*
+ * The fast entry's save area (stub_sc_fast): the guest registers of a
+ * system call that came through a patched site, no signal frame. Its
+ * own few bytes of stack end at the page's end.
+ */
+#define SC_FX 3072
+#define SC_FX_RAX (SC_FX + 0)   /* the system call number */
+#define SC_FX_RBX (SC_FX + 8)
+#define SC_FX_RCX (SC_FX + 16)  /* the return address (rip) */
+#define SC_FX_RDX (SC_FX + 24)
+#define SC_FX_RSI (SC_FX + 32)
+#define SC_FX_RDI (SC_FX + 40)
+#define SC_FX_RBP (SC_FX + 48)
+#define SC_FX_RSP (SC_FX + 56)
+#define SC_FX_R8 (SC_FX + 64)
+#define SC_FX_R9 (SC_FX + 72)
+#define SC_FX_R10 (SC_FX + 80)
+#define SC_FX_R12 (SC_FX + 88)
+#define SC_FX_R13 (SC_FX + 96)
+#define SC_FX_R14 (SC_FX + 104)
+#define SC_FX_R15 (SC_FX + 112)
+#define SC_FX_FLAGS (SC_FX + 120) /* rflags, as r11 returns them */
+#define SC_FX_FS (SC_FX + 128)  /* fs/gs bases (FSGSBASE hosts) */
+#define SC_FX_GS (SC_FX + 136)
+#define SC_FX_STACK 4096
 
 #define SC_RUNNING 0
 #define SC_TRAPPED 1

@@ -29,5 +29,6 @@ struct fpstate {
 #define USER_CS 0x33
 #define USER_SS 0x2b
 #define EFLAGS_DEFAULT 0x202
+#define EFLAGS_TF 0x100 /* single-step */
 
 #endif

@@ -14,6 +14,8 @@
 #                        (run only inside ./linux, by tests/e2e/cli.sh)
 #   $(B)/e2e/escape      a static guest program trying raw host system calls
 #                        (tests/e2e/escape.sh)
+#   $(B)/e2e/sysfast     a static guest program keeping system call sites
+#                        busy until they are patched (tests/e2e/sysfast.sh)
 #   $(B)/e2e/noseccomp   runs a command where seccomp(2) fails (cli.sh: the
 #                        process engine falls back to ptrace)
 #   $(B)/e2e/hostfs_ops  file operations printed one per line, run natively
@@ -21,14 +23,14 @@
 #   $(B)/e2e/ptyhog      a static guest program opening ptys from several
 #                        processes until the kernel refuses (sealed.sh)
 #   $(B)/e2e.cpio.gz     the busybox initramfs plus /bin/segv, /bin/sysfuzz,
-#                        /bin/escape and /bin/ptyhog
+#                        /bin/escape, /bin/ptyhog and /bin/sysfast
 #
 # tests/e2e/run.sh boots ./linux on that image once per tests/e2e/*.expect.
 
 E2E_B := $(B)/e2e
 MKINITRAMFS ?= tools/mkinitramfs.sh
 
-e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/ptyhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/noseccomp $(E2E_B)/hostfs_ops $(B)/e2e.cpio.gz $(B)/disk.img \
+e2e-build: $(E2E_B)/notify_listen $(E2E_B)/dns6 $(E2E_B)/fragflood $(E2E_B)/mcprobe $(E2E_B)/ptyexpect $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/memhog $(E2E_B)/ptyhog $(E2E_B)/hostile $(E2E_B)/escape $(E2E_B)/sysfast $(E2E_B)/noseccomp $(E2E_B)/hostfs_ops $(B)/e2e.cpio.gz $(B)/disk.img \
 	$(B)/askfirst.img
 
 check-build: e2e-build
@@ -85,9 +87,14 @@ $(E2E_B)/escape: tests/e2e/escape.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/escape $(E2E_B)/ptyhog $(MKINITRAMFS) $(wildcard /bin/busybox)
+$(E2E_B)/sysfast: tests/e2e/sysfast.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/e2e.cpio.gz: $(E2E_B)/segv $(E2E_B)/sysfuzz $(E2E_B)/escape $(E2E_B)/ptyhog $(E2E_B)/sysfast $(MKINITRAMFS) $(wildcard /bin/busybox)
 	sh $(MKINITRAMFS) $@ --add $(E2E_B)/segv:/bin/segv --add $(E2E_B)/sysfuzz:/bin/sysfuzz \
-		--add $(E2E_B)/escape:/bin/escape --add $(E2E_B)/ptyhog:/bin/ptyhog
+		--add $(E2E_B)/escape:/bin/escape --add $(E2E_B)/ptyhog:/bin/ptyhog \
+		--add $(E2E_B)/sysfast:/bin/sysfast
 
 # An ext2 image of the same userland, for booting from a ubd disk. Tests
 # copy it before writing to it.

@@ -1,0 +1,389 @@
+/*
+ * System call site patching: the seccomp engine's fast path.
+ *
+ * A guest system call normally reaches the kernel as a host SIGSYS: the
+ * host builds a signal frame, the stub hands it over, and a sigreturn
+ * ends it, some microseconds each way. A site that keeps trapping is
+ * rewritten instead, in that process's own copy of its code: the
+ * instruction that loads the call's number (or last argument) before the
+ * syscall becomes a jmp to a 32-byte trampoline slot near it, which
+ * repeats that instruction, puts the return address in rcx and jumps to
+ * the stub's fast entry (arch-um/stub.S: no signal, no frame). The
+ * syscall instruction itself stays where it was: code that jumps to it,
+ * or returns to it after a signal, still traps as before, and the seccomp
+ * filter still stands behind all of it. The guest gets nothing it could
+ * not do already: the trampoline is ordinary guest code.
+ *
+ *   site:  b8 NN NN NN NN  0f 05     mov $N,%eax; syscall
+ *    ->    e9 <slot>       0f 05     jmp slot;    syscall
+ *   slot:  b8 NN NN NN NN            mov $N,%eax
+ *          48 8d 0d <site+7>         lea site+7(%rip),%rcx
+ *          49 bb <fast entry>        movabs $entry,%r11
+ *          41 ff e3                  jmp *%r11
+ *
+ * Shapes patched: mov $imm32,%eax (b8), mov $imm32,%rax (48 c7 c0) and
+ * mov disp8(%rsp),%r9 (4c 8b 4c 24, glibc's syscall()), each checked
+ * against the registers of the trap, so that bytes that only look like
+ * it are left alone; only in private code that may not be written (no
+ * JIT buffers); never for calls that do not come back the way they went
+ * (execve, exit, rt_sigreturn, fork and clone, which need the full path).
+ *
+ * Trampoline pages are guest mappings ("[sysfast]" in /proc/pid/maps),
+ * placed in a gap within 2 GB of their sites, copied by fork, dropped by
+ * exec. If the guest unmaps one, its sites get their code back.
+ */
+#include <asm/signal.h>
+#include <linux/mman.h>
+#include <linux/unistd.h>
+
+#include "engine.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "sysfast.h"
+#include "task.h"
+
+#define HOT_TRAPS   16		/* traps at one site before it is patched */
+#define HOT_SLOTS   64		/* sites counted at once per address space */
+#define SITE_DONE   0xffffffffU /* patched, or never patchable */
+#define TRAMP_PAGES 4		/* trampoline pages per address space */
+#define SLOT_SIZE   32
+#define SLOTS	    (PAGE_SIZE / SLOT_SIZE)
+#define MAX_INSN    7 /* the longest instruction a slot repeats */
+/* How far a rel32 reaches, with room for a page either side. */
+#define NEAR ((1ULL << 31) - 2 * PAGE_SIZE)
+
+/* A patched site, as it was. */
+struct site {
+	u64 addr;	   /* the rewritten instruction */
+	u8 len;		   /* its length */
+	u8 insn[MAX_INSN]; /* its bytes */
+};
+
+struct tramp_page {
+	u64 addr;	    /* guest address; 0: none */
+	unsigned used;	    /* slots handed out */
+	struct site *sites; /* SLOTS of them, kmalloc'd */
+};
+
+struct sysfast {
+	struct {
+		u64 rip;
+		u32 traps;
+	} hot[HOT_SLOTS];
+	struct tramp_page page[TRAMP_PAGES];
+};
+
+static bool near(u64 a, u64 b)
+{
+	return (a > b ? a - b : b - a) < NEAR;
+}
+
+static void put32(u8 *p, u32 v)
+{
+	memcpy(p, &v, 4);
+}
+
+static u32 get32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Calls whose return must take the full path, or never happens. */
+static bool slow_only(u64 nr)
+{
+	switch (nr) {
+	case __NR_rt_sigreturn:
+	case __NR_execve:
+	case __NR_execveat:
+	case __NR_exit:
+	case __NR_exit_group:
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_fork:
+	case __NR_vfork:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The instruction before the syscall ending at rip, if a slot can repeat
+ * it: its length (0: none) and bytes. code holds the 9 bytes before rip.
+ */
+static unsigned site_shape(struct task *t, const u8 *code, u8 *insn)
+{
+	const struct uregs *r = &t->regs;
+	u64 v;
+
+	if (code[7] != 0x0f || code[8] != 0x05)
+		return 0;
+	if (code[0] == 0x48 && code[1] == 0xc7 && code[2] == 0xc0) {
+		v = (u64)(s64)(s32)get32(code + 3);
+		if (r->orig_rax != v || slow_only(v))
+			return 0;
+		memcpy(insn, code, 7);
+		return 7;
+	}
+	/* A REX prefix before b8 makes it mov to r8d..r15d. */
+	if (code[2] == 0xb8 && (code[1] & 0xf0) != 0x40) {
+		v = get32(code + 3);
+		if (r->orig_rax != v || slow_only(v))
+			return 0;
+		memcpy(insn, code + 2, 5);
+		return 5;
+	}
+	if (code[2] == 0x4c && code[3] == 0x8b && code[4] == 0x4c && code[5] == 0x24) {
+		if (access_mm_read(t->mm, r->rsp + (u64)(s64)(s8)code[6], &v, 8) < 0 ||
+		    v != r->r9 || slow_only(r->orig_rax))
+			return 0;
+		memcpy(insn, code + 2, 5);
+		return 5;
+	}
+	return 0;
+}
+
+/*
+ * Room for a trampoline page within reach of site: the top of a gap
+ * between mappings, nearest to the site, never just below a stack (it
+ * grows down into its gap) nor just above the heap (brk grows up).
+ */
+static u64 find_room(struct mm *mm, u64 site)
+{
+	u64 lo = 16 * PAGE_SIZE, best = 0, bestd = ~0ULL;
+	struct vma *v, *prev = NULL;
+
+	list_for_each_entry(v, &mm->vmas, list)
+	{
+		u64 cand = v->start - PAGE_SIZE, d;
+
+		if (v->start >= lo + PAGE_SIZE && !(v->flags & VM_GROWSDOWN) &&
+		    !(prev && (prev->flags & VM_HEAP) && cand == lo)) {
+			d = cand > site ? cand - site : site - cand;
+			if (d < bestd) {
+				best = cand;
+				bestd = d;
+			}
+		}
+		lo = v->end;
+		prev = v;
+	}
+	return best && near(best, site) && near(best + PAGE_SIZE, site) ? best : 0;
+}
+
+/* A free slot within reach of site (its page in *pp), or 0. */
+static u64 slot_for(struct mm *mm, u64 site, struct tramp_page **pp)
+{
+	struct sysfast *sf = mm->sysfast;
+	struct tramp_page *p, *fresh = NULL;
+	u64 addr;
+	int i;
+
+	for (i = 0; i < TRAMP_PAGES; i++) {
+		p = &sf->page[i];
+		if (!p->addr) {
+			if (!fresh)
+				fresh = p;
+			continue;
+		}
+		if (p->used < SLOTS && near(p->addr, site) && near(p->addr + PAGE_SIZE, site)) {
+			*pp = p;
+			return p->addr + p->used * SLOT_SIZE;
+		}
+	}
+	if (!fresh || !(addr = find_room(mm, site)))
+		return 0;
+	fresh->sites = kzalloc(SLOTS * sizeof(struct site));
+	if (!fresh->sites)
+		return 0;
+	if (mm_map(mm, addr, PAGE_SIZE, PROT_READ | PROT_EXEC, VM_SYSFAST, NULL, 0) < 0) {
+		kfree(fresh->sites);
+		fresh->sites = NULL;
+		return 0;
+	}
+	fresh->addr = addr;
+	fresh->used = 0;
+	*pp = fresh;
+	return addr;
+}
+
+/* Rewrites the site whose syscall instruction ends at t->regs.rip. */
+static void patch(struct task *t, u64 entry)
+{
+	struct mm *mm = t->mm;
+	u64 rip = t->regs.rip, site, slot;
+	u8 code[9], insn[MAX_INSN], tramp[SLOT_SIZE], jmp[MAX_INSN];
+	struct tramp_page *p = NULL;
+	struct vma *v;
+	unsigned len, n;
+
+	if (rip < 9 || access_mm_read(mm, rip - 9, code, 9) < 0)
+		return;
+	len = site_shape(t, code, insn);
+	if (!len)
+		return;
+	site = rip - 2 - len;
+	v = vma_find(mm, site);
+	if (!v || v->start > site || v->end < rip || !(v->prot & PROT_EXEC) ||
+	    (v->prot & PROT_WRITE) || (v->flags & (VM_SHARED | VM_SYSFAST)))
+		return;
+	slot = slot_for(mm, site, &p);
+	if (!slot)
+		return;
+	/* The slot: the instruction, rcx = return address, on to the entry. */
+	memset(tramp, 0xcc, sizeof(tramp));
+	memcpy(tramp, insn, len);
+	n = len;
+	tramp[n++] = 0x48; /* lea rel32(%rip),%rcx */
+	tramp[n++] = 0x8d;
+	tramp[n++] = 0x0d;
+	put32(tramp + n, (u32)(rip - (slot + n + 4)));
+	n += 4;
+	tramp[n++] = 0x49; /* movabs $entry,%r11 */
+	tramp[n++] = 0xbb;
+	memcpy(tramp + n, &entry, 8);
+	n += 8;
+	tramp[n++] = 0x41; /* jmp *%r11 */
+	tramp[n++] = 0xff;
+	tramp[n++] = 0xe3;
+	/* The site: a jmp to it, then nops to the syscall (never run). */
+	memset(jmp, 0x90, sizeof(jmp));
+	jmp[0] = 0xe9;
+	put32(jmp + 1, (u32)(slot - (site + 5)));
+	if (access_mm_write(mm, slot, tramp, SLOT_SIZE, true) < 0)
+		return;
+	p->sites[p->used].addr = site;
+	p->sites[p->used].len = (u8)len;
+	memcpy(p->sites[p->used].insn, insn, len);
+	p->used++;
+	access_mm_write(mm, site, jmp, len, true);
+}
+
+void sysfast_note(struct task *t)
+{
+	struct mm *mm = t->mm;
+	u64 rip = t->regs.rip, entry = engine_fast_entry();
+	unsigned h;
+
+	if (!entry || !mm)
+		return;
+	if (!mm->sysfast && !(mm->sysfast = kzalloc(sizeof(*mm->sysfast))))
+		return;
+	h = (unsigned)((rip ^ (rip >> 7) ^ (rip >> 17)) % HOT_SLOTS);
+	if (mm->sysfast->hot[h].rip != rip) {
+		mm->sysfast->hot[h].rip = rip;
+		mm->sysfast->hot[h].traps = 0;
+	}
+	if (mm->sysfast->hot[h].traps == SITE_DONE || ++mm->sysfast->hot[h].traps < HOT_TRAPS)
+		return;
+	mm->sysfast->hot[h].traps = SITE_DONE;
+	patch(t, entry);
+}
+
+/* The site behind the slot starting at addr, or NULL. */
+static const struct site *slot_site(struct mm *mm, u64 addr)
+{
+	struct sysfast *sf = mm ? mm->sysfast : NULL;
+	int i;
+
+	for (i = 0; sf && i < TRAMP_PAGES; i++) {
+		struct tramp_page *p = &sf->page[i];
+		u64 k = (addr - p->addr) / SLOT_SIZE;
+
+		if (p->addr && addr >= p->addr && addr < p->addr + PAGE_SIZE &&
+		    addr % SLOT_SIZE == 0 && k < p->used)
+			return &p->sites[k];
+	}
+	return NULL;
+}
+
+void sysfast_fixup(struct task *t, int sig)
+{
+	const struct site *s = slot_site(t->mm, t->regs.rip);
+	struct uregs *r = &t->regs;
+	u64 v;
+
+	if (!s)
+		return;
+	/* A fault of the repeated instruction: it was at the site. */
+	r->rip = s->addr;
+	if (sig != SIGTRAP)
+		return;
+	/* A step over the jmp: the original instruction has run. */
+	if (s->insn[0] == 0xb8) {
+		r->rax = get32(s->insn + 1);
+	} else if (s->insn[0] == 0x48) {
+		r->rax = (u64)(s64)(s32)get32(s->insn + 3);
+	} else {
+		if (access_mm_read(t->mm, r->rsp + (u64)(s64)(s8)s->insn[4], &v, 8) < 0)
+			return;
+		r->r9 = v;
+	}
+	r->rip = s->addr + s->len;
+}
+
+struct sysfast *sysfast_fork(const struct sysfast *old)
+{
+	struct sysfast *sf;
+	int i;
+
+	if (!old || !(sf = kmalloc(sizeof(*sf))))
+		return NULL;
+	*sf = *old;
+	for (i = 0; i < TRAMP_PAGES; i++) {
+		struct tramp_page *p = &sf->page[i];
+
+		p->sites = NULL;
+		if (!p->addr)
+			continue;
+		p->sites = kmalloc(SLOTS * sizeof(struct site));
+		if (!p->sites) {
+			/* Its slots stay in use, unknown: no fixup for them. */
+			p->addr = 0;
+			continue;
+		}
+		memcpy(p->sites, old->page[i].sites, SLOTS * sizeof(struct site));
+	}
+	return sf;
+}
+
+void sysfast_free(struct sysfast *sf)
+{
+	int i;
+
+	if (!sf)
+		return;
+	for (i = 0; i < TRAMP_PAGES; i++)
+		kfree(sf->page[i].sites);
+	kfree(sf);
+}
+
+void sysfast_unmapped(struct mm *mm, u64 start, u64 end)
+{
+	struct sysfast *sf = mm->sysfast;
+	unsigned i, k;
+
+	for (i = 0; sf && i < TRAMP_PAGES; i++) {
+		struct tramp_page *p = &sf->page[i];
+
+		if (!p->addr || p->addr >= end || p->addr + PAGE_SIZE <= start)
+			continue;
+		for (k = 0; k < p->used; k++) {
+			const struct site *s = &p->sites[k];
+			u64 slot = p->addr + k * SLOT_SIZE;
+			u8 now[5];
+
+			/* Only where the jmp to this slot is still there. */
+			if (access_mm_read(mm, s->addr, now, 5) == 0 && now[0] == 0xe9 &&
+			    get32(now + 1) == (u32)(slot - (s->addr + 5)))
+				access_mm_write(mm, s->addr, s->insn, s->len, true);
+		}
+		kfree(p->sites);
+		p->sites = NULL;
+		p->addr = 0;
+		p->used = 0;
+	}
+}

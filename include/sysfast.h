@@ -1,0 +1,36 @@
+/*
+ * System call site patching (arch-um/sysfast.c): a guest syscall
+ * instruction that keeps trapping is given a way into the kernel without
+ * a host signal, through the engine's fast entry (engine_fast_entry).
+ */
+#ifndef SYSFAST_H
+#define SYSFAST_H
+
+#include "types.h"
+
+struct mm;
+struct task;
+struct sysfast;
+
+/*
+ * t stopped for a system call the host trapped at the syscall instruction
+ * just before t->regs.rip (trap.kind TRAP_SYSCALL_INSN). Counts the site
+ * and patches it once it is busy and its code has a known shape.
+ */
+void sysfast_note(struct task *t);
+/*
+ * t stopped with a signal (sig) at the start of a trampoline slot, where
+ * only single-stepping or a fault of the instruction the slot repeats
+ * brings it: puts t->regs where the unpatched code would have stopped.
+ */
+void sysfast_fixup(struct task *t, int sig);
+/* The patching state of a forked address space: a copy of old's. */
+struct sysfast *sysfast_fork(const struct sysfast *old);
+void sysfast_free(struct sysfast *sf);
+/*
+ * The trampoline pages in [start, end) of mm were unmapped: the sites
+ * that jump there get their original code back (called after the unmap).
+ */
+void sysfast_unmapped(struct mm *mm, u64 start, u64 end);
+
+#endif

@@ -63,11 +63,17 @@ int host_daemon_open(const char *ctl_path, int *ctl_out, char *err, size_t errle
 	req.version = SWITCH_VERSION;
 	req.type = REQ_NEW_CONTROL;
 	req.sock = mine;
-	if (write(cfd, &req, sizeof(req)) != (ssize_t)sizeof(req)) {
+	/* The kernel's timer signals may come while a busy switch is slow. */
+	do
+		n = write(cfd, &req, sizeof(req));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(req)) {
 		snprintf(err, errlen, "daemon: the switch at %s took no request", ctl_path);
 		goto fail;
 	}
-	n = read(cfd, &sw, sizeof(sw));
+	do
+		n = read(cfd, &sw, sizeof(sw));
+	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(sw) || sw.sun_family != AF_UNIX) {
 		snprintf(err, errlen, "daemon: the switch at %s did not answer with its address",
 			 ctl_path);

@@ -69,6 +69,9 @@ lan_pair() {
 	$run timeout 90 $LINUX mem=32M initrd="$img" "eth0=$3" init=/bin/sh -- -c "$guest_b" \
 		</dev/null >"$tmp/$1.b" 2>&1
 	wait "$ga"
+	# Kept whole for a failure's post-mortem.
+	cp "$tmp/$1.a" "$B/e2e/lan-$1-a.log"
+	cp "$tmp/$1.b" "$B/e2e/lan-$1-b.log"
 	expect "$1-ping" "$tmp/$1.b" "lan-ping: 2 packets transmitted, 2 packets received"
 	a_has=$(sed -n 's/^a-has: //p' "$tmp/$1.a" | tr -d '\r')
 	b_has=$(sed -n 's/^b-has: //p' "$tmp/$1.b" | tr -d '\r')

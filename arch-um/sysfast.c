@@ -37,14 +37,16 @@
 #include <linux/unistd.h>
 
 #include "engine.h"
+#include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "pgtable.h"
 #include "sysfast.h"
 #include "task.h"
 
 #define HOT_TRAPS   16		/* traps at one site before it is patched */
-#define HOT_SLOTS   64		/* sites counted at once per address space */
+#define HOT_SLOTS   128		/* sites counted at once per address space */
 #define SITE_DONE   0xffffffffU /* patched, or never patchable */
 #define TRAMP_PAGES 4		/* trampoline pages per address space */
 #define SLOT_SIZE   32
@@ -55,9 +57,12 @@
 
 /* A patched site, as it was. */
 struct site {
-	u64 addr;	   /* the rewritten instruction */
+	u64 addr;	   /* the rewritten instruction; 0: given back */
 	u8 len;		   /* its length */
 	u8 insn[MAX_INSN]; /* its bytes */
+	/* Bit k: the patch made the (k+1)th page of the site a private copy
+	 * of a page-cache page: the process never wrote that page itself. */
+	u8 copied;
 };
 
 struct tramp_page {
@@ -110,16 +115,52 @@ static bool slow_only(u64 nr)
 	return false;
 }
 
+/* One-byte opcodes with a ModRM byte and no immediate. */
+static bool modrm_no_imm(u8 op)
+{
+	return (op < 0x40 && (op & 7) < 4) || op == 0x63 || (op >= 0x84 && op <= 0x8e) ||
+	       (op >= 0xd0 && op <= 0xd3) || (op >= 0xd8 && op <= 0xdf) || op >= 0xfe;
+}
+
+/*
+ * Could b8 imm32 (code + 2) be the ModRM byte and disp32 of an instruction
+ * starting at code + 1 instead? Its operand would be at rax + imm32, and
+ * rax is imm32, a system call number: an address in the first pages,
+ * which are never mapped. So only an instruction that does not touch its
+ * operand (lea, the hint nops) or one with a segment prefix (fs:, gs:)
+ * could have run there.
+ */
+static bool b8_decoy(const u8 *cb, const u8 *code)
+{
+	u8 pre = code[0];
+
+	if (code[1] == 0x8d ||
+	    (pre == 0x0f && (code[1] == 0x1f || code[1] == 0x18 || code[1] == 0x0d)))
+		return true;
+	if ((pre & 0xf0) == 0x40)
+		pre = cb[2];
+	return (pre == 0x64 || pre == 0x65) && modrm_no_imm(code[1]);
+}
+
 /*
  * The instruction before the syscall ending at rip, if a slot can repeat
- * it: its length (0: none) and bytes. code holds the 9 bytes before rip.
+ * it: its length (0: none) and bytes. cb holds the 12 bytes before rip.
+ *
+ * The bytes are read backwards, so they may be the tail of a longer
+ * instruction instead ("decoys"): the registers must agree with the
+ * instruction, and the likeliest longer ones rule a site out: a movabs
+ * (REX.W B8+r imm64) ending at the syscall, and for b8 an instruction
+ * whose ModRM byte it would be (b8_decoy).
  */
-static unsigned site_shape(struct task *t, const u8 *code, u8 *insn)
+static unsigned site_shape(struct task *t, const u8 *cb, u8 *insn)
 {
 	const struct uregs *r = &t->regs;
+	const u8 *code = cb + 3;
 	u64 v;
 
 	if (code[7] != 0x0f || code[8] != 0x05)
+		return 0;
+	if ((cb[0] & 0xf8) == 0x48 && (cb[1] & 0xf8) == 0xb8)
 		return 0;
 	if (code[0] == 0x48 && code[1] == 0xc7 && code[2] == 0xc0) {
 		v = (u64)(s64)(s32)get32(code + 3);
@@ -129,7 +170,7 @@ static unsigned site_shape(struct task *t, const u8 *code, u8 *insn)
 		return 7;
 	}
 	/* A REX prefix before b8 makes it mov to r8d..r15d. */
-	if (code[2] == 0xb8 && (code[1] & 0xf0) != 0x40) {
+	if (code[2] == 0xb8 && (code[1] & 0xf0) != 0x40 && !b8_decoy(cb, code)) {
 		v = get32(code + 3);
 		if (r->orig_rax != v || slow_only(v))
 			return 0;
@@ -146,15 +187,40 @@ static unsigned site_shape(struct task *t, const u8 *code, u8 *insn)
 	return 0;
 }
 
+/* Is [addr, addr + PAGE_SIZE) free, below the stack's region? */
+static bool page_free(struct mm *mm, u64 addr)
+{
+	struct vma *v;
+
+	if (addr < 16 * PAGE_SIZE || addr + PAGE_SIZE > mm->mmap_base)
+		return false;
+	list_for_each_entry(v, &mm->vmas, list)
+	{
+		if (v->start >= addr + PAGE_SIZE)
+			break;
+		if (v->end > addr)
+			return false;
+	}
+	return true;
+}
+
 /*
- * Room for a trampoline page within reach of site: the top of a gap
- * between mappings, nearest to the site, never just below a stack (it
- * grows down into its gap) nor just above the heap (brk grows up).
+ * Room for a trampoline page within reach of site. First well away from
+ * the code, where a program is least likely to look for room of its own
+ * (1 GB below it, else 1.75 GB above, past where brk usually grows),
+ * then the top of the gap between mappings nearest to the site, never
+ * just below a stack (it grows down into its gap) nor just above the
+ * heap (brk grows up).
  */
 static u64 find_room(struct mm *mm, u64 site)
 {
 	u64 lo = 16 * PAGE_SIZE, best = 0, bestd = ~0ULL;
 	struct vma *v, *prev = NULL;
+
+	if (site > (1ULL << 30) && page_free(mm, ALIGN_DOWN(site - (1ULL << 30), PAGE_SIZE)))
+		return ALIGN_DOWN(site - (1ULL << 30), PAGE_SIZE);
+	if (page_free(mm, ALIGN_DOWN(site + (7ULL << 28), PAGE_SIZE)))
+		return ALIGN_DOWN(site + (7ULL << 28), PAGE_SIZE);
 
 	list_for_each_entry(v, &mm->vmas, list)
 	{
@@ -210,17 +276,35 @@ static u64 slot_for(struct mm *mm, u64 site, struct tramp_page **pp)
 	return addr;
 }
 
+/* Gives site s (jumping to slot) its code back, if the jmp is still there. */
+static void unpatch(struct mm *mm, const struct site *s, u64 slot)
+{
+	u8 now[5];
+
+	if (access_mm_read(mm, s->addr, now, 5) == 0 && now[0] == 0xe9 &&
+	    get32(now + 1) == (u32)(slot - (s->addr + 5)))
+		access_mm_write(mm, s->addr, s->insn, s->len, true);
+}
+
+/* Is the page at addr a page-cache page, shared with the file? */
+static bool from_cache(struct mm *mm, u64 addr)
+{
+	u64 *pte = pte_lookup(mm, addr, false);
+
+	return pte && (*pte & PTE_PRESENT) && (frame_page(pte_frame(*pte))->flags & PG_CACHE);
+}
+
 /* Rewrites the site whose syscall instruction ends at t->regs.rip. */
 static void patch(struct task *t, u64 entry)
 {
 	struct mm *mm = t->mm;
 	u64 rip = t->regs.rip, site, slot;
-	u8 code[9], insn[MAX_INSN], tramp[SLOT_SIZE], jmp[MAX_INSN];
+	u8 code[12], insn[MAX_INSN], tramp[SLOT_SIZE], jmp[MAX_INSN];
 	struct tramp_page *p = NULL;
 	struct vma *v;
 	unsigned len, n;
 
-	if (rip < 9 || access_mm_read(mm, rip - 9, code, 9) < 0)
+	if (rip < 12 || access_mm_read(mm, rip - 12, code, 12) < 0)
 		return;
 	len = site_shape(t, code, insn);
 	if (!len)
@@ -255,6 +339,7 @@ static void patch(struct task *t, u64 entry)
 	put32(jmp + 1, (u32)(slot - (site + 5)));
 	if (access_mm_write(mm, slot, tramp, SLOT_SIZE, true) < 0)
 		return;
+	p->sites[p->used].copied = (u8)(from_cache(mm, site) | from_cache(mm, site + len - 1) << 1);
 	p->sites[p->used].addr = site;
 	p->sites[p->used].len = (u8)len;
 	memcpy(p->sites[p->used].insn, insn, len);
@@ -294,7 +379,7 @@ static const struct site *slot_site(struct mm *mm, u64 addr)
 		u64 k = (addr - p->addr) / SLOT_SIZE;
 
 		if (p->addr && addr >= p->addr && addr < p->addr + PAGE_SIZE &&
-		    addr % SLOT_SIZE == 0 && k < p->used)
+		    addr % SLOT_SIZE == 0 && k < p->used && p->sites[k].addr)
 			return &p->sites[k];
 	}
 	return NULL;
@@ -361,6 +446,59 @@ void sysfast_free(struct sysfast *sf)
 	kfree(sf);
 }
 
+/*
+ * Gives back the sites of mm in [start, end): a page that is a private
+ * copy only because of a patch is dropped (it comes back from the file,
+ * as it is now), on others the original bytes are written back.
+ */
+static void give_back(struct mm *mm, u64 start, u64 end)
+{
+	struct sysfast *sf = mm->sysfast;
+	unsigned i, k, b;
+
+	for (i = 0; i < TRAMP_PAGES; i++) {
+		struct tramp_page *p = &sf->page[i];
+
+		for (k = 0; p->addr && k < p->used; k++) {
+			struct site *s = &p->sites[k];
+			u64 pg[2] = {ALIGN_DOWN(s->addr, PAGE_SIZE),
+				     ALIGN_DOWN(s->addr + s->len - 1, PAGE_SIZE)};
+
+			if (!s->addr || s->addr >= end || s->addr + s->len <= start)
+				continue;
+			unpatch(mm, s, p->addr + k * SLOT_SIZE);
+			for (b = 0; b < 2; b++)
+				if ((s->copied >> b) & 1)
+					mm_zap(mm, pg[b], pg[b] + PAGE_SIZE);
+			s->addr = 0;
+		}
+	}
+}
+
+void sysfast_writable(struct mm *mm, u64 start, u64 end)
+{
+	if (mm->sysfast)
+		give_back(mm, start, end);
+}
+
+void sysfast_file_written(struct inode *inode, u64 pos, u64 len)
+{
+	u64 first = pos >> PAGE_SHIFT, last = (pos + len - 1) >> PAGE_SHIFT;
+	struct vma *v;
+
+	list_for_each_entry(v, &inode->mappings, file_node)
+	{
+		u64 pages = (v->end - v->start) >> PAGE_SHIFT, lo, hi;
+
+		if ((v->flags & VM_SHARED) || !v->mm->sysfast || last < v->pgoff ||
+		    first >= v->pgoff + pages)
+			continue;
+		lo = first > v->pgoff ? first - v->pgoff : 0;
+		hi = MIN(last - v->pgoff + 1, pages);
+		give_back(v->mm, v->start + (lo << PAGE_SHIFT), v->start + (hi << PAGE_SHIFT));
+	}
+}
+
 void sysfast_unmapped(struct mm *mm, u64 start, u64 end)
 {
 	struct sysfast *sf = mm->sysfast;
@@ -371,16 +509,9 @@ void sysfast_unmapped(struct mm *mm, u64 start, u64 end)
 
 		if (!p->addr || p->addr >= end || p->addr + PAGE_SIZE <= start)
 			continue;
-		for (k = 0; k < p->used; k++) {
-			const struct site *s = &p->sites[k];
-			u64 slot = p->addr + k * SLOT_SIZE;
-			u8 now[5];
-
-			/* Only where the jmp to this slot is still there. */
-			if (access_mm_read(mm, s->addr, now, 5) == 0 && now[0] == 0xe9 &&
-			    get32(now + 1) == (u32)(slot - (s->addr + 5)))
-				access_mm_write(mm, s->addr, s->insn, s->len, true);
-		}
+		for (k = 0; k < p->used; k++)
+			if (p->sites[k].addr)
+				unpatch(mm, &p->sites[k], p->addr + k * SLOT_SIZE);
 		kfree(p->sites);
 		p->sites = NULL;
 		p->addr = 0;

@@ -8,6 +8,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "sysfast.h"
 #include <asm/signal.h>
 
 #define LEVELS 3
@@ -273,6 +274,8 @@ ssize_t pcache_write(struct file *f, struct uio *u, u64 *pos)
 	}
 	if (done > 0) {
 		inode_touch(i, true, true);
+		if (!list_empty(&i->mappings))
+			sysfast_file_written(i, *pos - (u64)done, (u64)done);
 		if (i->iops->write_end) {
 			rc = i->iops->write_end(i, *pos - (u64)done, (size_t)done);
 			if (rc < 0)

@@ -168,6 +168,8 @@ long mm_map(struct mm *mm, u64 start, u64 len, u32 prot, u32 flags,
 /* Finds room for len bytes at or below hint's region (top-down). */
 u64 mm_get_unmapped(struct mm *mm, u64 hint, u64 len);
 int mm_unmap(struct mm *mm, u64 start, u64 len);
+/* Drops the pages of [start, end) (the mappings stay): they fault in again. */
+void mm_zap(struct mm *mm, u64 start, u64 end);
 int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 struct inode;
 /* The file shrank: unmap its pages from index on, in every mapping. */

@@ -8,6 +8,7 @@
 
 #include "types.h"
 
+struct inode;
 struct mm;
 struct task;
 struct sysfast;
@@ -27,6 +28,19 @@ void sysfast_fixup(struct task *t, int sig);
 /* The patching state of a forked address space: a copy of old's. */
 struct sysfast *sysfast_fork(const struct sysfast *old);
 void sysfast_free(struct sysfast *sf);
+/*
+ * [start, end) of mm is about to become writable: its sites get their
+ * original code back for good (a program rewriting its code must find
+ * what it wrote there, not a jmp).
+ */
+void sysfast_writable(struct mm *mm, u64 start, u64 end);
+/*
+ * len bytes at pos of inode's data were written: sites in private
+ * mappings of them are given back, so that the process sees the new data
+ * as it would have without the patch (its copy of a page it never wrote
+ * itself goes, and the page comes back from the file).
+ */
+void sysfast_file_written(struct inode *inode, u64 pos, u64 len);
 /*
  * The trampoline pages in [start, end) of mm were unmapped: the sites
  * that jump there get their original code back (called after the unmap).

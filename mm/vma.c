@@ -105,6 +105,11 @@ static void zap_range(struct mm *mm, u64 start, u64 end)
 	engine_queue_munmap(mm, start, end - start);
 }
 
+void mm_zap(struct mm *mm, u64 start, u64 end)
+{
+	zap_range(mm, start, end);
+}
+
 void mm_put(struct mm *mm)
 {
 	struct vma *v, *n;
@@ -285,6 +290,8 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 		return -EINVAL;
 	if (end <= start)
 		return len ? -ENOMEM : 0;
+	if ((prot & PROT_WRITE) && mm->sysfast)
+		sysfast_writable(mm, start, end);
 	/* The whole range must be mapped. */
 	while (addr < end) {
 		v = vma_find(mm, addr);

@@ -178,6 +178,8 @@ void mm_truncate_mappings(struct inode *inode, u64 index);
  * (beyond the end of a mapped file: SIGBUS).
  */
 int mm_fault(struct mm *mm, u64 addr, int access);
+/* A new private anonymous page holding a copy of frame's data; -1 if none. */
+s64 anon_page_copy(u64 frame);
 
 /* What an address space holds, in pages (mm/usage.c). */
 struct mm_usage {

@@ -48,6 +48,15 @@ static s64 new_anon_page(bool zero)
 	return f;
 }
 
+s64 anon_page_copy(u64 frame)
+{
+	s64 f = new_anon_page(false);
+
+	if (f >= 0)
+		memcpy(frame_to_virt((u64)f), frame_to_virt(frame), PAGE_SIZE);
+	return f;
+}
+
 /* Extends a grows-down stack VMA to cover addr if it is close enough. */
 static struct vma *grow_stack(struct mm *mm, u64 addr)
 {
@@ -254,13 +263,11 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 			if (v->flags & VM_SHARED) {
 				*pte = (frame << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 			} else if (access == FAULT_WRITE) {
-				f = new_anon_page(false);
+				f = anon_page_copy(frame);
 				if (f < 0) {
 					page_put(frame);
 					return no_memory();
 				}
-				memcpy(frame_to_virt((u64)f), frame_to_virt(frame),
-				       PAGE_SIZE);
 				page_put(frame);
 				*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 			} else {
@@ -278,10 +285,9 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 		if ((pg->flags & PG_ANON) && pg->refcount == 1) {
 			*pte |= PTE_WRITE;
 		} else {
-			f = new_anon_page(false);
+			f = anon_page_copy(frame);
 			if (f < 0)
 				return no_memory();
-			memcpy(frame_to_virt((u64)f), frame_to_virt(frame), PAGE_SIZE);
 			page_put(frame);
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 		}

@@ -303,13 +303,49 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 
 /* At most this many of the parent's host-mapped pages are mapped ahead. */
 #define FORK_PREMAP_PAGES 256
+/*
+ * At most this many pages are copied for a child at fork (fork_copy).
+ * A copy costs about a microsecond; sharing a page the parent writes
+ * costs a stub round trip to write-protect it and a fault for whichever
+ * process writes it first.
+ */
+#define FORK_COPY_PAGES 32
 
 struct fork_ctx {
 	struct mm *child;
 	struct vma *vma;
 	int err;
 	unsigned premap; /* pages the child may still get mapped ahead */
+	unsigned copy;   /* pages the child may still get copied at once */
 };
+
+/*
+ * Gives the child its own copy of a private anonymous page in a writable
+ * mapping that the parent has in its host process, where a page to spare
+ * is there: what the parent touched lately the child is likely to write
+ * first (its stack, the libc data a forked child updates). The copy is
+ * mapped in the child's first batch; the parent's entry and host mapping
+ * stay as they are. Page-cache pages are always shared: a private
+ * mapping shows the file's changes until it is written. false: share.
+ */
+static bool fork_copy(struct fork_ctx *c, u64 addr, u64 pte, u64 *cpte)
+{
+	s64 f;
+
+	if (!c->copy || !(pte & PTE_MAPPED) || (c->vma->flags & VM_SHARED) ||
+	    !(c->vma->prot & PROT_WRITE) || !(frame_page(pte_frame(pte))->flags & PG_ANON) ||
+	    mem_free_pages() < physmem_frames / 4)
+		return false;
+	f = anon_page_copy(pte_frame(pte));
+	if (f < 0)
+		return false;
+	c->copy--;
+	*cpte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+	c->child->rss++;
+	engine_queue_mmap(c->child, addr, PAGE_SIZE, host_prot(c->vma, *cpte), (u64)f);
+	*cpte |= PTE_MAPPED;
+	return true;
+}
 
 static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 {
@@ -329,6 +365,8 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 		*cpte = *pte;
 		return;
 	}
+	if (fork_copy(c, addr, *pte, cpte))
+		return;
 	page_get(pte_frame(*pte));
 	if (!(c->vma->flags & VM_SHARED) && (*pte & PTE_WRITE)) {
 		/* Copy-on-write: both lose write access until they copy; the
@@ -355,7 +393,7 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 struct mm *mm_fork(struct mm *old)
 {
 	struct mm *mm = mm_create();
-	struct fork_ctx c = { .child = mm, .premap = FORK_PREMAP_PAGES };
+	struct fork_ctx c = { .child = mm, .premap = FORK_PREMAP_PAGES, .copy = FORK_COPY_PAGES };
 	struct vma *v;
 
 	if (!mm)
@@ -383,6 +421,14 @@ struct mm *mm_fork(struct mm *old)
 			file_get(n->file);
 		vma_link_file(n);
 		list_add_tail(&n->list, &mm->vmas);
+	}
+	/*
+	 * The pages, from the top down: the stack and the libraries' data
+	 * come before the program's, so they are the ones copied and
+	 * mapped ahead when a large process exhausts the budgets.
+	 */
+	for (v = list_entry(old->vmas.prev, struct vma, list); &v->list != &old->vmas;
+	     v = list_entry(v->list.prev, struct vma, list)) {
 		c.vma = v;
 		pte_range(old, v->start, v->end, fork_pte, &c);
 		if (c.err)

@@ -178,6 +178,12 @@ void mm_truncate_mappings(struct inode *inode, u64 index);
  * (beyond the end of a mapped file: SIGBUS).
  */
 int mm_fault(struct mm *mm, u64 addr, int access);
+/*
+ * Maps into mm's host process, as faults there would but without
+ * allocating, the code a task resuming at pc with stack pointer sp is
+ * likely to run first (a forked child): faults spared.
+ */
+void mm_map_resume(struct mm *mm, u64 pc, u64 sp);
 /* A new private anonymous page holding a copy of frame's data; -1 if none. */
 s64 anon_page_copy(u64 frame);
 

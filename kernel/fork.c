@@ -101,6 +101,8 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 		p->mm = mm_fork(parent->mm);
 		if (!p->mm)
 			goto fail_mm;
+		/* What it runs first, in its first batch of host mappings. */
+		mm_map_resume(p->mm, parent->regs.rip, parent->regs.rsp);
 	}
 	if (flags & CLONE_FILES) {
 		p->files = parent->files;

@@ -301,8 +301,6 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 	return 0;
 }
 
-/* At most this many of the parent's host-mapped pages are mapped ahead. */
-#define FORK_PREMAP_PAGES 256
 /*
  * At most this many pages are copied for a child at fork (fork_copy).
  * A copy costs about a microsecond; sharing a page the parent writes
@@ -315,8 +313,7 @@ struct fork_ctx {
 	struct mm *child;
 	struct vma *vma;
 	int err;
-	unsigned premap; /* pages the child may still get mapped ahead */
-	unsigned copy;   /* pages the child may still get copied at once */
+	unsigned copy; /* pages the child may still get copied at once */
 };
 
 /*
@@ -375,25 +372,15 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 		if (*pte & PTE_MAPPED)
 			engine_queue_mprotect(mm, addr, PAGE_SIZE, host_prot(c->vma, *pte));
 	}
+	/* Mapped in the child when it touches it (or by mm_map_resume). */
 	*cpte = *pte & ~(u64)PTE_MAPPED;
 	c->child->rss++;
-	/*
-	 * The child goes on where the parent is: what the parent has in its
-	 * host process now is what the child touches first. Mapping it
-	 * ahead, in the child's first batch, spares it a fault per page.
-	 */
-	if ((*pte & PTE_MAPPED) && c->premap) {
-		c->premap--;
-		engine_queue_mmap(c->child, addr, PAGE_SIZE, host_prot(c->vma, *cpte),
-				  pte_frame(*cpte));
-		*cpte |= PTE_MAPPED;
-	}
 }
 
 struct mm *mm_fork(struct mm *old)
 {
 	struct mm *mm = mm_create();
-	struct fork_ctx c = { .child = mm, .premap = FORK_PREMAP_PAGES, .copy = FORK_COPY_PAGES };
+	struct fork_ctx c = { .child = mm, .copy = FORK_COPY_PAGES };
 	struct vma *v;
 
 	if (!mm)
@@ -424,8 +411,8 @@ struct mm *mm_fork(struct mm *old)
 	}
 	/*
 	 * The pages, from the top down: the stack and the libraries' data
-	 * come before the program's, so they are the ones copied and
-	 * mapped ahead when a large process exhausts the budgets.
+	 * come before the program's, so they are the ones copied when a
+	 * large process has more than FORK_COPY_PAGES to offer.
 	 */
 	for (v = list_entry(old->vmas.prev, struct vma, list); &v->list != &old->vmas;
 	     v = list_entry(v->list.prev, struct vma, list)) {

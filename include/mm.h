@@ -135,6 +135,9 @@ struct mm {
 	u64 ahead_pages;        /* and its window (mm/fault.c) */
 	struct file *exe;       /* the executable (for /proc/pid/exe) */
 	u32 membarrier_reg;     /* MEMBARRIER_CMD_REGISTER_* done */
+	/* The address space this one was forked from, or NULL: only ever
+	 * compared with a live mm, never followed (it may be gone). */
+	struct mm *forked_from;
 	struct engine_mm eng;
 };
 
@@ -143,6 +146,9 @@ struct mm {
 #define PTE_WRITE 0x2  /* may be mapped writable (exclusive or shared) */
 #define PTE_MAPPED 0x4 /* currently mapped in the host process */
 #define PTE_SWAP 0x8   /* not present: the slot number is in bits 12+ */
+/* Written after a fork shared it, by this process or a child: the next
+ * fork copies it for the child at once (mm/vma.c, fork_copy). */
+#define PTE_HOT 0x10
 
 /* Swap (mm/swap.c). */
 int swap_out(int want);
@@ -154,7 +160,12 @@ u64 swap_free_pages(void);
 int swap_proc(char *buf, size_t len);
 
 struct mm *mm_create(void);
-struct mm *mm_fork(struct mm *old);
+/*
+ * A copy-on-write copy of old for a child whose stack pointer is sp; the
+ * pages the child is likely to write first are copied at once (see
+ * fork_copy in mm/vma.c). NULL when out of memory.
+ */
+struct mm *mm_fork(struct mm *old, u64 sp);
 void mm_put(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 /* Creates a mapping at a fixed place, replacing what was there. */

@@ -98,7 +98,7 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 		p->mm = parent->mm;
 		p->mm->users++;
 	} else {
-		p->mm = mm_fork(parent->mm);
+		p->mm = mm_fork(parent->mm, parent->regs.rsp);
 		if (!p->mm)
 			goto fail_mm;
 		/* What it runs first, in its first batch of host mappings. */

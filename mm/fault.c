@@ -57,6 +57,27 @@ s64 anon_page_copy(u64 frame)
 	return f;
 }
 
+/*
+ * The current task writes anonymous page frame at addr of mm, which a
+ * fork write-protected. If mm was forked from the address space its
+ * parent still runs in and that one still has frame there, the page is
+ * marked hot there: the parent's next child gets a copy at once instead
+ * of a fault (mm/vma.c, fork_copy). Children of one parent mostly write
+ * the same pages (their stack, libc's fork bookkeeping).
+ */
+static void note_fork_write(struct mm *mm, u64 addr, u64 frame)
+{
+	struct mm *from = mm->forked_from;
+	u64 *pte;
+
+	if (!from || !current || current->mm != mm || !current->parent ||
+	    current->parent->mm != from)
+		return;
+	pte = pte_lookup(from, addr, false);
+	if (pte && (*pte & PTE_PRESENT) && pte_frame(*pte) == frame)
+		*pte |= PTE_HOT;
+}
+
 /* Extends a grows-down stack VMA to cover addr if it is close enough. */
 static struct vma *grow_stack(struct mm *mm, u64 addr)
 {
@@ -324,9 +345,14 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 			current->min_flt++;
 	} else if (access == FAULT_WRITE && !(*pte & PTE_WRITE)) {
 		struct page *pg;
+		bool hot;
 
 		frame = pte_frame(*pte);
 		pg = frame_page(frame);
+		/* An anonymous page loses write access only by being shared at a fork. */
+		hot = pg->flags & PG_ANON;
+		if (hot)
+			note_fork_write(mm, addr, frame);
 		if ((pg->flags & PG_ANON) && pg->refcount == 1) {
 			*pte |= PTE_WRITE;
 		} else {
@@ -337,6 +363,8 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 		}
 		*pte &= ~(u64)PTE_MAPPED;
+		if (hot)
+			*pte |= PTE_HOT;
 	}
 	if (!(*pte & PTE_MAPPED)) {
 		engine_queue_mmap(mm, addr, PAGE_SIZE, host_prot(v, *pte),

@@ -303,41 +303,44 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 
 /*
  * At most this many pages are copied for a child at fork (fork_copy).
- * A copy costs about a microsecond; sharing a page the parent writes
- * costs a stub round trip to write-protect it and a fault for whichever
- * process writes it first.
+ * A copy costs about a microsecond, mapping it in the child 5 more
+ * (unmapping included); sharing a page that is written after the fork
+ * costs a stub round trip for each fault it takes, 30 us or more, and
+ * one more to write-protect it in the parent if it is mapped there.
  */
-#define FORK_COPY_PAGES 32
+#define FORK_COPY_PAGES 16
 
 struct fork_ctx {
 	struct mm *child;
 	struct vma *vma;
+	u64 sp_page; /* the page the child's stack pointer is in */
 	int err;
 	unsigned copy; /* pages the child may still get copied at once */
 };
 
 /*
- * Gives the child its own copy of a private anonymous page in a writable
- * mapping that the parent has in its host process, where a page to spare
- * is there: what the parent touched lately the child is likely to write
- * first (its stack, the libc data a forked child updates). The copy is
- * mapped in the child's first batch; the parent's entry and host mapping
- * stay as they are. Page-cache pages are always shared: a private
- * mapping shows the file's changes until it is written. false: share.
+ * Gives the child its own copy, mapped in its first batch, of a private
+ * anonymous page that is likely to be written soon after the fork: the
+ * page its stack pointer is in, and pages written after earlier forks
+ * of this address space (PTE_HOT: a child's libc data, the parent's own
+ * working data). The parent's entry and host mapping stay as they are,
+ * so it writes on without a fault too. Page-cache pages are always
+ * shared: a private mapping shows the file's changes until it is
+ * written. false: share the page.
  */
 static bool fork_copy(struct fork_ctx *c, u64 addr, u64 pte, u64 *cpte)
 {
 	s64 f;
 
-	if (!c->copy || !(pte & PTE_MAPPED) || (c->vma->flags & VM_SHARED) ||
-	    !(c->vma->prot & PROT_WRITE) || !(frame_page(pte_frame(pte))->flags & PG_ANON) ||
-	    mem_free_pages() < physmem_frames / 4)
+	if (!c->copy || (!(pte & PTE_HOT) && addr != c->sp_page) ||
+	    (c->vma->flags & VM_SHARED) || !(c->vma->prot & PROT_WRITE) ||
+	    !(frame_page(pte_frame(pte))->flags & PG_ANON) || mem_free_pages() < physmem_frames / 4)
 		return false;
 	f = anon_page_copy(pte_frame(pte));
 	if (f < 0)
 		return false;
 	c->copy--;
-	*cpte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
+	*cpte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE | (pte & PTE_HOT);
 	c->child->rss++;
 	engine_queue_mmap(c->child, addr, PAGE_SIZE, host_prot(c->vma, *cpte), (u64)f);
 	*cpte |= PTE_MAPPED;
@@ -377,10 +380,11 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 	c->child->rss++;
 }
 
-struct mm *mm_fork(struct mm *old)
+struct mm *mm_fork(struct mm *old, u64 sp)
 {
 	struct mm *mm = mm_create();
-	struct fork_ctx c = { .child = mm, .copy = FORK_COPY_PAGES };
+	struct fork_ctx c = { .child = mm, .sp_page = ALIGN_DOWN(sp, PAGE_SIZE),
+			      .copy = FORK_COPY_PAGES };
 	struct vma *v;
 
 	if (!mm)
@@ -393,6 +397,7 @@ struct mm *mm_fork(struct mm *old)
 	mm->env_start = old->env_start;
 	mm->env_end = old->env_end;
 	mm->mmap_base = old->mmap_base;
+	mm->forked_from = old;
 	if (old->exe) {
 		mm->exe = old->exe;
 		file_get(mm->exe);
@@ -412,7 +417,7 @@ struct mm *mm_fork(struct mm *old)
 	/*
 	 * The pages, from the top down: the stack and the libraries' data
 	 * come before the program's, so they are the ones copied when a
-	 * large process has more than FORK_COPY_PAGES to offer.
+	 * large process has more than FORK_COPY_PAGES hot pages.
 	 */
 	for (v = list_entry(old->vmas.prev, struct vma, list); &v->list != &old->vmas;
 	     v = list_entry(v->list.prev, struct vma, list)) {

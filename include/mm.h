@@ -140,6 +140,9 @@ struct mm {
 	struct file *exe;       /* the executable (for /proc/pid/exe) */
 	u32 membarrier_reg;     /* MEMBARRIER_CMD_REGISTER_* done */
 	struct sysfast *sysfast; /* patched system call sites, or NULL */
+	/* The address space this one was forked from, or NULL: only ever
+	 * compared with a live mm, never followed (it may be gone). */
+	struct mm *forked_from;
 	struct engine_mm eng;
 };
 
@@ -148,6 +151,9 @@ struct mm {
 #define PTE_WRITE 0x2  /* may be mapped writable (exclusive or shared) */
 #define PTE_MAPPED 0x4 /* currently mapped in the host process */
 #define PTE_SWAP 0x8   /* not present: the slot number is in bits 12+ */
+/* Written after a fork shared it, by this process or a child: the next
+ * fork copies it for the child at once (mm/vma.c, fork_copy). */
+#define PTE_HOT 0x10
 
 /* Swap (mm/swap.c). */
 int swap_out(int want);
@@ -159,7 +165,12 @@ u64 swap_free_pages(void);
 int swap_proc(char *buf, size_t len);
 
 struct mm *mm_create(void);
-struct mm *mm_fork(struct mm *old);
+/*
+ * A copy-on-write copy of old for a child whose stack pointer is sp; the
+ * pages the child is likely to write first are copied at once (see
+ * fork_copy in mm/vma.c). NULL when out of memory.
+ */
+struct mm *mm_fork(struct mm *old, u64 sp);
 void mm_put(struct mm *mm);
 struct vma *vma_find(struct mm *mm, u64 addr);
 /* Creates a mapping at a fixed place, replacing what was there. */
@@ -185,6 +196,14 @@ void mm_truncate_mappings(struct inode *inode, u64 index);
  * (beyond the end of a mapped file: SIGBUS).
  */
 int mm_fault(struct mm *mm, u64 addr, int access);
+/*
+ * Maps into mm's host process, as faults there would but without
+ * allocating, the code a task resuming at pc with stack pointer sp is
+ * likely to run first (a forked child): faults spared.
+ */
+void mm_map_resume(struct mm *mm, u64 pc, u64 sp);
+/* A new private anonymous page holding a copy of frame's data; -1 if none. */
+s64 anon_page_copy(u64 frame);
 
 /* What an address space holds, in pages (mm/usage.c). */
 struct mm_usage {

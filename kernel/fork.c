@@ -98,9 +98,13 @@ long do_fork(u64 flags, u64 newsp, u64 ptid, u64 ctid, u64 tls, int exit_signal)
 		p->mm = parent->mm;
 		p->mm->users++;
 	} else {
-		p->mm = mm_fork(parent->mm);
+		u64 sp = newsp ? newsp : parent->regs.rsp;
+
+		p->mm = mm_fork(parent->mm, sp);
 		if (!p->mm)
 			goto fail_mm;
+		/* What it runs first, in its first batch of host mappings. */
+		mm_map_resume(p->mm, parent->regs.rip, sp);
 	}
 	if (flags & CLONE_FILES) {
 		p->files = parent->files;

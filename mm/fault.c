@@ -48,6 +48,36 @@ static s64 new_anon_page(bool zero)
 	return f;
 }
 
+s64 anon_page_copy(u64 frame)
+{
+	s64 f = new_anon_page(false);
+
+	if (f >= 0)
+		memcpy(frame_to_virt((u64)f), frame_to_virt(frame), PAGE_SIZE);
+	return f;
+}
+
+/*
+ * The current task writes anonymous page frame at addr of mm, which a
+ * fork write-protected. If mm was forked from the address space its
+ * parent still runs in and that one still has frame there, the page is
+ * marked hot there: the parent's next child gets a copy at once instead
+ * of a fault (mm/vma.c, fork_copy). Children of one parent mostly write
+ * the same pages (their stack, libc's fork bookkeeping).
+ */
+static void note_fork_write(struct mm *mm, u64 addr, u64 frame)
+{
+	struct mm *from = mm->forked_from;
+	u64 *pte;
+
+	if (!from || !current || current->mm != mm || !current->parent ||
+	    current->parent->mm != from)
+		return;
+	pte = pte_lookup(from, addr, false);
+	if (pte && (*pte & PTE_PRESENT) && pte_frame(*pte) == frame)
+		*pte |= PTE_HOT;
+}
+
 /* Extends a grows-down stack VMA to cover addr if it is close enough. */
 static struct vma *grow_stack(struct mm *mm, u64 addr)
 {
@@ -91,10 +121,51 @@ static int file_page(struct vma *v, u64 addr, u64 *frame)
 #define FAULT_AROUND_PAGES 16
 
 /*
- * Maps the neighbours of a faulting page that need no allocation: pages
- * already in the page tables but not in the host (after fork, mprotect)
- * and file pages already in the page cache. One stub round trip then
- * serves many later accesses.
+ * Maps page a of v into the host if that needs no allocation: the page is
+ * in the page tables but not in the host (after fork, mprotect) or it is
+ * file data already in the page cache. 0 when done or nothing to do;
+ * -EIO past the end of the file, -ENOMEM: nothing further will map.
+ */
+static int map_present(struct mm *mm, struct vma *v, u64 a)
+{
+	u64 *pte = pte_lookup(mm, a, false);
+	struct inode *inode;
+	u64 index;
+	s64 f;
+
+	if (pte && (*pte & PTE_PRESENT)) {
+		if (!(*pte & PTE_MAPPED)) {
+			engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), pte_frame(*pte));
+			*pte |= PTE_MAPPED;
+		}
+		return 0;
+	}
+	if (!v->file)
+		return 0;
+	inode = v->file->inode;
+	index = v->pgoff + ((a - v->start) >> PAGE_SHIFT);
+	if (index >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
+		return -EIO;
+	f = pcache_find(inode, index);
+	if (f < 0)
+		return 0;
+	/* Referenced before allocating: allocation may reclaim. */
+	page_get((u64)f);
+	pte = pte_lookup(mm, a, true);
+	if (!pte) {
+		page_put((u64)f);
+		return -ENOMEM;
+	}
+	*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | ((v->flags & VM_SHARED) ? PTE_WRITE : 0);
+	mm->rss++;
+	engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
+	*pte |= PTE_MAPPED;
+	return 0;
+}
+
+/*
+ * Maps the neighbours of a faulting page that need no allocation (see
+ * map_present): one stub round trip then serves many later accesses.
  */
 static void fault_around(struct mm *mm, struct vma *v, u64 addr)
 {
@@ -105,43 +176,47 @@ static void fault_around(struct mm *mm, struct vma *v, u64 addr)
 	if (start < v->start)
 		start = v->start;
 	end = MIN(v->end, start + FAULT_AROUND_PAGES * PAGE_SIZE);
-	for (a = start; a < end; a += PAGE_SIZE) {
-		u64 *pte;
+	for (a = start; a < end; a += PAGE_SIZE)
+		if (a != addr && map_present(mm, v, a) < 0)
+			return;
+}
 
-		if (a == addr)
-			continue;
-		pte = pte_lookup(mm, a, false);
-		if (pte && (*pte & PTE_PRESENT)) {
-			if (!(*pte & PTE_MAPPED)) {
-				engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte),
-						  pte_frame(*pte));
-				*pte |= PTE_MAPPED;
-			}
-			continue;
-		}
-		if (v->file) {
-			struct inode *inode = v->file->inode;
-			u64 index = v->pgoff + ((a - v->start) >> PAGE_SHIFT);
-			s64 f;
+/* How many stack words a resuming task's return addresses are looked for in. */
+#define RESUME_SCAN_WORDS 64
+/* How many pages of code are mapped ahead for it, its pc's included. */
+#define RESUME_PAGES 4
 
-			if (index >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
-				break;
-			f = pcache_find(inode, index);
-			if (f < 0)
-				continue;
-			/* Referenced before allocating: allocation may reclaim. */
-			page_get((u64)f);
-			pte = pte_lookup(mm, a, true);
-			if (!pte) {
-				page_put((u64)f);
-				return;
-			}
-			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT |
-			       ((v->flags & VM_SHARED) ? PTE_WRITE : 0);
-			mm->rss++;
-			engine_queue_mmap(mm, a, PAGE_SIZE, host_prot(v, *pte), (u64)f);
-			*pte |= PTE_MAPPED;
-		}
+/*
+ * A forked child resumes where its parent stopped, then returns through
+ * the parent's calls: the code at pc and at the return addresses just
+ * above sp is what it runs first. Any word there that points into
+ * executable memory counts as one; a wrong guess only maps a page early.
+ * Each page goes alone: a whole fault-around window costs more host work
+ * than the fault it might spare.
+ */
+void mm_map_resume(struct mm *mm, u64 pc, u64 sp)
+{
+	u64 pages[RESUME_PAGES], *pte, *words = NULL;
+	unsigned n = 0, i, k, nwords = 0;
+
+	/* Only the stack page sp is in: it is there, those above may not be. */
+	pte = sp < TASK_SIZE && !(sp & 7) ? pte_lookup(mm, sp, false) : NULL;
+	if (pte && (*pte & PTE_PRESENT)) {
+		words = (u64 *)frame_to_virt(pte_frame(*pte)) + ((sp & ~PAGE_MASK) >> 3);
+		nwords = MIN(RESUME_SCAN_WORDS, (PAGE_SIZE - (sp & ~PAGE_MASK)) >> 3);
+	}
+	for (i = 0; i <= nwords && n < RESUME_PAGES; i++) {
+		u64 addr = i ? words[i - 1] : pc, page = ALIGN_DOWN(addr, PAGE_SIZE);
+		struct vma *v = addr < TASK_SIZE ? vma_find(mm, addr) : NULL;
+
+		if (!v || !(v->prot & PROT_EXEC))
+			continue;
+		for (k = 0; k < n && pages[k] != page; k++)
+			;
+		if (k < n)
+			continue;
+		pages[n++] = page;
+		map_present(mm, v, page);
 	}
 }
 
@@ -254,13 +329,11 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 			if (v->flags & VM_SHARED) {
 				*pte = (frame << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 			} else if (access == FAULT_WRITE) {
-				f = new_anon_page(false);
+				f = anon_page_copy(frame);
 				if (f < 0) {
 					page_put(frame);
 					return no_memory();
 				}
-				memcpy(frame_to_virt((u64)f), frame_to_virt(frame),
-				       PAGE_SIZE);
 				page_put(frame);
 				*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 			} else {
@@ -272,20 +345,26 @@ int mm_fault(struct mm *mm, u64 addr, int access)
 			current->min_flt++;
 	} else if (access == FAULT_WRITE && !(*pte & PTE_WRITE)) {
 		struct page *pg;
+		bool hot;
 
 		frame = pte_frame(*pte);
 		pg = frame_page(frame);
+		/* An anonymous page loses write access only by being shared at a fork. */
+		hot = pg->flags & PG_ANON;
+		if (hot)
+			note_fork_write(mm, addr, frame);
 		if ((pg->flags & PG_ANON) && pg->refcount == 1) {
 			*pte |= PTE_WRITE;
 		} else {
-			f = new_anon_page(false);
+			f = anon_page_copy(frame);
 			if (f < 0)
 				return no_memory();
-			memcpy(frame_to_virt((u64)f), frame_to_virt(frame), PAGE_SIZE);
 			page_put(frame);
 			*pte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE;
 		}
 		*pte &= ~(u64)PTE_MAPPED;
+		if (hot)
+			*pte |= PTE_HOT;
 	}
 	if (!(*pte & PTE_MAPPED)) {
 		engine_queue_mmap(mm, addr, PAGE_SIZE, host_prot(v, *pte),

@@ -312,15 +312,51 @@ int mm_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 	return 0;
 }
 
-/* At most this many of the parent's host-mapped pages are mapped ahead. */
-#define FORK_PREMAP_PAGES 256
+/*
+ * At most this many pages are copied for a child at fork (fork_copy).
+ * A copy costs about a microsecond, mapping it in the child 5 more
+ * (unmapping included); sharing a page that is written after the fork
+ * costs a stub round trip for each fault it takes, 30 us or more, and
+ * one more to write-protect it in the parent if it is mapped there.
+ */
+#define FORK_COPY_PAGES 16
 
 struct fork_ctx {
 	struct mm *child;
 	struct vma *vma;
+	u64 sp_page; /* the page the child's stack pointer is in */
 	int err;
-	unsigned premap; /* pages the child may still get mapped ahead */
+	unsigned copy; /* pages the child may still get copied at once */
 };
+
+/*
+ * Gives the child its own copy, mapped in its first batch, of a private
+ * anonymous page that is likely to be written soon after the fork: the
+ * page its stack pointer is in, and pages written after earlier forks
+ * of this address space (PTE_HOT: a child's libc data, the parent's own
+ * working data). The parent's entry and host mapping stay as they are,
+ * so it writes on without a fault too. Page-cache pages are always
+ * shared: a private mapping shows the file's changes until it is
+ * written. false: share the page.
+ */
+static bool fork_copy(struct fork_ctx *c, u64 addr, u64 pte, u64 *cpte)
+{
+	s64 f;
+
+	if (!c->copy || (!(pte & PTE_HOT) && addr != c->sp_page) ||
+	    (c->vma->flags & VM_SHARED) || !(c->vma->prot & PROT_WRITE) ||
+	    !(frame_page(pte_frame(pte))->flags & PG_ANON) || mem_free_pages() < physmem_frames / 4)
+		return false;
+	f = anon_page_copy(pte_frame(pte));
+	if (f < 0)
+		return false;
+	c->copy--;
+	*cpte = ((u64)f << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITE | (pte & PTE_HOT);
+	c->child->rss++;
+	engine_queue_mmap(c->child, addr, PAGE_SIZE, host_prot(c->vma, *cpte), (u64)f);
+	*cpte |= PTE_MAPPED;
+	return true;
+}
 
 static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 {
@@ -340,6 +376,8 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 		*cpte = *pte;
 		return;
 	}
+	if (fork_copy(c, addr, *pte, cpte))
+		return;
 	page_get(pte_frame(*pte));
 	if (!(c->vma->flags & VM_SHARED) && (*pte & PTE_WRITE)) {
 		/* Copy-on-write: both lose write access until they copy; the
@@ -348,25 +386,16 @@ static void fork_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 		if (*pte & PTE_MAPPED)
 			engine_queue_mprotect(mm, addr, PAGE_SIZE, host_prot(c->vma, *pte));
 	}
+	/* Mapped in the child when it touches it (or by mm_map_resume). */
 	*cpte = *pte & ~(u64)PTE_MAPPED;
 	c->child->rss++;
-	/*
-	 * The child goes on where the parent is: what the parent has in its
-	 * host process now is what the child touches first. Mapping it
-	 * ahead, in the child's first batch, spares it a fault per page.
-	 */
-	if ((*pte & PTE_MAPPED) && c->premap) {
-		c->premap--;
-		engine_queue_mmap(c->child, addr, PAGE_SIZE, host_prot(c->vma, *cpte),
-				  pte_frame(*cpte));
-		*cpte |= PTE_MAPPED;
-	}
 }
 
-struct mm *mm_fork(struct mm *old)
+struct mm *mm_fork(struct mm *old, u64 sp)
 {
 	struct mm *mm = mm_create();
-	struct fork_ctx c = { .child = mm, .premap = FORK_PREMAP_PAGES };
+	struct fork_ctx c = { .child = mm, .sp_page = ALIGN_DOWN(sp, PAGE_SIZE),
+			      .copy = FORK_COPY_PAGES };
 	struct vma *v;
 
 	if (!mm)
@@ -379,6 +408,7 @@ struct mm *mm_fork(struct mm *old)
 	mm->env_start = old->env_start;
 	mm->env_end = old->env_end;
 	mm->mmap_base = old->mmap_base;
+	mm->forked_from = old;
 	if (old->exe) {
 		mm->exe = old->exe;
 		file_get(mm->exe);
@@ -395,6 +425,14 @@ struct mm *mm_fork(struct mm *old)
 			file_get(n->file);
 		vma_link_file(n);
 		list_add_tail(&n->list, &mm->vmas);
+	}
+	/*
+	 * The pages, from the top down: the stack and the libraries' data
+	 * come before the program's, so they are the ones copied when a
+	 * large process has more than FORK_COPY_PAGES hot pages.
+	 */
+	for (v = list_entry(old->vmas.prev, struct vma, list); &v->list != &old->vmas;
+	     v = list_entry(v->list.prev, struct vma, list)) {
 		c.vma = v;
 		pte_range(old, v->start, v->end, fork_pte, &c);
 		if (c.err)

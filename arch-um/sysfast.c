@@ -143,6 +143,29 @@ static bool b8_decoy(const u8 *cb, const u8 *code)
 }
 
 /*
+ * What a slot's instruction insn (one of the shapes site_shape accepts)
+ * does in t: the register it sets (rax or r9) and, in *v, the value; NULL
+ * if its operand cannot be read.
+ */
+static u64 *insn_effect(struct task *t, const u8 *insn, u64 *v)
+{
+	struct uregs *r = &t->regs;
+
+	if (insn[0] == 0xb8) {
+		*v = get32(insn + 1);
+		return &r->rax;
+	}
+	if (insn[0] == 0x48) {
+		*v = (u64)(s64)(s32)get32(insn + 3);
+		return &r->rax;
+	}
+	/* mov disp8(%rsp),%r9 */
+	if (access_mm_read(t->mm, r->rsp + (u64)(s64)(s8)insn[4], v, 8) < 0)
+		return NULL;
+	return &r->r9;
+}
+
+/*
  * The instruction before the syscall ending at rip, if a slot can repeat
  * it: its length (0: none) and bytes. cb holds the 12 bytes before rip.
  *
@@ -154,54 +177,41 @@ static bool b8_decoy(const u8 *cb, const u8 *code)
  */
 static unsigned site_shape(struct task *t, const u8 *cb, u8 *insn)
 {
-	const struct uregs *r = &t->regs;
 	const u8 *code = cb + 3;
-	u64 v;
+	unsigned len;
+	u64 *reg, v;
 
 	if (code[7] != 0x0f || code[8] != 0x05)
 		return 0;
 	if ((cb[0] & 0xf8) == 0x48 && (cb[1] & 0xf8) == 0xb8)
 		return 0;
-	if (code[0] == 0x48 && code[1] == 0xc7 && code[2] == 0xc0) {
-		v = (u64)(s64)(s32)get32(code + 3);
-		if (r->orig_rax != v || slow_only(v))
-			return 0;
-		memcpy(insn, code, 7);
-		return 7;
-	}
+	if (code[0] == 0x48 && code[1] == 0xc7 && code[2] == 0xc0)
+		len = 7;
 	/* A REX prefix before b8 makes it mov to r8d..r15d. */
-	if (code[2] == 0xb8 && (code[1] & 0xf0) != 0x40 && !b8_decoy(cb, code)) {
-		v = get32(code + 3);
-		if (r->orig_rax != v || slow_only(v))
-			return 0;
-		memcpy(insn, code + 2, 5);
-		return 5;
-	}
-	if (code[2] == 0x4c && code[3] == 0x8b && code[4] == 0x4c && code[5] == 0x24) {
-		if (access_mm_read(t->mm, r->rsp + (u64)(s64)(s8)code[6], &v, 8) < 0 ||
-		    v != r->r9 || slow_only(r->orig_rax))
-			return 0;
-		memcpy(insn, code + 2, 5);
-		return 5;
-	}
-	return 0;
+	else if (code[2] == 0xb8 && (code[1] & 0xf0) != 0x40 && !b8_decoy(cb, code))
+		len = 5;
+	else if (code[2] == 0x4c && code[3] == 0x8b && code[4] == 0x4c && code[5] == 0x24)
+		len = 5;
+	else
+		return 0;
+	memcpy(insn, code + 7 - len, len);
+	/* The number the syscall got is orig_rax (rax may be the kernel's by now). */
+	reg = insn_effect(t, insn, &v);
+	if (reg == &t->regs.rax)
+		reg = &t->regs.orig_rax;
+	return reg && *reg == v && !slow_only(t->regs.orig_rax) ? len : 0;
 }
 
-/* Is [addr, addr + PAGE_SIZE) free, below the stack's region? */
+/* Is the page at addr free, below the stack's region? */
 static bool page_free(struct mm *mm, u64 addr)
 {
-	struct vma *v;
+	return addr + PAGE_SIZE <= mm->mmap_base && mm_range_free(mm, addr, PAGE_SIZE);
+}
 
-	if (addr < 16 * PAGE_SIZE || addr + PAGE_SIZE > mm->mmap_base)
-		return false;
-	list_for_each_entry(v, &mm->vmas, list)
-	{
-		if (v->start >= addr + PAGE_SIZE)
-			break;
-		if (v->end > addr)
-			return false;
-	}
-	return true;
+/* Can code at site jump to anywhere in the page at page, and back? */
+static bool page_near(u64 page, u64 site)
+{
+	return near(page, site) && near(page + PAGE_SIZE, site);
 }
 
 /*
@@ -237,7 +247,7 @@ static u64 find_room(struct mm *mm, u64 site)
 		lo = v->end;
 		prev = v;
 	}
-	return best && near(best, site) && near(best + PAGE_SIZE, site) ? best : 0;
+	return best && page_near(best, site) ? best : 0;
 }
 
 /* A free slot within reach of site (its page in *pp), or 0. */
@@ -255,7 +265,7 @@ static u64 slot_for(struct mm *mm, u64 site, struct tramp_page **pp)
 				fresh = p;
 			continue;
 		}
-		if (p->used < SLOTS && near(p->addr, site) && near(p->addr + PAGE_SIZE, site)) {
+		if (p->used < SLOTS && page_near(p->addr, site)) {
 			*pp = p;
 			return p->addr + p->used * SLOT_SIZE;
 		}
@@ -388,26 +398,20 @@ static const struct site *slot_site(struct mm *mm, u64 addr)
 void sysfast_fixup(struct task *t, int sig)
 {
 	const struct site *s = slot_site(t->mm, t->regs.rip);
-	struct uregs *r = &t->regs;
-	u64 v;
+	u64 *reg, v;
 
 	if (!s)
 		return;
 	/* A fault of the repeated instruction: it was at the site. */
-	r->rip = s->addr;
+	t->regs.rip = s->addr;
 	if (sig != SIGTRAP)
 		return;
 	/* A step over the jmp: the original instruction has run. */
-	if (s->insn[0] == 0xb8) {
-		r->rax = get32(s->insn + 1);
-	} else if (s->insn[0] == 0x48) {
-		r->rax = (u64)(s64)(s32)get32(s->insn + 3);
-	} else {
-		if (access_mm_read(t->mm, r->rsp + (u64)(s64)(s8)s->insn[4], &v, 8) < 0)
-			return;
-		r->r9 = v;
-	}
-	r->rip = s->addr + s->len;
+	reg = insn_effect(t, s->insn, &v);
+	if (!reg)
+		return;
+	*reg = v;
+	t->regs.rip = s->addr + s->len;
 }
 
 struct sysfast *sysfast_fork(const struct sysfast *old)

@@ -176,6 +176,8 @@ struct vma *vma_find(struct mm *mm, u64 addr);
 /* Creates a mapping at a fixed place, replacing what was there. */
 long mm_map(struct mm *mm, u64 start, u64 len, u32 prot, u32 flags,
 	    struct file *file, u64 pgoff);
+/* Is [start, start + len) unmapped, above the first 16 pages and below TASK_SIZE? */
+bool mm_range_free(struct mm *mm, u64 start, u64 len);
 /* Finds room for len bytes at or below hint's region (top-down). */
 u64 mm_get_unmapped(struct mm *mm, u64 hint, u64 len);
 int mm_unmap(struct mm *mm, u64 start, u64 len);

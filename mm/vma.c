@@ -227,7 +227,7 @@ long mm_map(struct mm *mm, u64 start, u64 len, u32 prot, u32 flags,
 	return (long)start;
 }
 
-static bool range_free(struct mm *mm, u64 start, u64 len)
+bool mm_range_free(struct mm *mm, u64 start, u64 len)
 {
 	struct vma *v;
 
@@ -248,7 +248,7 @@ u64 mm_get_unmapped(struct mm *mm, u64 hint, u64 len)
 	struct vma *v;
 
 	len = ALIGN_UP(len, PAGE_SIZE);
-	if (hint && range_free(mm, ALIGN_DOWN(hint, PAGE_SIZE), len))
+	if (hint && mm_range_free(mm, ALIGN_DOWN(hint, PAGE_SIZE), len))
 		return ALIGN_DOWN(hint, PAGE_SIZE);
 	if (len > mm->mmap_base)
 		return 0;

@@ -99,15 +99,10 @@ static void drop_pte(struct mm *mm, u64 addr, u64 *pte, void *arg)
 	*pte = 0;
 }
 
-static void zap_range(struct mm *mm, u64 start, u64 end)
+void mm_zap(struct mm *mm, u64 start, u64 end)
 {
 	pte_range(mm, start, end, drop_pte, NULL);
 	engine_queue_munmap(mm, start, end - start);
-}
-
-void mm_zap(struct mm *mm, u64 start, u64 end)
-{
-	zap_range(mm, start, end);
 }
 
 void mm_put(struct mm *mm)
@@ -455,7 +450,7 @@ void mm_truncate_mappings(struct inode *inode, u64 index)
 		if (index >= last)
 			continue;
 		from = v->start + ((index > first ? index - first : 0) << PAGE_SHIFT);
-		zap_range(v->mm, from, v->end);
+		mm_zap(v->mm, from, v->end);
 	}
 }
 

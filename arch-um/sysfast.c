@@ -24,7 +24,19 @@
  * Shapes patched: mov $imm32,%eax (b8), mov $imm32,%rax (48 c7 c0) and
  * mov disp8(%rsp),%r9 (4c 8b 4c 24, glibc's syscall()), each checked
  * against the registers of the trap, so that bytes that only look like
- * it are left alone; only in private code that may not be written (no
+ * it are left alone; and glibc's read(), whose xor %eax,%eax is too short
+ * for a jmp, as the three instructions it ends:
+ *
+ *   site:  80 3d <d32> 00  74 <r8>  31 c0  0f 05
+ *          cmpb $0,__libc_single_threaded(%rip); je multi; xor %eax,%eax
+ *    ->    e9 <slot>  cc cc cc cc cc cc    0f 05
+ *   slot (two of them): the cmpb and a je rel32 aimed as before, the xor,
+ *          then on as above.
+ *
+ * The int3s stand where the je and the xor began: code that jumps there
+ * traps, and the site gets its code back (sysfast_fixup), so a guess
+ * wrong about where instructions start costs speed, never correctness.
+ * Patching is done only in private code that may not be written (no
  * JIT buffers); never for calls that do not come back the way they went
  * (execve, exit, rt_sigreturn, fork and clone, which need the full path).
  *
@@ -33,6 +45,7 @@
  * exec. If the guest unmaps one, its sites get their code back.
  */
 #include <asm/signal.h>
+#include <asm/siginfo.h>
 #include <linux/mman.h>
 #include <linux/unistd.h>
 
@@ -51,15 +64,23 @@
 #define TRAMP_PAGES 4		/* trampoline pages per address space */
 #define SLOT_SIZE   32
 #define SLOTS	    (PAGE_SIZE / SLOT_SIZE)
-#define MAX_INSN    7 /* the longest instruction a slot repeats */
+#define MAX_INSN    11 /* the most bytes a slot repeats */
+/* glibc's read(): cmpb $0,d32(%rip); je r8; xor %eax,%eax (11 bytes). */
+#define READ_LEN 11
+#define EFLAGS_CF 0x1
+#define EFLAGS_PF 0x4
+#define EFLAGS_AF 0x10
+#define EFLAGS_ZF 0x40
+#define EFLAGS_SF 0x80
+#define EFLAGS_OF 0x800
 /* How far a rel32 reaches, with room for a page either side. */
 #define NEAR ((1ULL << 31) - 2 * PAGE_SIZE)
 
 /* A patched site, as it was. */
 struct site {
-	u64 addr;	   /* the rewritten instruction; 0: given back */
-	u8 len;		   /* its length */
-	u8 insn[MAX_INSN]; /* its bytes */
+	u64 addr;	   /* the rewritten instructions; 0: given back */
+	u8 len;		   /* their length */
+	u8 insn[MAX_INSN]; /* their bytes */
 	/* Bit k: the patch made the (k+1)th page of the site a private copy
 	 * of a page-cache page: the process never wrote that page itself. */
 	u8 copied;
@@ -165,9 +186,55 @@ static u64 *insn_effect(struct task *t, const u8 *insn, u64 *v)
 	return &r->r9;
 }
 
+/* The flags cmp sets for a - b, in bytes. */
+static u64 sub8_flags(u8 a, u8 b)
+{
+	u8 r = (u8)(a - b), par = r;
+	u64 f = 0;
+
+	par ^= par >> 4;
+	par ^= par >> 2;
+	par ^= par >> 1;
+	if (a < b)
+		f |= EFLAGS_CF;
+	if (!(par & 1))
+		f |= EFLAGS_PF;
+	if ((a ^ b ^ r) & 0x10)
+		f |= EFLAGS_AF;
+	if (!r)
+		f |= EFLAGS_ZF;
+	if (r & 0x80)
+		f |= EFLAGS_SF;
+	if ((a ^ b) & (a ^ r) & 0x80)
+		f |= EFLAGS_OF;
+	return f;
+}
+
+/* Is insn (len bytes) glibc's read() ahead of its syscall? */
+static bool read_shape(const u8 *insn, unsigned len)
+{
+	return len == READ_LEN && insn[0] == 0x80 && insn[1] == 0x3d && insn[6] == 0 &&
+	       insn[7] == 0x74 && insn[9] == 0x31 && insn[10] == 0xc0;
+}
+
+/*
+ * The read shape at site, as t's trap at its syscall shows it: the call
+ * is read, xor's flags are set, and the byte the cmpb tests let the je
+ * fall through.
+ */
+static bool read_shape_ok(struct task *t, u64 site, const u8 *insn)
+{
+	const u64 xor_flags = EFLAGS_ZF | EFLAGS_PF, seen = xor_flags | EFLAGS_CF | EFLAGS_SF | EFLAGS_OF;
+	u64 at = site + 7 + (u64)(s64)(s32)get32(insn + 2);
+	u8 byte;
+
+	return t->regs.orig_rax == __NR_read && (t->regs.eflags & seen) == xor_flags &&
+	       access_mm_read(t->mm, at, &byte, 1) == 0 && byte != insn[6];
+}
+
 /*
  * The instruction before the syscall ending at rip, if a slot can repeat
- * it: its length (0: none) and bytes. cb holds the 12 bytes before rip.
+ * it: its length (0: none) and bytes. w holds the 16 bytes before rip.
  *
  * The bytes are read backwards, so they may be the tail of a longer
  * instruction instead ("decoys"): the registers must agree with the
@@ -175,14 +242,18 @@ static u64 *insn_effect(struct task *t, const u8 *insn, u64 *v)
  * (REX.W B8+r imm64) ending at the syscall, and for b8 an instruction
  * whose ModRM byte it would be (b8_decoy).
  */
-static unsigned site_shape(struct task *t, const u8 *cb, u8 *insn)
+static unsigned site_shape(struct task *t, const u8 *w, u8 *insn)
 {
-	const u8 *code = cb + 3;
+	const u8 *cb = w + 4, *code = cb + 3;
 	unsigned len;
 	u64 *reg, v;
 
 	if (code[7] != 0x0f || code[8] != 0x05)
 		return 0;
+	if (read_shape(w + 3, READ_LEN)) {
+		memcpy(insn, w + 3, READ_LEN);
+		return read_shape_ok(t, t->regs.rip - 2 - READ_LEN, insn) ? READ_LEN : 0;
+	}
 	if ((cb[0] & 0xf8) == 0x48 && (cb[1] & 0xf8) == 0xb8)
 		return 0;
 	if (code[0] == 0x48 && code[1] == 0xc7 && code[2] == 0xc0)
@@ -250,8 +321,8 @@ static u64 find_room(struct mm *mm, u64 site)
 	return best && page_near(best, site) ? best : 0;
 }
 
-/* A free slot within reach of site (its page in *pp), or 0. */
-static u64 slot_for(struct mm *mm, u64 site, struct tramp_page **pp)
+/* n free slots in a row within reach of site (their page in *pp), or 0. */
+static u64 slot_for(struct mm *mm, u64 site, unsigned n, struct tramp_page **pp)
 {
 	struct sysfast *sf = mm->sysfast;
 	struct tramp_page *p, *fresh = NULL;
@@ -265,7 +336,7 @@ static u64 slot_for(struct mm *mm, u64 site, struct tramp_page **pp)
 				fresh = p;
 			continue;
 		}
-		if (p->used < SLOTS && page_near(p->addr, site)) {
+		if (p->used + n <= SLOTS && page_near(p->addr, site)) {
 			*pp = p;
 			return p->addr + p->used * SLOT_SIZE;
 		}
@@ -304,33 +375,38 @@ static bool from_cache(struct mm *mm, u64 addr)
 	return pte && (*pte & PTE_PRESENT) && (frame_page(pte_frame(*pte))->flags & PG_CACHE);
 }
 
-/* Rewrites the site whose syscall instruction ends at t->regs.rip. */
-static void patch(struct task *t, u64 entry)
+/*
+ * Writes into tramp the code of a slot at slot for the site at site
+ * (insn, len: its bytes): what they did, rcx = the address after the
+ * syscall, on to the entry. Returns its length, 0 if out of reach.
+ */
+static unsigned slot_code(u8 *tramp, const u8 *insn, unsigned len, u64 site, u64 slot,
+			  u64 entry)
 {
-	struct mm *mm = t->mm;
-	u64 rip = t->regs.rip, site, slot;
-	u8 code[12], insn[MAX_INSN], tramp[SLOT_SIZE], jmp[MAX_INSN];
-	struct tramp_page *p = NULL;
-	struct vma *v;
-	unsigned len, n;
+	u64 rip = site + len + 2;
+	unsigned n = 0;
 
-	if (rip < 12 || access_mm_read(mm, rip - 12, code, 12) < 0)
-		return;
-	len = site_shape(t, code, insn);
-	if (!len)
-		return;
-	site = rip - 2 - len;
-	v = vma_find(mm, site);
-	if (!v || v->start > site || v->end < rip || !(v->prot & PROT_EXEC) ||
-	    (v->prot & PROT_WRITE) || (v->flags & (VM_SHARED | VM_SYSFAST)))
-		return;
-	slot = slot_for(mm, site, &p);
-	if (!slot)
-		return;
-	/* The slot: the instruction, rcx = return address, on to the entry. */
-	memset(tramp, 0xcc, sizeof(tramp));
-	memcpy(tramp, insn, len);
-	n = len;
+	if (read_shape(insn, len)) {
+		u64 at = site + 7 + (u64)(s64)(s32)get32(insn + 2);
+		u64 multi = site + 9 + (u64)(s64)(s8)insn[8];
+
+		if (!near(at, slot + 7) || !near(multi, slot + 13))
+			return 0;
+		tramp[n++] = 0x80; /* cmpb $imm8,rel32(%rip) */
+		tramp[n++] = 0x3d;
+		put32(tramp + n, (u32)(at - (slot + 7)));
+		n += 4;
+		tramp[n++] = insn[6];
+		tramp[n++] = 0x0f; /* je rel32 */
+		tramp[n++] = 0x84;
+		put32(tramp + n, (u32)(multi - (slot + 13)));
+		n += 4;
+		tramp[n++] = 0x31; /* xor %eax,%eax */
+		tramp[n++] = 0xc0;
+	} else {
+		memcpy(tramp, insn, len);
+		n = len;
+	}
 	tramp[n++] = 0x48; /* lea rel32(%rip),%rcx */
 	tramp[n++] = 0x8d;
 	tramp[n++] = 0x0d;
@@ -343,17 +419,53 @@ static void patch(struct task *t, u64 entry)
 	tramp[n++] = 0x41; /* jmp *%r11 */
 	tramp[n++] = 0xff;
 	tramp[n++] = 0xe3;
-	/* The site: a jmp to it, then nops to the syscall (never run). */
-	memset(jmp, 0x90, sizeof(jmp));
+	return n;
+}
+
+/* Rewrites the site whose syscall instruction ends at t->regs.rip. */
+static void patch(struct task *t, u64 entry)
+{
+	struct mm *mm = t->mm;
+	u64 rip = t->regs.rip, site, slot;
+	u8 code[16] = {0}, insn[MAX_INSN], tramp[2 * SLOT_SIZE], jmp[MAX_INSN];
+	struct tramp_page *p = NULL;
+	struct vma *v;
+	unsigned len, nslots;
+
+	/* 16 bytes for the longest shape, 12 for the others. */
+	if (rip < 16 || access_mm_read(mm, rip - 16, code, 16) < 0) {
+		memset(code, 0, sizeof(code));
+		if (rip < 12 || access_mm_read(mm, rip - 12, code + 4, 12) < 0)
+			return;
+	}
+	len = site_shape(t, code, insn);
+	if (!len)
+		return;
+	site = rip - 2 - len;
+	v = vma_find(mm, site);
+	if (!v || v->start > site || v->end < rip || !(v->prot & PROT_EXEC) ||
+	    (v->prot & PROT_WRITE) || (v->flags & (VM_SHARED | VM_SYSFAST)))
+		return;
+	nslots = read_shape(insn, len) ? 2 : 1;
+	slot = slot_for(mm, site, nslots, &p);
+	if (!slot)
+		return;
+	memset(tramp, 0xcc, sizeof(tramp));
+	if (!slot_code(tramp, insn, len, site, slot, entry))
+		return;
+	/* The site: a jmp to the slot, then int3s to the syscall (sysfast_fixup). */
+	memset(jmp, 0xcc, sizeof(jmp));
 	jmp[0] = 0xe9;
 	put32(jmp + 1, (u32)(slot - (site + 5)));
-	if (access_mm_write(mm, slot, tramp, SLOT_SIZE, true) < 0)
+	if (access_mm_write(mm, slot, tramp, nslots * SLOT_SIZE, true) < 0)
 		return;
 	p->sites[p->used].copied = (u8)(from_cache(mm, site) | from_cache(mm, site + len - 1) << 1);
 	p->sites[p->used].addr = site;
 	p->sites[p->used].len = (u8)len;
 	memcpy(p->sites[p->used].insn, insn, len);
-	p->used++;
+	if (nslots == 2)
+		p->sites[p->used + 1].addr = 0;
+	p->used += nslots;
 	access_mm_write(mm, site, jmp, len, true);
 }
 
@@ -395,23 +507,64 @@ static const struct site *slot_site(struct mm *mm, u64 addr)
 	return NULL;
 }
 
-void sysfast_fixup(struct task *t, int sig)
+static void give_back(struct mm *mm, u64 start, u64 end);
+
+/*
+ * An int3 that patch() put inside a site has run: code jumped to where
+ * an instruction of the site began. The site gets its code back, and t
+ * goes on there as if it had never been patched.
+ */
+static bool guard_hit(struct task *t)
+{
+	struct sysfast *sf = t->mm->sysfast;
+	u64 at = t->regs.rip - 1;
+	unsigned i, k;
+
+	for (i = 0; i < TRAMP_PAGES; i++) {
+		struct tramp_page *p = &sf->page[i];
+
+		for (k = 0; p->addr && k < p->used; k++) {
+			const struct site *s = &p->sites[k];
+
+			if (s->addr && at >= s->addr + 5 && at < s->addr + s->len) {
+				give_back(t->mm, s->addr, s->addr + 1);
+				t->regs.rip = at;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool sysfast_fixup(struct task *t, int sig, int code)
 {
 	const struct site *s = slot_site(t->mm, t->regs.rip);
 	u64 *reg, v;
+	u8 byte;
 
 	if (!s)
-		return;
+		return sig == SIGTRAP && code == SI_KERNEL && guard_hit(t);
 	/* A fault of the repeated instruction: it was at the site. */
 	t->regs.rip = s->addr;
 	if (sig != SIGTRAP)
-		return;
-	/* A step over the jmp: the original instruction has run. */
+		return false;
+	/* A step over the jmp: the original (first) instruction has run. */
+	if (read_shape(s->insn, s->len)) {
+		if (access_mm_read(t->mm, s->addr + 7 + (u64)(s64)(s32)get32(s->insn + 2), &byte,
+				   1) < 0)
+			return false;
+		t->regs.eflags &= ~(u64)(EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF |
+					 EFLAGS_SF | EFLAGS_OF);
+		t->regs.eflags |= sub8_flags(byte, s->insn[6]);
+		t->regs.rip = s->addr + 7;
+		return false;
+	}
 	reg = insn_effect(t, s->insn, &v);
 	if (!reg)
-		return;
+		return false;
 	*reg = v;
 	t->regs.rip = s->addr + s->len;
+	return false;
 }
 
 struct sysfast *sysfast_fork(const struct sysfast *old)

@@ -81,7 +81,7 @@ static void handle_fault(struct task *t)
 		return;
 	}
 	if (t->mm->sysfast)
-		sysfast_fixup(t, SIGSEGV);
+		sysfast_fixup(t, SIGSEGV, 0);
 	switch (rc) {
 	case -EIO:
 		force_sig_fault(SIGBUS, BUS_ADRERR, addr);
@@ -137,8 +137,9 @@ void task_user_loop(void)
 			handle_fault(t);
 			break;
 		case EV_SIGNAL:
-			if (t->mm && t->mm->sysfast)
-				sysfast_fixup(t, t->trap.sig);
+			if (t->mm && t->mm->sysfast &&
+			    sysfast_fixup(t, t->trap.sig, t->trap.code))
+				break;
 			force_sig_fault(t->trap.sig, t->trap.code, t->trap.addr);
 			break;
 		case EV_INTERRUPT:

@@ -20,11 +20,14 @@ struct sysfast;
  */
 void sysfast_note(struct task *t);
 /*
- * t stopped with a signal (sig) at the start of a trampoline slot, where
- * only single-stepping or a fault of the instruction the slot repeats
- * brings it: puts t->regs where the unpatched code would have stopped.
+ * t stopped with a signal (sig, si_code code). At the start of a
+ * trampoline slot, where only single-stepping or a fault of the
+ * instruction the slot repeats brings it: puts t->regs where the
+ * unpatched code would have stopped. At an int3 the patch left inside a
+ * site (code jumped there): gives the site its code back and returns
+ * true, the signal is spent and t runs the original code.
  */
-void sysfast_fixup(struct task *t, int sig);
+bool sysfast_fixup(struct task *t, int sig, int code);
 /* The patching state of a forked address space: a copy of old's. */
 struct sysfast *sysfast_fork(const struct sysfast *old);
 void sysfast_free(struct sysfast *sf);

@@ -1,6 +1,6 @@
 /*
  * A guest program for tests/e2e/sysfast.sh: busy system call sites of
- * the three shapes the kernel patches (arch-um/sysfast.c), their results
+ * the four shapes the kernel patches (arch-um/sysfast.c), their results
  * checked on every call, then what became of them. Prints:
  *   sysfast: results ok            or  sysfast: WRONG <what>
  *   sysfast: site <shape> patched  or  ... unpatched (a jmp, e9, first)
@@ -12,8 +12,13 @@
  *   sysfast: unmapped, sites <n> patched, results ok
  *                                  (the process unmapped its trampolines:
  *                                   the sites have their code back)
+ *   sysfast: guard <first byte>, results ok
+ *                                  (a call that jumps to the xor inside
+ *                                   the patched read site: it gets its
+ *                                   code back, cmpb's 0x80 first)
  * /proc must be mounted.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +40,20 @@ __asm__(".text\n"
 	"sf_rax: movq $39, %rax\n syscall\n ret\n"
 	".globl sf_r9\n"
 	"sf_r9: movq %rdi, %rax\n movq 8(%rsp), %r9\n syscall\n ret\n");
+/*
+ * glibc's read(): cmpb $0,sf_single(%rip); je 1f; xor %eax,%eax; syscall
+ * (1: returns -77); sf_read_xor is where the xor begins, sf_read2 a copy.
+ */
+long sf_read(long fd, void *buf, long n);
+long sf_read2(long fd, void *buf, long n);
+extern char sf_read_xor[];
+__asm__(".data\nsf_single: .byte 1\n.text\n"
+	".globl sf_read\nsf_read: cmpb $0, sf_single(%rip)\n je 1f\n"
+	".globl sf_read_xor\nsf_read_xor: xorl %eax, %eax\n syscall\n ret\n"
+	"1: movq $-77, %rax\n ret\n"
+	".globl sf_read2\nsf_read2: cmpb $0, sf_single(%rip)\n je 1f\n"
+	"xorl %eax, %eax\n syscall\n ret\n1: movq $-77, %rax\n ret\n");
+static int zero_fd;
 
 #define ROUNDS 20000
 
@@ -50,6 +69,7 @@ static void say_wrong(const char *what, long got, long want)
 /* Calls each site ROUNDS times, checking each result. */
 static void busy(long ppid, long pid)
 {
+	char c;
 	long r;
 	int i;
 
@@ -62,6 +82,10 @@ static void busy(long ppid, long pid)
 			say_wrong("getpid through mov 8(%rsp),%r9", r, pid);
 		if ((r = sf_r9(110)) != ppid)
 			say_wrong("getppid through mov 8(%rsp),%r9", r, ppid);
+		if ((r = sf_read(zero_fd, &c, 1)) != 1)
+			say_wrong("read through glibc's read", r, 1);
+		if ((r = sf_read2(zero_fd, &c, 1)) != 1)
+			say_wrong("read through a copy of glibc's read", r, 1);
 	}
 }
 
@@ -88,12 +112,14 @@ int main(void)
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	zero_fd = open("/dev/zero", O_RDONLY);
 	busy(ppid, pid);
 	if (!wrong)
 		printf("sysfast: results ok\n");
 	site("mov-eax", (void *)sf_b8);
 	site("mov-rax", (void *)sf_rax);
 	site("mov-r9", (char *)sf_r9 + 3);
+	site("read", (void *)sf_read);
 	f = fopen("/proc/self/maps", "r");
 	while (f && fgets(line, sizeof(line), f))
 		if (strstr(line, "[sysfast]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2 && n < 8)
@@ -124,13 +150,33 @@ int main(void)
 	else
 		printf("sysfast: child WRONG\n");
 
+	/* A child, whose sites are patched as its parent's, enters one mid-site. */
+	child = fork();
+	if (child == 0) {
+		long (*at_xor)(long, void *, long) = (long (*)(long, void *, long))(void *)sf_read_xor;
+		char c;
+
+		wrong = 0;
+		if (*(volatile unsigned char *)sf_read != 0xe9)
+			printf("sysfast: guard: the read site is unpatched\n");
+		if (at_xor(zero_fd, &c, 1) != 1)
+			wrong++;
+		busy(pid, getpid());
+		printf("sysfast: guard %#x, results %s\n", *(volatile unsigned char *)sf_read,
+		       wrong ? "WRONG" : "ok");
+		_exit(0);
+	}
+	waitpid(child, &status, 0);
+
 	for (k = 0; k < n; k++)
 		munmap((void *)tramp[k], 4096);
 	k = (*(volatile unsigned char *)sf_b8 == 0xe9) +
 	    (*(volatile unsigned char *)sf_rax == 0xe9) +
-	    (*(volatile unsigned char *)((char *)sf_r9 + 3) == 0xe9);
+	    (*(volatile unsigned char *)((char *)sf_r9 + 3) == 0xe9) +
+	    (*(volatile unsigned char *)sf_read == 0xe9) + (*(volatile unsigned char *)sf_read2 == 0xe9);
 	wrong = 0;
 	busy(ppid, pid);
 	printf("sysfast: unmapped, sites %d patched, results %s\n", k, wrong ? "WRONG" : "ok");
+
 	return 0;
 }

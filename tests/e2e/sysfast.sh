@@ -1,12 +1,14 @@
 #!/bin/sh
 # System call site patching (arch-um/sysfast.c): /bin/sysfast
-# (tests/e2e/sysfast.c) keeps three sites of the shapes the kernel patches
+# (tests/e2e/sysfast.c) keeps sites of the four shapes the kernel patches
 # busy and checks every result, under an interval timer and in a forked
 # child too, then unmaps its trampolines.
 #   patched      seccomp=on: the boot log says sites are patched, each of
-#                the three sites starts with a jmp, one [sysfast] mapping,
-#                every result right; unmapping the trampolines gives the
-#                sites their code back
+#                the four sites starts with a jmp, one [sysfast] mapping,
+#                every result right; a call that jumps into the middle of
+#                the patched read site gets it its code back, and the
+#                right result; unmapping the trampolines gives the sites
+#                their code back
 #   patch-off    seccomp=on syscall_patch=off: nothing patched, results right
 #   ptrace       seccomp=off: nothing patched, results right
 #   bad-option   syscall_patch=maybe is refused with a message
@@ -33,6 +35,8 @@ common() {
 	has "$1" '^sysfast: results ok$' || echo "results wrong"
 	has "$1" '^sysfast: timer ok$' || echo "results wrong under the timer"
 	has "$1" '^sysfast: child ok$' || echo "the forked child saw wrong results"
+	has "$1" '^sysfast: guard 0x80, results ok$' ||
+		echo "entering the read site mid-way: $(grep 'guard' "$tmp/$1.out")"
 	has "$1" '^sysfast: unmapped, sites 0 patched, results ok$' ||
 		echo "after the unmap: $(grep 'unmapped' "$tmp/$1.out")"
 }
@@ -52,7 +56,8 @@ else
 		common patched
 		has patched 'Process engine: seccomp.*, patched system call sites$' ||
 			echo "the boot log does not say sites are patched"
-		for s in mov-eax mov-rax mov-r9; do
+		has patched 'guard: the read site is unpatched' && echo "the read site was not patched"
+		for s in mov-eax mov-rax mov-r9 read; do
 			has patched "^sysfast: site $s patched$" || echo "site $s not patched"
 		done
 		has patched '^sysfast: trampolines 1$' || echo "$(grep trampolines "$tmp/patched.out")"

@@ -47,6 +47,10 @@
  *              through the three shapes, an int3 on a busy site, stops of a
  *              process in a busy loop
  *   selfstep   TF set by the program itself over a busy site
+ *   readshape  glibc's read(), byte for byte (cmpb $0,flag(%rip); je;
+ *              xor %eax,%eax; syscall), busy: results; the je taken once
+ *              the flag is 0; calls that jump straight to the je or the
+ *              xor; TF over a second busy copy (traps at each instruction)
  *   jit        generated code (RWX; W then X with the immediate or the
  *              whole instruction rewritten; unmapped and mapped again;
  *              shared with a child; through a memfd's two views; a private
@@ -295,6 +299,32 @@ __asm__("FN sf_tf\n"
 	".globl sf_tf_site\nsf_tf_site: MOV_EAX 39\nsyscall\n"
 	"pushfq\nandq $-257,(%rsp)\npopfq\nret\n"
 	".globl sf_tf_end\nsf_tf_end:\n");
+
+/*
+ * glibc's read() ahead of its syscall, as sf_rd (and a second copy,
+ * sf_rd2): cmpb $0,sf_rd_single(%rip); je 1f; xor %eax,%eax; syscall;
+ * ret; 1: rax = -77 (the path glibc takes with threads). sf_rd_je and
+ * sf_rd_xor are where the je and the xor begin; sf_rd_je_entry clears
+ * ZF and jumps to the je. sf_rdtf(fd, buf, n, tf) calls sf_rd2 with
+ * rflags |= tf (0x100 to single-step it).
+ */
+long sf_rd(long fd, void *buf, long n);
+long sf_rd_je_entry(long fd, void *buf, long n);
+long sf_rdtf(long fd, void *buf, long n, long tf);
+extern char sf_rd_je[], sf_rd_xor[], sf_rd2[], sf_rd2_end[];
+extern volatile char sf_rd_single;
+__asm__(".data\n.globl sf_rd_single\nsf_rd_single: .byte 1\n.text\n"
+	".macro READSITE name\nFN \\name\n"
+	"cmpb $0,sf_rd_single(%rip)\n"
+	".globl \\name\\()_je\n\\name\\()_je: je 1f\n"
+	".globl \\name\\()_xor\n\\name\\()_xor: .byte 0x31, 0xc0\n"
+	"syscall\nret\n1: mov $-77,%rax\nret\n"
+	".globl \\name\\()_end\n\\name\\()_end:\n.endm\n"
+	"READSITE sf_rd\nREADSITE sf_rd2\n"
+	"FN sf_rd_je_entry\ntest %esp,%esp\njmp sf_rd_je\n"
+	"FN sf_rdtf\n"
+	"pushfq\nor %rcx,(%rsp)\npopfq\ncall sf_rd2\n"
+	"pushfq\nandq $-257,(%rsp)\npopfq\nret\n");
 
 /* ----------------------------------------------- vector state helpers */
 
@@ -1883,6 +1913,64 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	}
 }
 
+static volatile long rd_delta[32];
+static volatile int rd_n, rd_outside;
+static void on_rd_trap(int sig, siginfo_t *si, void *ucv)
+{
+	(void)sig;
+	(void)si;
+	ucontext_t *uc = ucv;
+	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	if (rip >= (uintptr_t)sf_rd2 && rip < (uintptr_t)sf_rd2_end) {
+		if (rd_n < 32)
+			rd_delta[rd_n++] = (long)(rip - (uintptr_t)sf_rd2);
+	} else {
+		rd_outside++;
+	}
+}
+
+static long rd_wrong(long (*fn)(long, void *, long), int fd)
+{
+	long bad = 0;
+	char b[4];
+	for (int i = 0; i < HOT; i++)
+		bad += fn(fd, b, 1) != 1;
+	return bad;
+}
+
+static void s_readshape(void)
+{
+	const unsigned char *c = (const unsigned char *)sf_rd;
+	long (*at_xor)(long, void *, long) = (long (*)(long, void *, long))(void *)sf_rd_xor;
+	long (*rd2)(long, void *, long) = (long (*)(long, void *, long))(void *)sf_rd2;
+	int fd = open("/dev/zero", O_RDONLY);
+	char b[4];
+	out("sf_rd is glibc's read: %d\n",
+	    c[0] == 0x80 && c[1] == 0x3d && c[6] == 0 && c[7] == 0x74 && c[9] == 0x31 &&
+		    c[10] == 0xc0 && c[11] == 0x0f && c[12] == 0x05);
+	out("busy read: %ld wrong\n", rd_wrong(sf_rd, fd));
+	sf_rd_single = 0;
+	out("flag 0: %ld\n", sf_rd(fd, b, 1));
+	sf_rd_single = 1;
+	out("flag 1 again: %ld wrong\n", rd_wrong(sf_rd, fd));
+	out("entered at the xor: %ld\n", at_xor(fd, b, 1));
+	out("entered at the je: %ld\n", sf_rd_je_entry(fd, b, 1));
+	out("then: %ld wrong, first byte %#x\n", rd_wrong(sf_rd, fd), *(volatile unsigned char *)sf_rd);
+	for (int i = 0; i < HOT; i++)
+		sf_rdtf(fd, b, 1, 0);
+	sigact(SIGTRAP, on_rd_trap, 0);
+	rd_n = rd_outside = 0;
+	long r = sf_rdtf(fd, b, 1, 0x100);
+	signal(SIGTRAP, SIG_DFL);
+	char seq[256] = "";
+	for (int i = 0; i < rd_n; i++)
+		snprintf(seq + strlen(seq), sizeof seq - strlen(seq), " %ld", rd_delta[i]);
+	out("TF over the busy copy: result %ld, SIGTRAPs at +:%s; elsewhere: %d\n", r, seq,
+	    rd_outside > 0);
+	out("after the steps: %ld wrong\n", rd_wrong(rd2, fd));
+	close(fd);
+}
+
 static void s_selfstep(void)
 {
 	for (int i = 0; i < HOT; i++)
@@ -2266,6 +2354,7 @@ int main(int argc, char **argv)
 		{"decoys", s_decoys},	  {"fork", s_fork},
 		{"threads", s_threads},	  {"exec", s_exec},
 		{"ptrace", s_ptrace},	  {"selfstep", s_selfstep},
+		{"readshape", s_readshape},
 		{"jit", s_jit},		  {"space", s_space},
 	};
 	/* Arguments, if any, name the scenarios to run (for debugging). */

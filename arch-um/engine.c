@@ -16,7 +16,7 @@
 #include "kstring.h"
 #include "printk.h"
 
-s64 stub_code_frame = -1;
+s64 stub_code_frame = -1, stub_wake_frame = -1;
 static const struct engine_ops *engine = &ptrace_engine;
 
 /* Order of the stub data allocation: STUB_DATA_PAGES pages. */
@@ -40,6 +40,12 @@ int engine_init(int want, bool patch)
 	page_map[stub_code_frame].flags = PG_RESERVED;
 	mem_kernel_pages++;
 	memcpy(frame_to_virt((u64)stub_code_frame), __stub_start, len);
+	/* Every child maps it (the seccomp engine's futex words), zeroed. */
+	stub_wake_frame = frames_alloc(0);
+	BUG_ON(stub_wake_frame < 0);
+	page_map[stub_wake_frame].flags = PG_RESERVED;
+	mem_kernel_pages++;
+	memset(frame_to_virt((u64)stub_wake_frame), 0, PAGE_SIZE);
 
 	engine = &ptrace_engine;
 	if (want != ENGINE_PTRACE) {
@@ -93,6 +99,9 @@ int stub_spawn(struct mm *mm, u64 entry, u64 ro_len, int done_fd)
 	l.code_len = STUB_CODE_PAGES * PAGE_SIZE;
 	l.data_off = (u64)mm->eng.data_frame << PAGE_SHIFT;
 	l.data_len = STUB_DATA_PAGES * PAGE_SIZE;
+	l.wake_off = (u64)stub_wake_frame << PAGE_SHIFT;
+	l.wake_len = STUB_WAKE_PAGES * PAGE_SIZE;
+	l.wake_addr = STUB_WAKE_ADDR;
 	l.code_addr = STUB_CODE_ADDR;
 	l.data_addr = STUB_DATA_ADDR;
 	l.clean_entry = entry;

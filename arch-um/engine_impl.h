@@ -38,8 +38,8 @@ extern const struct engine_ops ptrace_engine, seccomp_engine;
 /* The stub image and its routines (arch-um/stub.S). */
 extern char __stub_start[], __stub_end[];
 #define STUB_SYM(sym) (STUB_CODE_ADDR + (u64)((sym)-__stub_start))
-/* The physmem frame holding the stub code. */
-extern s64 stub_code_frame;
+/* The physmem frames holding the stub code and the wake page. */
+extern s64 stub_code_frame, stub_wake_frame;
 
 /* This address space's stub data area, as the kernel sees it. */
 static inline char *stub_data(struct mm *mm)

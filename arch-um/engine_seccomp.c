@@ -79,6 +79,28 @@ static u32 *ctl32(struct mm *mm, unsigned off)
 	return (u32 *)(stub_data(mm) + off);
 }
 
+/*
+ * A child's word in the wake page, from its stub data frame. Children
+ * may share one (SC_WAKE_SLOTS apart): every sleeper on a word is woken,
+ * and those the kernel did not resume go back to sleep.
+ */
+static u32 wake_slot(struct mm *mm)
+{
+	return (u32)(((u64)mm->eng.data_frame >> 3) % SC_WAKE_SLOTS);
+}
+
+static u32 *wake_word(struct mm *mm)
+{
+	return (u32 *)frame_to_virt((u64)stub_wake_frame) + wake_slot(mm);
+}
+
+/*
+ * The address space whose guest thread parked last: when the kernel then
+ * resumes another, that thread is likely still spinning on a CPU of its
+ * own, and can wake the other itself on its way to sleep (SC_HANDOFF).
+ */
+static struct mm *last_parked;
+
 /* Kernel view of a child address in its signal stack, or NULL. */
 static void *altstack_ptr(struct mm *mm, u64 addr, u64 len, u64 align)
 {
@@ -123,6 +145,7 @@ static int fill_setup(struct mm *mm)
 	*ctl32(mm, SC_CTL_SPIN) = CHILD_SPIN_ROUNDS;
 	*ctl32(mm, SC_CTL_FLAGS) = fsgsbase ? SC_F_FSGSBASE : 0;
 	*ctl32(mm, SC_CTL_DONE_FD) = (u32)physmem_fd + 1;
+	*ctl32(mm, SC_CTL_WAKEW) = wake_slot(mm);
 	return 0;
 }
 
@@ -261,6 +284,8 @@ static bool recycle(struct mm *mm)
 
 static void sc_mm_release(struct mm *mm)
 {
+	if (last_parked == mm)
+		last_parked = NULL;
 	if (mm->eng.pid > 0 && recycle(mm))
 		return;
 	if (mm->eng.pid > 0) {
@@ -275,11 +300,18 @@ static void sc_mm_release(struct mm *mm)
 	stub_data_free(mm);
 }
 
-/* Waits for the guest thread to park: 0, HOST_SC_INTERRUPTED, or -ECHILD if the child died. */
-static int wait_trap(struct mm *mm, bool interruptible)
+/*
+ * Waits for the guest thread to park: 0, HOST_SC_INTERRUPTED, or -ECHILD
+ * if the child died. handed_off: another child was asked to wake it, so
+ * it runs on that one's CPU, not where it parked last; the kernel spins,
+ * and wakes it itself should the other have failed to.
+ */
+static int wait_trap(struct mm *mm, bool interruptible, bool handed_off)
 {
 	int rc = host_sc_wait(comm32(mm, SC_STATE), SC_TRAPPED, comm32(mm, SC_KWAIT), mm->eng.pid,
-			      interruptible, KERNEL_SPIN_NS, comm32(mm, SC_CCPU));
+			      interruptible, KERNEL_SPIN_NS,
+			      handed_off ? NULL : comm32(mm, SC_CCPU),
+			      handed_off ? wake_word(mm) : NULL);
 
 	if (rc == -ECHILD)
 		mm->eng.pid = 0; /* reaped: never signal that pid again */
@@ -326,11 +358,11 @@ static int child_start(struct mm *mm)
 static int child_finish(struct mm *mm)
 {
 	static u32 no_sleeper;
-	int rc = wait_trap(mm, false);
+	int rc = wait_trap(mm, false, false);
 
 	if (rc == 0)
 		rc = host_sc_wait(comm32(mm, SC_MM_READY), 1, &no_sleeper, mm->eng.pid, false,
-				  KERNEL_SPIN_NS, NULL);
+				  KERNEL_SPIN_NS, NULL, NULL);
 	if (rc < 0 || !parked_frame(mm) || *comm64(mm, SC_SIG) != SIGTRAP)
 		return -EAGAIN;
 	mm->eng.parked = true;
@@ -629,13 +661,43 @@ static bool fast_return_ok(struct task *t)
 	       r->fs_base == mm->eng.fs_base && r->gs_base == mm->eng.gs_base;
 }
 
-/* Tells the parked thread to go on (RESUME), waking it if it sleeps. */
-static void send_resume(struct mm *mm)
+/*
+ * Asks the guest thread that parked last, if it still spins, to wake
+ * mm's on its way to sleep; true if it took that on. Exactly one side
+ * takes the request back out of SC_HANDOFF: it, or the kernel when it
+ * finds the thread already asleep. A child that takes it and does not
+ * wake only delays the other until the kernel's spin ends (wait_trap).
+ */
+static bool hand_off(struct mm *mm)
+{
+	struct mm *from = last_parked;
+
+	if (!from || from == mm || from->eng.pid <= 0 ||
+	    !(from->eng.parked || from->eng.fast_parked) ||
+	    __atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST))
+		return false;
+	__atomic_store_n(comm32(from, SC_HANDOFF), wake_slot(mm) + 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST) &&
+	    __atomic_exchange_n(comm32(from, SC_HANDOFF), 0, __ATOMIC_SEQ_CST))
+		return false;
+	return true;
+}
+
+/*
+ * Tells the parked thread to go on (RESUME), waking it if it sleeps,
+ * through the last parked thread where may_hand_off; true if so.
+ */
+static bool send_resume(struct mm *mm, bool may_hand_off)
 {
 	*comm32(mm, SC_KCPU) = host_cpu();
 	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
-		host_futex_wake(comm32(mm, SC_STATE));
+	if (!__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
+		return false;
+	__atomic_add_fetch(wake_word(mm), 1, __ATOMIC_SEQ_CST);
+	if (may_hand_off && hand_off(mm))
+		return true;
+	host_futex_wake_all(wake_word(mm));
+	return false;
 }
 
 /*
@@ -655,8 +717,8 @@ static bool sc_unfast(struct mm *mm)
 	if (mm->eng.pid <= 0)
 		return false;
 	*comm32(mm, SC_FCMD) = 1;
-	send_resume(mm);
-	if (wait_trap(mm, false) < 0)
+	send_resume(mm, false);
+	if (wait_trap(mm, false, false) < 0)
 		return false;
 	*comm32(mm, SC_FCMD) = 0;
 	mm->eng.parked = true;
@@ -677,6 +739,7 @@ static enum engine_event sc_run(struct task *t)
 	struct mm *mm = t->mm;
 	struct k_ucontext *uc;
 	u64 kicked = 0, last_kick = 0, now;
+	bool handed_off;
 	int strikes = 0;
 	u8 info[32];
 	u64 sig, infop;
@@ -692,7 +755,7 @@ static enum engine_event sc_run(struct task *t)
 		*comm32(mm, SC_FCMD) = 0;
 		mm->eng.fast_parked = false;
 		mm->eng.fast_resumed = true;
-		send_resume(mm);
+		handed_off = send_resume(mm, true);
 		goto wait;
 	}
 	if (!sc_unfast(mm) || !mm->eng.parked)
@@ -714,14 +777,18 @@ static enum engine_event sc_run(struct task *t)
 	load_bases(t);
 	mm->eng.parked = false;
 	mm->eng.fast_resumed = false;
-	send_resume(mm);
+	handed_off = send_resume(mm, true);
 wait:
 	for (;;) {
-		rc = wait_trap(mm, true);
+		rc = wait_trap(mm, true, handed_off);
 		if (rc < 0)
 			return EV_DEAD;
 		if (rc == 0)
 			break;
+		/* Interrupted before the wait's own nudge, perhaps. */
+		if (handed_off)
+			host_futex_wake_all(wake_word(mm));
+		handed_off = false;
 		if (!kernel_irq_during_guest())
 			continue;
 		now = ktime_ns();
@@ -745,6 +812,7 @@ wait:
 				return kill_child(mm, "blocked the interrupt signal");
 		}
 	}
+	last_parked = mm;
 	if (__atomic_load_n(comm32(mm, SC_HOW), __ATOMIC_ACQUIRE) == 1) {
 		/* A system call through a patched site: no frame, FPU loaded. */
 		mm->eng.fast_parked = true;

@@ -4,7 +4,7 @@
  * The guest thread: a system call from anywhere but the stub code page
  * traps (SIGSYS, so the kernel emulates it); from the stub page only
  * what its signal handler needs is allowed: futex on the communication
- * word (wait or wake), rt_sigreturn, and arch_prctl setting fs or gs (for
+ * word or on a word of the wake page (wait or wake), rt_sigreturn, and arch_prctl setting fs or gs (for
  * hosts without FSGSBASE). Anything else from the stub page kills the
  * process: a guest that jumps into the stub gets nothing else.
  *
@@ -48,7 +48,7 @@
 struct prog {
 	struct sock_filter *insn;
 	unsigned n, max;
-	int label_at[8];
+	int label_at[9];
 };
 
 static void emit(struct prog *p, struct sock_filter f)
@@ -87,7 +87,16 @@ static int resolve(struct prog *p)
 	return (int)p->n;
 }
 
-enum { TRAP = -1, ALLOW = -2, KILL = -3, FUTEX = -4, ARCH = -5, MMAP = -6, WRITE = -7 };
+enum {
+	TRAP = -1,
+	ALLOW = -2,
+	KILL = -3,
+	FUTEX = -4,
+	ARCH = -5,
+	MMAP = -6,
+	WRITE = -7,
+	FUTEX_OP = -8
+};
 
 static void returns(struct prog *p)
 {
@@ -104,6 +113,11 @@ int seccomp_guest_filter(struct sock_filter *out, unsigned max)
 	struct prog p = {.insn = out, .max = max};
 	u32 stub_lo = (u32)STUB_CODE_ADDR, stub_hi = (u32)(STUB_CODE_ADDR >> 32);
 	u64 word = SC_COMM_ADDR + SC_STATE;
+	u32 wake_lo = (u32)STUB_WAKE_ADDR;
+
+	_Static_assert(STUB_WAKE_ADDR >> 32 == (SC_COMM_ADDR + SC_STATE) >> 32, "one high half");
+	_Static_assert((u32)STUB_WAKE_ADDR + STUB_WAKE_PAGES * 4096 > (u32)STUB_WAKE_ADDR,
+		       "no wrap");
 
 	/* Other ABIs (int $0x80) are the kernel's business too. */
 	emit(&p, LD(D_ARCH));
@@ -118,11 +132,15 @@ int seccomp_guest_filter(struct sock_filter *out, unsigned max)
 	emit(&p, JEQ(__NR_rt_sigreturn, (u8)ALLOW, 0));
 	emit(&p, JEQ(__NR_futex, (u8)FUTEX, 0));
 	emit(&p, JEQ(__NR_arch_prctl, (u8)ARCH, (u8)KILL));
+	/* On the communication word or in the wake page. */
 	label(&p, FUTEX);
-	emit(&p, LD(D_ARG_LO(0)));
-	emit(&p, JEQ((u32)word, 0, (u8)KILL));
 	emit(&p, LD(D_ARG_HI(0)));
 	emit(&p, JEQ((u32)(word >> 32), 0, (u8)KILL));
+	emit(&p, LD(D_ARG_LO(0)));
+	emit(&p, JEQ((u32)word, (u8)FUTEX_OP, 0));
+	emit(&p, JGE(wake_lo, 0, (u8)KILL));
+	emit(&p, JGE(wake_lo + STUB_WAKE_PAGES * 4096, (u8)KILL, 0));
+	label(&p, FUTEX_OP);
 	emit(&p, LD(D_ARG_LO(1)));
 	emit(&p, JEQ(FUTEX_WAIT, (u8)ALLOW, 0));
 	emit(&p, JEQ(FUTEX_WAKE, (u8)ALLOW, (u8)KILL));

@@ -109,9 +109,14 @@ stub_batch:
 /*
  * Parks the guest thread: says how (SC_HOW, \how), sets TRAPPED, wakes a
  * kernel asleep on it, then waits for RESUME, spinning first unless the
- * kernel last ran on this CPU, and jumps to \resumed. rbx: the
- * communication page, rbp: the control pages; clobbers rax, rcx, rdx,
- * rsi, rdi, r10, r11.
+ * kernel last ran on this CPU, and jumps to \resumed. It sleeps on its
+ * word in the wake page (SC_CTL_WAKEW), whose value it reads before it
+ * looks at the state a last time: the kernel sets RESUME, then changes
+ * the word, then wakes it. Told to (SC_HANDOFF: the kernel resumed
+ * another child, asleep), it wakes that child's word and sleeps at once,
+ * leaving this CPU to it: one host switch, as between native processes.
+ * rbx: the communication page, rbp: the control pages; clobbers rax,
+ * rcx, rdx, rsi, rdi, r10, r11.
  */
 .macro PARK how, resumed
 	movl $\how, SC_HOW(%rbx)
@@ -129,19 +134,36 @@ stub_batch:
 	cmpl SC_KCPU(%rbx), %ecx
 	je 83f
 	movl SC_CTL_SPIN(%rbp), %ecx
-82:	cmpl $SC_RESUME, SC_STATE(%rbx)
+82:	cmpl $0, SC_HANDOFF(%rbx)
+	jne 83f
+	cmpl $SC_RESUME, SC_STATE(%rbx)
 	je \resumed
 	pause
 	decl %ecx
 	jnz 82b
 83:	movl $1, %eax
 	xchgl %eax, SC_CWAIT(%rbx)
+	xorl %eax, %eax                /* the kernel takes it back if it is left */
+	xchgl %eax, SC_HANDOFF(%rbx)
+	testl %eax, %eax
+	jz 84f
+	decl %eax
+	andl $(SC_WAKE_SLOTS - 1), %eax
+	movabsq $STUB_WAKE_ADDR, %rdi
+	leaq (%rdi,%rax,4), %rdi
+	movl $NR_FUTEX, %eax
+	movl $FUTEX_WAKE, %esi
+	movl $0x7fffffff, %edx         /* all: children may share a word */
+	syscall
+84:	movl SC_CTL_WAKEW(%rbp), %eax
+	andl $(SC_WAKE_SLOTS - 1), %eax
+	movabsq $STUB_WAKE_ADDR, %rdi
+	leaq (%rdi,%rax,4), %rdi
+	movl (%rdi), %edx
 	cmpl $SC_RESUME, SC_STATE(%rbx)
 	je \resumed
 	movl $NR_FUTEX, %eax
-	leaq SC_STATE(%rbx), %rdi
 	movl $FUTEX_WAIT, %esi
-	movl $SC_TRAPPED, %edx
 	xorl %r10d, %r10d
 	syscall
 	jmp 83b

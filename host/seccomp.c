@@ -4,6 +4,7 @@
  * sleep on the futex), and what the host CPU offers the stub.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <linux/futex.h>
 #include <sys/auxv.h>
@@ -62,8 +63,13 @@ void host_futex_wake(u32 *word)
 	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
+void host_futex_wake_all(u32 *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
 int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible, u64 spin_ns,
-		 const u32 *peer_cpu)
+		 const u32 *peer_cpu, u32 *nudge)
 {
 	const struct timespec nap = {.tv_nsec = 10000000};
 	volatile u32 *w = word;
@@ -78,6 +84,8 @@ int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible
 	rc = spin(word, want, spin_ns, interruptible);
 	if (rc != -ETIMEDOUT)
 		return rc;
+	if (nudge)
+		host_futex_wake_all(nudge);
 	for (;;) {
 		u32 v;
 

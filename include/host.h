@@ -124,8 +124,10 @@ struct host_stub_layout {
 	int physmem_fd;
 	u64 code_off, code_len;   /* stub code in physmem */
 	u64 data_off, data_len;   /* this address space's stub data */
+	u64 wake_off, wake_len;   /* the wake page, mapped read-only */
 	unsigned long code_addr;  /* where the stub code lives in the child */
 	unsigned long data_addr;
+	unsigned long wake_addr;
 	unsigned long clean_entry; /* stub routine that unmaps the rest */
 	u64 ro_len;               /* leading data bytes the child may only read */
 	int done_fd;              /* -1, or a pipe kept in the child as physmem_fd + 1 */
@@ -152,17 +154,22 @@ int host_kill(int pid, int sig);
 /*
  * Seccomp engine: waits until *word == want, spinning up to spin_ns and
  * then sleeping on the futex with *sleeping set (the other side wakes
- * it). Returns 0, HOST_SC_INTERRUPTED when interruptible and a host event
- * is pending (host_irq), or -ECHILD when child pid died (it is reaped).
+ * it). No spin when *peer_cpu (if given) is this CPU. Before it sleeps it
+ * wakes all on the futex *nudge (if given) once: a waker that was asked to wake
+ * the other side may have failed to. Returns 0, HOST_SC_INTERRUPTED when
+ * interruptible and a host event is pending (host_irq), or -ECHILD when
+ * child pid died (it is reaped).
  */
 #define HOST_SC_INTERRUPTED 1
 int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid,
-		 bool interruptible, u64 spin_ns, const u32 *peer_cpu);
+		 bool interruptible, u64 spin_ns, const u32 *peer_cpu, u32 *nudge);
 /* The host CPU this thread runs on now. */
 unsigned host_cpu(void);
 /* Restricts host thread tid to one CPU. */
 int host_pin_thread(int tid, unsigned cpu);
 void host_futex_wake(u32 *word);
+/* Wakes every thread asleep on the futex word. */
+void host_futex_wake_all(u32 *word);
 /* Spins up to spin_ns for *word == want. */
 bool host_sc_spin(u32 *word, u32 want, u64 spin_ns);
 /* May user code read and write the fs/gs bases (rdfsbase...)? */

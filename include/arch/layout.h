@@ -11,7 +11,16 @@
 #define STUB_CODE_PAGES 1
 #define STUB_DATA_ADDR (STUB_CODE_ADDR + STUB_CODE_PAGES * 4096)
 #define STUB_DATA_PAGES 8
-#define STUB_END (STUB_DATA_ADDR + STUB_DATA_PAGES * 4096)
+/*
+ * The wake page: one physmem page mapped read-only into every child, a
+ * futex word per child (SC_WAKE_SLOTS, a child's being SC_CTL_WAKEW).
+ * A parked guest thread sleeps on its word; the kernel changes it before
+ * waking the thread, or has another parked child wake it (SC_HANDOFF).
+ */
+#define STUB_WAKE_ADDR (STUB_DATA_ADDR + STUB_DATA_PAGES * 4096)
+#define STUB_WAKE_PAGES 1
+#define SC_WAKE_SLOTS 1024
+#define STUB_END (STUB_WAKE_ADDR + STUB_WAKE_PAGES * 4096)
 
 #define TASK_SIZE STUB_CODE_ADDR
 /* The initial stack top and the base below which mmap searches. */
@@ -48,6 +57,7 @@
 #define SC_CTL_DONE_FD 20 /* u32: the pipe the memory thread confirms on */
 #define SC_CTL_OKB 24    /* u8: the byte it writes there when all went well */
 #define SC_CTL_FAILB 25  /* u8: and when an operation failed */
+#define SC_CTL_WAKEW 28  /* u32: index of this child's word in the wake page */
 
 /* Fields of the communication page (offsets from SC_COMM). */
 #define SC_STATE 0       /* u32 futex: RUNNING, TRAPPED, RESUME */
@@ -55,6 +65,7 @@
 #define SC_CWAIT 8       /* u32: the guest thread sleeps on SC_STATE */
 #define SC_MM_SLEEP 12   /* u32: the memory thread sleeps on the request */
 #define SC_MM_DONE_SEQ 16 /* u32 futex: last request the memory thread did */
+#define SC_HANDOFF 20    /* u32: 1 + a wake word to wake before sleeping */
 #define SC_MM_RESULT 24  /* s64: 0 or the failed operation's error */
 #define SC_MM_DONE 32    /* u64: operations done */
 #define SC_SIG 40        /* u64: the handler's arguments */

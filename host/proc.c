@@ -67,8 +67,9 @@ static int spawn_child(void *arg)
 		 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, l->physmem_fd,
 		 (off_t)(l->data_off + l->ro_len)) == MAP_FAILED)
 		_exit(121);
-	if (l->wake_len && mmap((void *)l->wake_addr, l->wake_len, PROT_READ, MAP_SHARED | MAP_FIXED,
-				l->physmem_fd, (off_t)l->wake_off) == MAP_FAILED)
+	if (l->wake_len && mmap((void *)l->wake_addr, l->wake_len, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_FIXED, l->physmem_fd,
+				(off_t)l->wake_off) == MAP_FAILED)
 		_exit(125);
 	/* Keep the physmem fd and, for seccomp, the done pipe right after it. */
 	keep = l->physmem_fd + 1;

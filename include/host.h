@@ -124,7 +124,7 @@ struct host_stub_layout {
 	int physmem_fd;
 	u64 code_off, code_len;   /* stub code in physmem */
 	u64 data_off, data_len;   /* this address space's stub data */
-	u64 wake_off, wake_len;   /* the wake page, mapped read-only */
+	u64 wake_off, wake_len;   /* the wake page (arch/layout.h) */
 	unsigned long code_addr;  /* where the stub code lives in the child */
 	unsigned long data_addr;
 	unsigned long wake_addr;

@@ -12,10 +12,14 @@
 #define STUB_DATA_ADDR (STUB_CODE_ADDR + STUB_CODE_PAGES * 4096)
 #define STUB_DATA_PAGES 8
 /*
- * The wake page: one physmem page mapped read-only into every child, a
- * futex word per child (SC_WAKE_SLOTS, a child's being SC_CTL_WAKEW).
- * A parked guest thread sleeps on its word; the kernel changes it before
- * waking the thread, or has another parked child wake it (SC_HANDOFF).
+ * The wake page: one physmem page mapped into every child, a futex word
+ * per child (SC_WAKE_SLOTS, a child's being SC_CTL_WAKEW). A parked guest
+ * thread sleeps on its word; the kernel changes it before waking the
+ * thread, or has another parked child wake it (SC_HANDOFF). It is
+ * writable (a futex on a read-only page costs a failed write lookup each
+ * time), which no guest can turn into a lost wakeup: guest code runs in
+ * one child at a time, and never while the kernel resumes another, so a
+ * guest's writes to the words of others only wake them in vain.
  */
 #define STUB_WAKE_ADDR (STUB_DATA_ADDR + STUB_DATA_PAGES * 4096)
 #define STUB_WAKE_PAGES 1

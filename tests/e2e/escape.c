@@ -32,6 +32,14 @@
  * line each, with the errno or what was read; "probe: ALL CONTAINED"
  * when none read the host's file or memory.
  *
+ *   escape --wake-scribble
+ *
+ * one process scribbles over the stub's wake page (the futex words the
+ * parked host threads of all guest processes sleep on) while two others
+ * play pipe ping-pong: "scribble: ping-pong ok" when all 20000 round trips
+ * came back right, with "scribble: wrote the wake page" if the page was
+ * there to write (it is at the top of every guest process).
+ *
  *   escape --mask-hog
  *
  * finds the stub's rt_sigreturn (mov $15,%eax; syscall), jumps to it with
@@ -43,6 +51,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -706,6 +715,82 @@ static int probes(const char *secret_path)
 	return bad ? 1 : 0;
 }
 
+/* include/arch/layout.h: STUB_WAKE_ADDR, SC_WAKE_SLOTS. */
+#define WAKE_ADDR  (STUB_ADDR + 9 * 4096UL)
+#define WAKE_WORDS 1024
+
+static sigjmp_buf scribble_env;
+static void scribble_fault(int sig)
+{
+	siglongjmp(scribble_env, sig);
+}
+
+/* Writes random values over every word of the wake page until killed. */
+static void __attribute__((noreturn)) scribble(int report)
+{
+	volatile unsigned int *w = (volatile unsigned int *)WAKE_ADDR;
+	static unsigned int x = 12345;
+
+	signal(SIGSEGV, scribble_fault);
+	signal(SIGBUS, scribble_fault);
+	if (sigsetjmp(scribble_env, 1) == 0) {
+		w[0] = w[0];
+		if (write(report, "w", 1) != 1)
+			_exit(1);
+		for (;;) {
+			for (int i = 0; i < WAKE_WORDS; i++) {
+				x = x * 1103515245 + 12345;
+				w[i] = x;
+			}
+			sched_yield();
+		}
+	}
+	close(report);
+	for (;;)
+		sched_yield();
+}
+
+static int wake_scribble(void)
+{
+	int ping[2], pong[2], rep[2], bad = 0, i;
+	pid_t scribbler, echo;
+	char c = 'x';
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (pipe(ping) < 0 || pipe(pong) < 0 || pipe(rep) < 0)
+		return 2;
+	scribbler = fork();
+	if (scribbler == 0) {
+		close(rep[0]);
+		scribble(rep[1]);
+	}
+	close(rep[1]);
+	if (read(rep[0], &c, 1) == 1)
+		printf("scribble: wrote the wake page\n");
+	echo = fork();
+	if (echo == 0) {
+		close(ping[1]);
+		close(pong[0]);
+		while (read(ping[0], &c, 1) == 1)
+			if (write(pong[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(ping[0]);
+	close(pong[1]);
+	for (i = 0; i < 20000 && !bad; i++) {
+		char want = (char)('a' + i % 26), got = 0;
+
+		bad = write(ping[1], &want, 1) != 1 || read(pong[0], &got, 1) != 1 || got != want;
+	}
+	close(ping[1]);
+	kill(scribbler, SIGKILL);
+	waitpid(scribbler, NULL, 0);
+	waitpid(echo, NULL, 0);
+	printf(bad ? "scribble: ping-pong broke at %d\n" : "scribble: ping-pong ok\n", i);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--probes"))
@@ -720,6 +805,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "--mask-hog"))
 		return mask_hog();
+	if (argc == 2 && !strcmp(argv[1], "--wake-scribble"))
+		return wake_scribble();
 
 	if (argc != 3 && !fake) {
 		fprintf(stderr, "usage: escape [--fake-stub] SECRET CREATED\n");

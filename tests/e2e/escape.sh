@@ -64,6 +64,9 @@ mapping_failure_contained() {
 		! has '^map-count: all' && ! has 'Kernel panic'
 }
 hog_contained() { has '^hog: spinning$' && has '^hog-status-137$' && has '^hog-after-42$'; }
+# Scribbling over the futex words all guest processes' host threads
+# sleep on only wakes them in vain: a ping-pong beside it completes.
+scribble_harmless() { has '^scribble: ping-pong ok$' && has '^scribble-status-0$'; }
 
 for engine in ptrace seccomp; do
 	case $engine in
@@ -81,6 +84,7 @@ for engine in ptrace seccomp; do
 		 echo escape-status-\$?; sh -c 'echo after-escape-\$((6*7))';
 		 /bin/escape --mask-hog & hog=\$!; sleep 4; kill -9 \$hog; wait \$hog;
 		 echo hog-status-\$?; sh -c 'echo hog-after-\$((6*7))';
+		 /bin/escape --wake-scribble; echo scribble-status-\$?;
 		 for i in 1 2 3; do /bin/escape --plant 5eca11edc0ffee42; /bin/escape --scan 5eca11edc0ffee42; done;
 		 mount -t proc proc /proc; /bin/escape --probes $secret </dev/console;
 		 poweroff -f" \
@@ -113,6 +117,11 @@ for engine in ptrace seccomp; do
 	[ "$engine" = seccomp ] &&
 		check "$engine" mask-hog-killed "the kernel did not kill the hog: $(lines 'engine: host')" \
 			has 'blocked the interrupt signal: killed'
+	check "$engine" wake-scribble "scribbling over the wake page broke a ping-pong: $(lines '^scribble')" \
+		scribble_harmless
+	[ "$engine" = seccomp ] &&
+		check "$engine" wake-scribble-wrote "the scribbler did not write the wake page: $(lines '^scribble')" \
+			has '^scribble: wrote the wake page$'
 	check "$engine" no-leak-between-processes "a process found what an earlier one planted: $(lines '^scan')" \
 		nothing_left
 	check "$engine" probes "a path, device or ioctl probe reached the host: $(lines '^probe')" \

@@ -89,6 +89,9 @@ enum scenario {
 	STUB_FUTEX_WORD,
 	STUB_FUTEX_OTHER,
 	STUB_FUTEX_REQUEUE,
+	STUB_FUTEX_WAKE_PAGE,
+	STUB_FUTEX_WAKE_PAGE_END,
+	STUB_FUTEX_WAKE_PAGE_REQUEUE,
 	STUB_GETPID,
 	STUB_SET_FS,
 	STUB_GET_FS,
@@ -120,6 +123,9 @@ static int map_stub_pages(void)
 
 	if (p == MAP_FAILED || mmap((void *)SC_COMM_ADDR, 4096, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return -1;
+	if (mmap((void *)STUB_WAKE_ADDR, STUB_WAKE_PAGES * 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		return -1;
 	memcpy(p, code, sizeof(code));
 	memcpy(p + 16, restorer, sizeof(restorer));
@@ -161,6 +167,17 @@ static void guest_child(enum scenario s)
 		break;
 	case STUB_FUTEX_REQUEUE:
 		rep->result = stub_call(SYS_futex, SC_COMM_ADDR + SC_STATE, FUTEX_REQUEUE, 1);
+		break;
+	case STUB_FUTEX_WAKE_PAGE:
+		rep->result = stub_call(SYS_futex, STUB_WAKE_ADDR + 4 * (SC_WAKE_SLOTS - 1),
+					FUTEX_WAKE, 1);
+		break;
+	case STUB_FUTEX_WAKE_PAGE_END:
+		rep->result = stub_call(SYS_futex, STUB_WAKE_ADDR + STUB_WAKE_PAGES * 4096, FUTEX_WAKE,
+					1);
+		break;
+	case STUB_FUTEX_WAKE_PAGE_REQUEUE:
+		rep->result = stub_call(SYS_futex, STUB_WAKE_ADDR, FUTEX_REQUEUE, 1);
 		break;
 	case STUB_GETPID:
 		rep->result = stub_call(SYS_getpid, 0, 0, 0);
@@ -295,6 +312,9 @@ int main(void)
 	st = run(STUB_FUTEX_WORD);
 	CHECK(rep->reached && rep->traps == 0 && rep->result == 0,
 	      "futex on the word: status %#x result %ld", st, rep->result);
+	st = run(STUB_FUTEX_WAKE_PAGE);
+	CHECK(rep->reached && rep->traps == 0 && rep->result == 0,
+	      "futex on the wake page's last word: status %#x result %ld", st, rep->result);
 	st = run(STUB_SET_FS);
 	CHECK(rep->reached && rep->traps == 0 && rep->result == 0,
 	      "ARCH_SET_FS: status %#x result %ld", st, rep->result);
@@ -302,6 +322,10 @@ int main(void)
 
 	CHECK(killed(run(STUB_FUTEX_OTHER)) && !rep->reached, "futex on another word ran");
 	CHECK(killed(run(STUB_FUTEX_REQUEUE)) && !rep->reached, "FUTEX_REQUEUE ran");
+	CHECK(killed(run(STUB_FUTEX_WAKE_PAGE_END)) && !rep->reached,
+	      "futex just past the wake page ran");
+	CHECK(killed(run(STUB_FUTEX_WAKE_PAGE_REQUEUE)) && !rep->reached,
+	      "FUTEX_REQUEUE on the wake page ran");
 	CHECK(killed(run(STUB_GETPID)) && !rep->reached, "getpid ran");
 	CHECK(killed(run(STUB_GET_FS)) && !rep->reached, "ARCH_GET_FS ran");
 	CHECK(killed(run(STUB_OPEN)) && !rep->reached, "open ran: %ld", rep->result);

@@ -32,6 +32,8 @@ extern char stub_sc_fast[], stub_sc_fast_resume[], stub_sc_fast_end[], stub_sc_c
 /* How long each side spins before it sleeps on the futex. */
 #define KERNEL_SPIN_NS	  20000
 #define CHILD_SPIN_ROUNDS 2000
+/* A woken thread that has not run in this long waits for a CPU. */
+#define STALL_NS 5000
 /*
  * How long a kicked guest may take to stop before it is suspected. Two
  * looks this far apart that both find the interrupt signal blocked kill
@@ -302,16 +304,23 @@ static void sc_mm_release(struct mm *mm)
 
 /*
  * Waits for the guest thread to park: 0, HOST_SC_INTERRUPTED, or -ECHILD
- * if the child died. handed_off: another child was asked to wake it, so
- * it runs on that one's CPU, not where it parked last; the kernel spins,
- * and wakes it itself should the other have failed to.
+ * if the child died. The kernel spins unless the thread parked last on
+ * this CPU, and stops when the thread, told to resume, has not started
+ * (SC_STATE still RESUME) within STALL_NS: it may be waiting for this
+ * CPU. handed_off: another child was asked to wake it, so where it parked
+ * last says nothing; the kernel wakes it itself should the other have
+ * failed to.
  */
 static int wait_trap(struct mm *mm, bool interruptible, bool handed_off)
 {
+	struct host_sc_spin s = {
+		.spin_ns = KERNEL_SPIN_NS,
+		.stall_ns = STALL_NS,
+		.peer_cpu = handed_off ? NULL : comm32(mm, SC_CCPU),
+		.nudge = handed_off ? wake_word(mm) : NULL,
+	};
 	int rc = host_sc_wait(comm32(mm, SC_STATE), SC_TRAPPED, comm32(mm, SC_KWAIT), mm->eng.pid,
-			      interruptible, KERNEL_SPIN_NS,
-			      handed_off ? NULL : comm32(mm, SC_CCPU),
-			      handed_off ? wake_word(mm) : NULL);
+			      interruptible, &s);
 
 	if (rc == -ECHILD)
 		mm->eng.pid = 0; /* reaped: never signal that pid again */
@@ -357,12 +366,12 @@ static int child_start(struct mm *mm)
  */
 static int child_finish(struct mm *mm)
 {
+	static const struct host_sc_spin s = {.spin_ns = KERNEL_SPIN_NS};
 	static u32 no_sleeper;
 	int rc = wait_trap(mm, false, false);
 
 	if (rc == 0)
-		rc = host_sc_wait(comm32(mm, SC_MM_READY), 1, &no_sleeper, mm->eng.pid, false,
-				  KERNEL_SPIN_NS, NULL, NULL);
+		rc = host_sc_wait(comm32(mm, SC_MM_READY), 1, &no_sleeper, mm->eng.pid, false, &s);
 	if (rc < 0 || !parked_frame(mm) || *comm64(mm, SC_SIG) != SIGTRAP)
 		return -EAGAIN;
 	mm->eng.parked = true;

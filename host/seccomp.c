@@ -32,14 +32,16 @@ static bool irq_pending(void)
 }
 
 /*
- * Spins up to spin_ns (not at all for 0) until *word == want: 0, or
- * HOST_SC_INTERRUPTED when interruptible and a host event is pending, or
- * -ETIMEDOUT.
+ * Spins up to spin_ns (not at all for 0) until *word == want, and no
+ * longer than stall_ns (if not 0) while *word keeps the value it had: 0,
+ * or HOST_SC_INTERRUPTED when interruptible and a host event is pending,
+ * or -ETIMEDOUT.
  */
-static int spin(u32 *word, u32 want, u64 spin_ns, bool interruptible)
+static int spin(u32 *word, u32 want, u64 spin_ns, u64 stall_ns, bool interruptible)
 {
 	volatile u32 *w = word;
-	u64 until = spin_ns ? now_ns() + spin_ns : 0;
+	u32 first = *w;
+	u64 t0 = spin_ns ? now_ns() : 0, until = t0 + spin_ns, now;
 	unsigned n;
 
 	for (n = 0;; n++) {
@@ -47,15 +49,20 @@ static int spin(u32 *word, u32 want, u64 spin_ns, bool interruptible)
 			return 0;
 		if (interruptible && irq_pending())
 			return HOST_SC_INTERRUPTED;
-		if (!until || ((n & 63) == 63 && now_ns() >= until))
+		if (!spin_ns)
 			return -ETIMEDOUT;
+		if ((n & 63) == 63) {
+			now = now_ns();
+			if (now >= until || (stall_ns && *w == first && now - t0 >= stall_ns))
+				return -ETIMEDOUT;
+		}
 		__builtin_ia32_pause();
 	}
 }
 
 bool host_sc_spin(u32 *word, u32 want, u64 spin_ns)
 {
-	return spin(word, want, spin_ns, false) == 0;
+	return spin(word, want, spin_ns, 0, false) == 0;
 }
 
 void host_futex_wake(u32 *word)
@@ -68,24 +75,25 @@ void host_futex_wake_all(u32 *word)
 	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible, u64 spin_ns,
-		 const u32 *peer_cpu, u32 *nudge)
+int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible,
+		 const struct host_sc_spin *s)
 {
 	const struct timespec nap = {.tv_nsec = 10000000};
 	volatile u32 *w = word;
+	u64 spin_ns = s->spin_ns;
 	int rc;
 
 	/*
 	 * Spin first: the other side usually answers within microseconds,
 	 * unless it last ran on this CPU, where spinning would only delay it.
 	 */
-	if (peer_cpu && *(volatile const u32 *)peer_cpu == (u32)sched_getcpu())
+	if (s->peer_cpu && *(volatile const u32 *)s->peer_cpu == (u32)sched_getcpu())
 		spin_ns = 0;
-	rc = spin(word, want, spin_ns, interruptible);
+	rc = spin(word, want, spin_ns, s->stall_ns, interruptible);
 	if (rc != -ETIMEDOUT)
 		return rc;
-	if (nudge)
-		host_futex_wake_all(nudge);
+	if (s->nudge)
+		host_futex_wake_all(s->nudge);
 	for (;;) {
 		u32 v;
 

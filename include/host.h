@@ -151,18 +151,26 @@ int host_read_confirm(int fd, int pid, u8 *byte);
 void host_drain(int fd);
 int host_kill(int pid, int sig);
 
+/* How host_sc_wait spins before it sleeps. */
+struct host_sc_spin {
+	u64 spin_ns;	     /* at most this long (0: not at all) */
+	u64 stall_ns;	     /* 0, or give up when the word has not changed in this long */
+	const u32 *peer_cpu; /* NULL, or not at all when *peer_cpu is this CPU */
+	u32 *nudge;	     /* NULL, or a futex word to wake (all) once when it gives up */
+};
+
 /*
- * Seccomp engine: waits until *word == want, spinning up to spin_ns and
- * then sleeping on the futex with *sleeping set (the other side wakes
- * it). No spin when *peer_cpu (if given) is this CPU. Before it sleeps it
- * wakes all on the futex *nudge (if given) once: a waker that was asked to wake
- * the other side may have failed to. Returns 0, HOST_SC_INTERRUPTED when
- * interruptible and a host event is pending (host_irq), or -ECHILD when
- * child pid died (it is reaped).
+ * Seccomp engine: waits until *word == want, spinning as s says and then
+ * sleeping on the futex with *sleeping set (the other side wakes it).
+ * stall_ns is for a word the other side changes as soon as it runs: if
+ * it has not, it may be waiting for this very CPU. The nudge is for a
+ * waker that was asked to wake the other side and may have failed to.
+ * Returns 0, HOST_SC_INTERRUPTED when interruptible and a host event is
+ * pending (host_irq), or -ECHILD when child pid died (it is reaped).
  */
 #define HOST_SC_INTERRUPTED 1
-int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid,
-		 bool interruptible, u64 spin_ns, const u32 *peer_cpu, u32 *nudge);
+int host_sc_wait(u32 *word, u32 want, u32 *sleeping, int pid, bool interruptible,
+		 const struct host_sc_spin *s);
 /* The host CPU this thread runs on now. */
 unsigned host_cpu(void);
 /* Restricts host thread tid to one CPU. */

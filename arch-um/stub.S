@@ -106,6 +106,13 @@ stub_batch:
 /* Where a stub symbol is in the child. */
 #define STUB_ADDR(sym) (STUB_CODE_ADDR + ((sym) - __stub_start))
 
+/* rdi: the address of word eax (taken modulo SC_WAKE_SLOTS) of the wake page. */
+.macro WAKE_WORD
+	andl $(SC_WAKE_SLOTS - 1), %eax
+	movabsq $STUB_WAKE_ADDR, %rdi
+	leaq (%rdi,%rax,4), %rdi
+.endm
+
 /*
  * Parks the guest thread: says how (SC_HOW, \how), sets TRAPPED, wakes a
  * kernel asleep on it, then waits for RESUME, spinning first unless the
@@ -148,17 +155,13 @@ stub_batch:
 	testl %eax, %eax
 	jz 84f
 	decl %eax
-	andl $(SC_WAKE_SLOTS - 1), %eax
-	movabsq $STUB_WAKE_ADDR, %rdi
-	leaq (%rdi,%rax,4), %rdi
+	WAKE_WORD
 	movl $NR_FUTEX, %eax
 	movl $FUTEX_WAKE, %esi
 	movl $0x7fffffff, %edx         /* all: children may share a word */
 	syscall
 84:	movl SC_CTL_WAKEW(%rbp), %eax
-	andl $(SC_WAKE_SLOTS - 1), %eax
-	movabsq $STUB_WAKE_ADDR, %rdi
-	leaq (%rdi,%rax,4), %rdi
+	WAKE_WORD
 	movl (%rdi), %edx
 	cmpl $SC_RESUME, SC_STATE(%rbx)
 	je \resumed

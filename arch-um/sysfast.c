@@ -67,12 +67,6 @@
 #define MAX_INSN    11 /* the most bytes a slot repeats */
 /* glibc's read(): cmpb $0,d32(%rip); je r8; xor %eax,%eax (11 bytes). */
 #define READ_LEN 11
-#define EFLAGS_CF 0x1
-#define EFLAGS_PF 0x4
-#define EFLAGS_AF 0x10
-#define EFLAGS_ZF 0x40
-#define EFLAGS_SF 0x80
-#define EFLAGS_OF 0x800
 /* How far a rel32 reaches, with room for a page either side. */
 #define NEAR ((1ULL << 31) - 2 * PAGE_SIZE)
 
@@ -217,6 +211,12 @@ static bool read_shape(const u8 *insn, unsigned len)
 	       insn[7] == 0x74 && insn[9] == 0x31 && insn[10] == 0xc0;
 }
 
+/* The address of the byte the read shape's cmpb (at site) tests. */
+static u64 read_tested(u64 site, const u8 *insn)
+{
+	return site + 7 + (u64)(s64)(s32)get32(insn + 2);
+}
+
 /*
  * The read shape at site, as t's trap at its syscall shows it: the call
  * is read, xor's flags are set, and the byte the cmpb tests let the je
@@ -224,12 +224,12 @@ static bool read_shape(const u8 *insn, unsigned len)
  */
 static bool read_shape_ok(struct task *t, u64 site, const u8 *insn)
 {
-	const u64 xor_flags = EFLAGS_ZF | EFLAGS_PF, seen = xor_flags | EFLAGS_CF | EFLAGS_SF | EFLAGS_OF;
-	u64 at = site + 7 + (u64)(s64)(s32)get32(insn + 2);
+	const u64 xor_flags = EFLAGS_ZF | EFLAGS_PF;
 	u8 byte;
 
-	return t->regs.orig_rax == __NR_read && (t->regs.eflags & seen) == xor_flags &&
-	       access_mm_read(t->mm, at, &byte, 1) == 0 && byte != insn[6];
+	return t->regs.orig_rax == __NR_read &&
+	       (t->regs.eflags & (EFLAGS_ARITH & ~EFLAGS_AF)) == xor_flags &&
+	       access_mm_read(t->mm, read_tested(site, insn), &byte, 1) == 0 && byte != insn[6];
 }
 
 /*
@@ -387,7 +387,7 @@ static unsigned slot_code(u8 *tramp, const u8 *insn, unsigned len, u64 site, u64
 	unsigned n = 0;
 
 	if (read_shape(insn, len)) {
-		u64 at = site + 7 + (u64)(s64)(s32)get32(insn + 2);
+		u64 at = read_tested(site, insn);
 		u64 multi = site + 9 + (u64)(s64)(s8)insn[8];
 
 		if (!near(at, slot + 7) || !near(multi, slot + 13))
@@ -550,11 +550,9 @@ bool sysfast_fixup(struct task *t, int sig, int code)
 		return false;
 	/* A step over the jmp: the original (first) instruction has run. */
 	if (read_shape(s->insn, s->len)) {
-		if (access_mm_read(t->mm, s->addr + 7 + (u64)(s64)(s32)get32(s->insn + 2), &byte,
-				   1) < 0)
+		if (access_mm_read(t->mm, read_tested(s->addr, s->insn), &byte, 1) < 0)
 			return false;
-		t->regs.eflags &= ~(u64)(EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF |
-					 EFLAGS_SF | EFLAGS_OF);
+		t->regs.eflags &= ~(u64)EFLAGS_ARITH;
 		t->regs.eflags |= sub8_flags(byte, s->insn[6]);
 		t->regs.rip = s->addr + 7;
 		return false;

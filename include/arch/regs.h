@@ -30,5 +30,13 @@ struct fpstate {
 #define USER_SS 0x2b
 #define EFLAGS_DEFAULT 0x202
 #define EFLAGS_TF 0x100 /* single-step */
+/* The flags arithmetic sets (cmp, sub...). */
+#define EFLAGS_CF 0x1
+#define EFLAGS_PF 0x4
+#define EFLAGS_AF 0x10
+#define EFLAGS_ZF 0x40
+#define EFLAGS_SF 0x80
+#define EFLAGS_OF 0x800
+#define EFLAGS_ARITH (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF)
 
 #endif

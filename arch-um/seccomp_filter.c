@@ -4,9 +4,10 @@
  * The guest thread: a system call from anywhere but the stub code page
  * traps (SIGSYS, so the kernel emulates it); from the stub page only
  * what its signal handler needs is allowed: futex on the communication
- * word or on a word of the wake page (wait or wake), rt_sigreturn, and arch_prctl setting fs or gs (for
- * hosts without FSGSBASE). Anything else from the stub page kills the
- * process: a guest that jumps into the stub gets nothing else.
+ * word or on a word of the wake page (wait or wake), rt_sigreturn, and
+ * arch_prctl setting fs or gs (for hosts without FSGSBASE). Anything else
+ * from the stub page kills the process: a guest that jumps into the stub
+ * gets nothing else.
  *
  * The memory thread: mmap of the physmem fd (shared, fixed, maybe
  * populated), munmap, mprotect, futex and

@@ -380,8 +380,7 @@ static bool from_cache(struct mm *mm, u64 addr)
  * (insn, len: its bytes): what they did, rcx = the address after the
  * syscall, on to the entry. Returns its length, 0 if out of reach.
  */
-static unsigned slot_code(u8 *tramp, const u8 *insn, unsigned len, u64 site, u64 slot,
-			  u64 entry)
+static unsigned slot_code(u8 *tramp, const u8 *insn, unsigned len, u64 site, u64 slot, u64 entry)
 {
 	u64 rip = site + len + 2;
 	unsigned n = 0;

@@ -153,7 +153,8 @@ int main(void)
 	/* A child, whose sites are patched as its parent's, enters one mid-site. */
 	child = fork();
 	if (child == 0) {
-		long (*at_xor)(long, void *, long) = (long (*)(long, void *, long))(void *)sf_read_xor;
+		long (*at_xor)(long, void *, long) =
+			(long (*)(long, void *, long))(void *)sf_read_xor;
 		char c;
 
 		wrong = 0;
@@ -173,7 +174,8 @@ int main(void)
 	k = (*(volatile unsigned char *)sf_b8 == 0xe9) +
 	    (*(volatile unsigned char *)sf_rax == 0xe9) +
 	    (*(volatile unsigned char *)((char *)sf_r9 + 3) == 0xe9) +
-	    (*(volatile unsigned char *)sf_read == 0xe9) + (*(volatile unsigned char *)sf_read2 == 0xe9);
+	    (*(volatile unsigned char *)sf_read == 0xe9) +
+	    (*(volatile unsigned char *)sf_read2 == 0xe9);
 	wrong = 0;
 	busy(ppid, pid);
 	printf("sysfast: unmapped, sites %d patched, results %s\n", k, wrong ? "WRONG" : "ok");

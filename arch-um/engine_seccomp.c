@@ -35,6 +35,21 @@ extern char stub_sc_fast[], stub_sc_fast_resume[], stub_sc_fast_end[], stub_sc_c
 /* A woken thread that has not run in this long waits for a CPU. */
 #define STALL_NS 5000
 /*
+ * How long a parked thread polls, yielding, before it sleeps: long
+ * enough for the other end of a pipe to answer, when the kernel has a
+ * CPU of its own (host_cpus_split); in units of 1024 TSC ticks, 0 none.
+ */
+#define CHILD_YIELD_NS 50000
+static u16 yield_units;
+/*
+ * Until when parked threads sleep without yielding (0: they may yield):
+ * one had its CPU taken for eight yield phases at one yield, by threads
+ * other than the guest's (a CPU hog) that would take it for as long at
+ * every yield. A second later they try again.
+ */
+#define CROWDED_NS 1000000000
+static u64 crowded_until;
+/*
  * How long a kicked guest may take to stop before it is suspected. Two
  * looks this far apart that both find the interrupt signal blocked kill
  * it: the stub blocks it only for the microseconds its handler takes to
@@ -145,6 +160,7 @@ static int fill_setup(struct mm *mm)
 	put_u64(c, SC_MM_PROG + 8, SC_COMM_ADDR + SC_FILTERS + room * sizeof(*f));
 	memcpy(c + SC_SIGS, handled_signals, sizeof(handled_signals));
 	*ctl32(mm, SC_CTL_SPIN) = CHILD_SPIN_ROUNDS;
+	*(u16 *)(stub_data(mm) + SC_CTL_YIELD) = mm->eng.yield_units = yield_units;
 	*ctl32(mm, SC_CTL_FLAGS) = fsgsbase ? SC_F_FSGSBASE : 0;
 	*ctl32(mm, SC_CTL_DONE_FD) = (u32)physmem_fd + 1;
 	*ctl32(mm, SC_CTL_WAKEW) = wake_slot(mm);
@@ -693,15 +709,55 @@ static bool hand_off(struct mm *mm)
 }
 
 /*
+ * Asks the guest thread that parked last, if it still polls on the CPU
+ * where mm's does, to yield to it now rather than spin in its way.
+ */
+static void ask_yield(struct mm *mm)
+{
+	struct mm *from = last_parked;
+	u32 none = 0;
+
+	if (!from || from == mm || from->eng.pid <= 0 ||
+	    !(from->eng.parked || from->eng.fast_parked) ||
+	    __atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST) ||
+	    *comm32(from, SC_CCPU) != *comm32(mm, SC_CCPU))
+		return;
+	__atomic_compare_exchange_n(comm32(from, SC_HANDOFF), &none, SC_HANDOFF_YIELD, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
  * Tells the parked thread to go on (RESUME), waking it if it sleeps,
- * through the last parked thread where may_hand_off; true if so.
+ * through the last parked thread where may_hand_off; true if so. A
+ * thread that polls needs no wake, but where may_hand_off the last
+ * parked one may be in its way. A request to yield left from before
+ * must not cut this thread's next spin short.
  */
 static bool send_resume(struct mm *mm, bool may_hand_off)
 {
+	u32 yield = SC_HANDOFF_YIELD, cwait;
+	u16 units = yield_units;
+
+	if (crowded_until) {
+		if (ktime_ns() < crowded_until)
+			units = 0;
+		else
+			crowded_until = 0;
+	}
+	if (mm->eng.yield_units != units)
+		*(u16 *)(stub_data(mm) + SC_CTL_YIELD) = mm->eng.yield_units = units;
 	*comm32(mm, SC_KCPU) = host_cpu();
+	__atomic_compare_exchange_n(comm32(mm, SC_HANDOFF), &yield, 0, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST))
+	cwait = __atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST);
+	if (!cwait) {
+		if (may_hand_off)
+			ask_yield(mm);
 		return false;
+	}
+	if (cwait == SC_CWAIT_CROWDED && yield_units)
+		crowded_until = ktime_ns() + CROWDED_NS;
 	__atomic_add_fetch(wake_word(mm), 1, __ATOMIC_SEQ_CST);
 	if (may_hand_off && hand_off(mm))
 		return true;
@@ -894,20 +950,35 @@ static u64 sc_fast_entry(void)
 
 bool seccomp_engine_probe(void)
 {
+	int cpu;
+
 	fsgsbase = host_has_fsgsbase();
 	spare.eng.data_frame = -1;
 	if (host_pipe(done_pipe) < 0) {
 		printk(KERN_WARNING "engine: no pipe for the seccomp engine\n");
 		return false;
 	}
+	/* Guest threads yield to each other only on CPUs of their own. */
+	cpu = host_cpus_split();
+	if (cpu >= 0) {
+		u64 units = CHILD_YIELD_NS * host_tsc_khz() / 1000000 / 1024;
+
+		yield_units = (u16)(units < 1 ? 1 : units > 0xffff ? 0xffff : units);
+	}
 	/* The first spare child is the test. */
 	if (child_start(&spare) < 0 || child_finish(&spare) < 0) {
 		sc_mm_release(&spare);
+		host_cpus_unsplit();
+		yield_units = 0;
 		printk(KERN_WARNING "engine: the seccomp engine cannot start on this host\n");
 		return false;
 	}
 	have_spare = true;
 	frames_quarantine = true;
+	if (cpu >= 0)
+		printk(KERN_INFO "engine: the kernel thread keeps host CPU %d, guest threads "
+				 "the others\n",
+		       cpu);
 	return true;
 }
 

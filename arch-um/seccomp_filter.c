@@ -131,6 +131,7 @@ int seccomp_guest_filter(struct sock_filter *out, unsigned max)
 	/* From the stub page. */
 	emit(&p, LD(D_NR));
 	emit(&p, JEQ(__NR_rt_sigreturn, (u8)ALLOW, 0));
+	emit(&p, JEQ(__NR_sched_yield, (u8)ALLOW, 0));
 	emit(&p, JEQ(__NR_futex, (u8)FUTEX, 0));
 	emit(&p, JEQ(__NR_arch_prctl, (u8)ARCH, (u8)KILL));
 	/* On the communication word or in the wake page. */

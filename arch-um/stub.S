@@ -90,6 +90,7 @@ stub_batch:
 #define NR_RT_SIGACTION 13
 #define NR_RT_SIGPROCMASK 14
 #define NR_RT_SIGRETURN 15
+#define NR_SCHED_YIELD 24
 #define NR_CLONE 56
 #define NR_EXIT_GROUP 231
 #define NR_SIGALTSTACK 131
@@ -115,13 +116,19 @@ stub_batch:
 
 /*
  * Parks the guest thread: says how (SC_HOW, \how), sets TRAPPED, wakes a
- * kernel asleep on it, then waits for RESUME, spinning first unless the
- * kernel last ran on this CPU, and jumps to \resumed. It sleeps on its
- * word in the wake page (SC_CTL_WAKEW), whose value it reads before it
- * looks at the state a last time: the kernel sets RESUME, then changes
- * the word, then wakes it. Told to (SC_HANDOFF: the kernel resumed
- * another child, asleep), it wakes that child's word and sleeps at once,
- * leaving this CPU to it: one host switch, as between native processes.
+ * kernel asleep on it, then waits for RESUME and jumps to \resumed. It
+ * waits in three phases, the first two skipped on the kernel's CPU:
+ * spinning (SC_CTL_SPIN rounds); yielding (SC_CTL_YIELD), polling between
+ * sched_yield calls, so that the thread the kernel resumes next can run
+ * on this CPU while this one stays ready to go on at once; and asleep on
+ * its word in the wake page (SC_CTL_WAKEW), whose value it reads before
+ * it looks at the state a last time: the kernel sets RESUME, then changes
+ * the word, then wakes it. The kernel may ask (SC_HANDOFF) that it yield
+ * now (SC_HANDOFF_YIELD: the thread resumed next polls on this CPU), or
+ * that it wake a child that sleeps and then yield to it: either way a
+ * guest process switch is one host switch, as between native processes.
+ * A yield that lasts the whole phase means threads of others want this
+ * CPU and take it for long: the thread sleeps, and says so in SC_CWAIT.
  * rbx: the communication page, rbp: the control pages; clobbers rax,
  * rcx, rdx, rsi, rdi, r10, r11.
  */
@@ -139,7 +146,7 @@ stub_batch:
 	/* On the kernel's CPU, spinning would only keep it from running. */
 81:	movl SC_CCPU(%rbx), %ecx
 	cmpl SC_KCPU(%rbx), %ecx
-	je 83f
+	je 84f
 	movl SC_CTL_SPIN(%rbp), %ecx
 82:	cmpl $0, SC_HANDOFF(%rbx)
 	jne 83f
@@ -148,19 +155,64 @@ stub_batch:
 	pause
 	decl %ecx
 	jnz 82b
-83:	movl $1, %eax
-	xchgl %eax, SC_CWAIT(%rbx)
+	/* Yielding, until rsi on the TSC. */
+83:	rdtsc
+	shlq $32, %rdx
+	orq %rax, %rdx
+	movzwl SC_CTL_YIELD(%rbp), %esi
+	shlq $10, %rsi
+	addq %rdx, %rsi
+85:	cmpl $SC_RESUME, SC_STATE(%rbx)
+	je \resumed
+	movl SC_HANDOFF(%rbx), %eax
+	testl %eax, %eax
+	jz 86f
+	cmpl $SC_HANDOFF_YIELD, %eax
+	jne 84f                        /* a child to wake first */
+	xorl %ecx, %ecx                /* taken, unless a wake request replaced it */
+	lock cmpxchgl %ecx, SC_HANDOFF(%rbx)
+	jne 85b
+86:	rdtscp                         /* ecx: the host CPU (Linux's TSC_AUX) */
+	andl $0xfff, %ecx
+	movl %ecx, SC_CCPU(%rbx)
+	cmpl SC_KCPU(%rbx), %ecx
+	je 84f
+	shlq $32, %rdx
+	orq %rax, %rdx
+	cmpq %rsi, %rdx
+	jae 84f
+	movq %rdx, %rdi
+	movl $NR_SCHED_YIELD, %eax
+	syscall
+	/* A yield as long as 8 phases: others want this CPU too. */
+	rdtsc
+	shlq $32, %rdx
+	orq %rax, %rdx
+	subq %rdi, %rdx
+	movzwl SC_CTL_YIELD(%rbp), %eax
+	shlq $13, %rax
+	cmpq %rax, %rdx
+	jb 85b
+	movl $SC_CWAIT_CROWDED, %eax
+	jmp 89f
+	/* Asleep. */
+84:	movl $SC_CWAIT_ASLEEP, %eax
+89:	xchgl %eax, SC_CWAIT(%rbx)
 	xorl %eax, %eax                /* the kernel takes it back if it is left */
 	xchgl %eax, SC_HANDOFF(%rbx)
 	testl %eax, %eax
-	jz 84f
+	jz 87f
+	cmpl $SC_HANDOFF_YIELD, %eax
+	je 87f
 	decl %eax
 	WAKE_WORD
 	movl $NR_FUTEX, %eax
 	movl $FUTEX_WAKE, %esi
 	movl $0x7fffffff, %edx         /* all: children may share a word */
 	syscall
-84:	movl SC_CTL_WAKEW(%rbp), %eax
+	movl $0, SC_CWAIT(%rbx)        /* and yield to it */
+	jmp 83b
+87:	movl SC_CTL_WAKEW(%rbp), %eax
 	WAKE_WORD
 	movl (%rdi), %edx
 	cmpl $SC_RESUME, SC_STATE(%rbx)
@@ -169,7 +221,8 @@ stub_batch:
 	movl $FUTEX_WAIT, %esi
 	xorl %r10d, %r10d
 	syscall
-	jmp 83b
+	movl SC_CWAIT(%rbx), %eax      /* as it was */
+	jmp 89b
 .endm
 
 /*

@@ -64,6 +64,7 @@ static void *io_thread(void *arg)
 	sigset_t all;
 
 	(void)arg;
+	host_cpus_enter_helper();
 	/* Host signals are the kernel thread's business. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);

@@ -48,6 +48,7 @@ static void *irq_thread_main(void *arg)
 	sigset_t all;
 
 	(void)arg;
+	host_cpus_enter_helper();
 	/* Host signals are the kernel thread's business. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);

@@ -112,6 +112,7 @@ static void *tx_thread(void *arg)
 	sigset_t all;
 
 	(void)arg;
+	host_cpus_enter_helper();
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {

@@ -35,6 +35,7 @@ static int spawn_child(void *arg)
 	int sig, keep;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	host_cpus_enter_guest();
 	/* No host privilege can be gained from here on (seccomp needs it). */
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	/*

@@ -183,6 +183,19 @@ bool host_sc_spin(u32 *word, u32 want, u64 spin_ns);
 /* May user code read and write the fs/gs bases (rdfsbase...)? */
 bool host_has_fsgsbase(void);
 
+/*
+ * Host CPUs (host/cpus.c). host_cpus_split keeps the calling (kernel)
+ * thread on the CPU it runs on and has host_cpus_enter_guest give a new
+ * guest process the others: its CPU, or -errno where there is only one.
+ * host_cpus_enter_helper gives a helper thread every CPU again.
+ */
+int host_cpus_split(void);
+void host_cpus_unsplit(void);
+void host_cpus_enter_guest(void);
+void host_cpus_enter_helper(void);
+/* TSC ticks per millisecond, measured once. */
+u64 host_tsc_khz(void);
+
 /* Resume styles for host_ptrace_resume. */
 #define HOST_RESUME_SYSEMU 1 /* run guest code, stop at its next syscall */
 #define HOST_RESUME_CONT 2   /* run (stub code), syscalls execute */

@@ -61,12 +61,13 @@
 #define SC_CTL_DONE_FD 20 /* u32: the pipe the memory thread confirms on */
 #define SC_CTL_OKB 24    /* u8: the byte it writes there when all went well */
 #define SC_CTL_FAILB 25  /* u8: and when an operation failed */
+#define SC_CTL_YIELD 26  /* u16: yield phase, in units of 1024 TSC cycles */
 #define SC_CTL_WAKEW 28  /* u32: index of this child's word in the wake page */
 
 /* Fields of the communication page (offsets from SC_COMM). */
 #define SC_STATE 0       /* u32 futex: RUNNING, TRAPPED, RESUME */
 #define SC_KWAIT 4       /* u32: the kernel sleeps on SC_STATE */
-#define SC_CWAIT 8       /* u32: the guest thread sleeps on SC_STATE */
+#define SC_CWAIT 8       /* u32: the guest thread sleeps (SC_CWAIT_*) */
 #define SC_MM_SLEEP 12   /* u32: the memory thread sleeps on the request */
 #define SC_MM_DONE_SEQ 16 /* u32 futex: last request the memory thread did */
 #define SC_HANDOFF 20    /* u32: 1 + a wake word to wake before sleeping */
@@ -126,6 +127,11 @@
 #define SC_RUNNING 0
 #define SC_TRAPPED 1
 #define SC_RESUME 2
+/* In SC_HANDOFF: give the CPU to whoever else is runnable there. */
+#define SC_HANDOFF_YIELD 0xffffffff
+/* SC_CWAIT: asleep; asleep after a yield that gave the CPU away too long. */
+#define SC_CWAIT_ASLEEP	 1
+#define SC_CWAIT_CROWDED 2
 #define SC_F_FSGSBASE 1
 
 #endif

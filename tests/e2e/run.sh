@@ -127,6 +127,7 @@ if [ -z "$only" ]; then
 	sh "$dir/lan.sh" || failed=1
 	sh "$dir/escape.sh" || failed=1
 	sh "$dir/sysfast.sh" || failed=1
+	sh "$dir/cpus.sh" || failed=1
 	sh "$dir/gdb.sh" || failed=1
 	sh "$dir/trace.sh" || failed=1
 	sh "$dir/guest_strace.sh" || failed=1

@@ -405,6 +405,61 @@ static void test_poll(void)
 	close(p[1]);
 }
 
+/*
+ * A token around a ring of processes, each adding one: every guest
+ * process switch goes to a process that did not run last, and the token
+ * shows whether each ran in its turn.
+ */
+static void test_ring(void)
+{
+	enum { N = 5, LAPS = 2000 };
+	int p[N][2], i, j, laps, wrong = 0, bad_exits = 0;
+	pid_t c[N];
+	uint32_t t = 0;
+
+	for (i = 0; i < N; i++)
+		if (pipe(p[i]) < 0)
+			die("pipe");
+	for (i = 1; i < N; i++) {
+		c[i] = xfork();
+		if (c[i] == 0) {
+			for (j = 0; j < N; j++) {
+				if (j != i)
+					close(p[j][0]);
+				if (j != (i + 1) % N)
+					close(p[j][1]);
+			}
+			while (read_all(p[i][0], &t, sizeof t) == sizeof t) {
+				wrong += t % N != (uint32_t)i;
+				t++;
+				if (write(p[(i + 1) % N][1], &t, sizeof t) != sizeof t)
+					break;
+			}
+			_exit(wrong ? 2 : 0);
+		}
+	}
+	for (j = 0; j < N; j++) {
+		if (j != 0)
+			close(p[j][0]);
+		if (j != 1)
+			close(p[j][1]);
+	}
+	for (laps = 0; laps < LAPS; laps++) {
+		t++;
+		if (write(p[1][1], &t, sizeof t) != sizeof t ||
+		    read_all(p[0][0], &t, sizeof t) != sizeof t)
+			break;
+		wrong += t != (uint32_t)(laps + 1) * N;
+	}
+	close(p[1][1]);
+	for (i = 1; i < N; i++)
+		bad_exits += wait_for(c[i]) != 0;
+	close(p[0][0]);
+	out("token around a ring of %d processes: %d laps, token %u, out of turn %d, "
+	    "children failed %d\n",
+	    N, laps, t, wrong, bad_exits);
+}
+
 int main(void)
 {
 	tg_init();
@@ -413,5 +468,6 @@ int main(void)
 	test_transfer();
 	test_fifo();
 	test_poll();
+	test_ring();
 	tg_exit();
 }

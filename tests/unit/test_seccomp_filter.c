@@ -86,12 +86,14 @@ static void __attribute__((noreturn)) die(void)
 enum scenario {
 	TRAP_ORDINARY,
 	TRAP_INT80,
+	TRAP_YIELD,
 	STUB_FUTEX_WORD,
 	STUB_FUTEX_OTHER,
 	STUB_FUTEX_REQUEUE,
 	STUB_FUTEX_WAKE_PAGE,
 	STUB_FUTEX_WAKE_PAGE_END,
 	STUB_FUTEX_WAKE_PAGE_REQUEUE,
+	STUB_YIELD,
 	STUB_GETPID,
 	STUB_SET_FS,
 	STUB_GET_FS,
@@ -159,6 +161,12 @@ static void guest_child(enum scenario s)
 		rep->result = r;
 		break;
 	}
+	case TRAP_YIELD:
+		rep->result = raw6(SYS_sched_yield, 0, 0, 0);
+		break;
+	case STUB_YIELD:
+		rep->result = stub_call(SYS_sched_yield, 0, 0, 0);
+		break;
 	case STUB_FUTEX_WORD:
 		rep->result = stub_call(SYS_futex, SC_COMM_ADDR + SC_STATE, FUTEX_WAKE, 1);
 		break;
@@ -307,6 +315,11 @@ int main(void)
 	st = run(TRAP_INT80);
 	CHECK(rep->reached && rep->traps == 1 && rep->trap_arch == 0x40000003U,
 	      "int 0x80: status %#x traps %d arch %#x", st, rep->traps, rep->trap_arch);
+	st = run(TRAP_YIELD);
+	CHECK(rep->reached && rep->traps == 1 && rep->trap_nr == SYS_sched_yield &&
+		      rep->result == -ENOSYS,
+	      "sched_yield: status %#x traps %d nr %d result %ld", st, rep->traps, rep->trap_nr,
+	      rep->result);
 	unit_group_end("seccomp/guest-ordinary-code-traps");
 
 	st = run(STUB_FUTEX_WORD);
@@ -318,6 +331,9 @@ int main(void)
 	st = run(STUB_SET_FS);
 	CHECK(rep->reached && rep->traps == 0 && rep->result == 0,
 	      "ARCH_SET_FS: status %#x result %ld", st, rep->result);
+	st = run(STUB_YIELD);
+	CHECK(rep->reached && rep->traps == 0 && rep->result == 0,
+	      "sched_yield: status %#x result %ld", st, rep->result);
 	unit_group_end("seccomp/guest-stub-allows-its-own-calls");
 
 	CHECK(killed(run(STUB_FUTEX_OTHER)) && !rep->reached, "futex on another word ran");

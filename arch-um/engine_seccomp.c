@@ -42,13 +42,13 @@ extern char stub_sc_fast[], stub_sc_fast_resume[], stub_sc_fast_end[], stub_sc_c
 #define CHILD_YIELD_NS 50000
 static u16 yield_units;
 /*
- * Until when parked threads sleep without yielding (0: they may yield):
- * one had its CPU taken for eight yield phases at one yield, by threads
- * other than the guest's (a CPU hog) that would take it for as long at
- * every yield. A second later they try again.
+ * Until when parked threads sleep without yielding (0: they may yield),
+ * once CPU hogs that are not the guest's share their CPU: a yield would
+ * give them the CPU for as long as they like (note_crowded).
  */
-#define CROWDED_NS 1000000000
-static u64 crowded_until;
+#define CROWDED_NS	1000000000
+#define CROWDED_REPORTS 4
+static u64 crowded_until, uncrowded_at;
 /*
  * How long a kicked guest may take to stop before it is suspected. Two
  * looks this far apart that both find the interrupt signal blocked kill
@@ -660,14 +660,24 @@ static void fast_regs_get(struct mm *mm, struct uregs *r)
 	r->r11 = r->eflags = *comm64(mm, SC_FX_FLAGS);
 }
 
+/* Stores v at p unless it is there: see STORE_CHANGED in stub.S. */
+static void put_changed(u64 *p, u64 v)
+{
+	if (*p != v)
+		*p = v;
+}
+
 static void fast_regs_put(struct mm *mm, const struct uregs *r)
 {
 	unsigned i;
+	u64 v;
 
-	for (i = 0; i < sizeof(fx_regs) / sizeof(fx_regs[0]); i++)
-		memcpy(comm64(mm, fx_regs[i].fx), (const u8 *)r + fx_regs[i].reg, 8);
-	*comm64(mm, SC_FX_RCX) = r->rip;
-	*comm64(mm, SC_FX_FLAGS) = r->eflags;
+	for (i = 0; i < sizeof(fx_regs) / sizeof(fx_regs[0]); i++) {
+		memcpy(&v, (const u8 *)r + fx_regs[i].reg, 8);
+		put_changed(comm64(mm, fx_regs[i].fx), v);
+	}
+	put_changed(comm64(mm, SC_FX_RCX), r->rip);
+	put_changed(comm64(mm, SC_FX_FLAGS), r->eflags);
 }
 
 /*
@@ -727,6 +737,29 @@ static void ask_yield(struct mm *mm)
 }
 
 /*
+ * A parked thread found its CPU taken for long at a yield. Once may be
+ * a new host process starting there or a host hiccup; CROWDED_REPORTS
+ * within CROWDED_NS mean a CPU hog, and parked threads stop yielding for
+ * as long. Within as long again after that, one report is enough: the
+ * hog is likely still there.
+ */
+static void note_crowded(void)
+{
+	static u64 first;
+	static unsigned reports;
+	u64 now = ktime_ns();
+
+	if (!reports || now - first > CROWDED_NS) {
+		first = now;
+		reports = 0;
+	}
+	if (++reports >= CROWDED_REPORTS || (uncrowded_at && now - uncrowded_at < CROWDED_NS)) {
+		crowded_until = now + CROWDED_NS;
+		reports = 0;
+	}
+}
+
+/*
  * Tells the parked thread to go on (RESUME), waking it if it sleeps,
  * through the last parked thread where may_hand_off; true if so. A
  * thread that polls needs no wake, but where may_hand_off the last
@@ -739,16 +772,22 @@ static bool send_resume(struct mm *mm, bool may_hand_off)
 	u16 units = yield_units;
 
 	if (crowded_until) {
-		if (ktime_ns() < crowded_until)
+		u64 now = ktime_ns();
+
+		if (now < crowded_until) {
 			units = 0;
-		else
+		} else {
 			crowded_until = 0;
+			uncrowded_at = now;
+		}
 	}
 	if (mm->eng.yield_units != units)
 		*(u16 *)(stub_data(mm) + SC_CTL_YIELD) = mm->eng.yield_units = units;
-	*comm32(mm, SC_KCPU) = host_cpu();
-	__atomic_compare_exchange_n(comm32(mm, SC_HANDOFF), &yield, 0, false, __ATOMIC_SEQ_CST,
-				    __ATOMIC_SEQ_CST);
+	if (*comm32(mm, SC_KCPU) != host_cpu())
+		*comm32(mm, SC_KCPU) = host_cpu();
+	if (*comm32(mm, SC_HANDOFF) == SC_HANDOFF_YIELD)
+		__atomic_compare_exchange_n(comm32(mm, SC_HANDOFF), &yield, 0, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
 	cwait = __atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST);
 	if (!cwait) {
@@ -757,7 +796,7 @@ static bool send_resume(struct mm *mm, bool may_hand_off)
 		return false;
 	}
 	if (cwait == SC_CWAIT_CROWDED && yield_units)
-		crowded_until = ktime_ns() + CROWDED_NS;
+		note_crowded();
 	__atomic_add_fetch(wake_word(mm), 1, __ATOMIC_SEQ_CST);
 	if (may_hand_off && hand_off(mm))
 		return true;

@@ -115,6 +115,18 @@ stub_batch:
 .endm
 
 /*
+ * Stores \val in field of the communication page unless it holds it: a
+ * line the kernel reads then stays in both CPUs' caches, and each trap
+ * moves fewer lines between them.
+ */
+.macro STORE_CHANGED val, field
+	cmpl \val, \field(%rbx)
+	je 79f
+	movl \val, \field(%rbx)
+79:
+.endm
+
+/*
  * Parks the guest thread: says how (SC_HOW, \how), sets TRAPPED, wakes a
  * kernel asleep on it, then waits for RESUME and jumps to \resumed. It
  * waits in three phases, the first two skipped on the kernel's CPU:
@@ -127,13 +139,13 @@ stub_batch:
  * now (SC_HANDOFF_YIELD: the thread resumed next polls on this CPU), or
  * that it wake a child that sleeps and then yield to it: either way a
  * guest process switch is one host switch, as between native processes.
- * A yield that lasts the whole phase means threads of others want this
- * CPU and take it for long: the thread sleeps, and says so in SC_CWAIT.
+ * A yield that lasts SC_CROWDED_PHASES phases means others took this
+ * CPU for long: the thread sleeps, and says so in SC_CWAIT.
  * rbx: the communication page, rbp: the control pages; clobbers rax,
  * rcx, rdx, rsi, rdi, r10, r11.
  */
 .macro PARK how, resumed
-	movl $\how, SC_HOW(%rbx)
+	STORE_CHANGED $\how, SC_HOW
 	movl $SC_TRAPPED, %eax
 	xchgl %eax, SC_STATE(%rbx)     /* a full barrier before reading KWAIT */
 	cmpl $0, SC_KWAIT(%rbx)
@@ -174,7 +186,7 @@ stub_batch:
 	jne 85b
 86:	rdtscp                         /* ecx: the host CPU (Linux's TSC_AUX) */
 	andl $0xfff, %ecx
-	movl %ecx, SC_CCPU(%rbx)
+	STORE_CHANGED %ecx, SC_CCPU
 	cmpl SC_KCPU(%rbx), %ecx
 	je 84f
 	shlq $32, %rdx
@@ -184,13 +196,13 @@ stub_batch:
 	movq %rdx, %rdi
 	movl $NR_SCHED_YIELD, %eax
 	syscall
-	/* A yield as long as 8 phases: others want this CPU too. */
+	/* One yield as long as SC_CROWDED_PHASES: others took this CPU. */
 	rdtsc
 	shlq $32, %rdx
 	orq %rax, %rdx
 	subq %rdi, %rdx
 	movzwl SC_CTL_YIELD(%rbp), %eax
-	shlq $13, %rax
+	imulq $(SC_CROWDED_PHASES * 1024), %rax
 	cmpq %rax, %rdx
 	jb 85b
 	movl $SC_CWAIT_CROWDED, %eax
@@ -400,7 +412,7 @@ stub_sc_handler:
 	movq %rdx, %r13
 	rdtscp                         /* ecx: the host CPU (Linux's TSC_AUX) */
 	andl $0xfff, %ecx
-	movl %ecx, SC_CCPU(%rbx)
+	STORE_CHANGED %ecx, SC_CCPU
 	movq %r13, %rdx
 	movq %rdi, SC_SIG(%rbx)
 	movq %rsi, SC_INFO(%rbx)
@@ -412,7 +424,7 @@ stub_sc_handler:
 	rdgsbase %rax
 	movq %rax, SC_GS(%rbx)
 1:	PARK 0, 6f
-6:	movl $0, SC_CWAIT(%rbx)
+6:	STORE_CHANGED $0, SC_CWAIT
 	movl $SC_RUNNING, SC_STATE(%rbx)
 	movl SC_SET_FSGS(%rbx), %r12d
 	testl %r12d, %r12d
@@ -498,11 +510,11 @@ stub_sc_fast:
 	movq %rax, SC_FX_GS(%rbx)
 1:	rdtscp
 	andl $0xfff, %ecx
-	movl %ecx, SC_CCPU(%rbx)
+	STORE_CHANGED %ecx, SC_CCPU
 	PARK 1, stub_sc_fast_resume
 	.globl stub_sc_fast_resume
 stub_sc_fast_resume:
-	movl $0, SC_CWAIT(%rbx)
+	STORE_CHANGED $0, SC_CWAIT
 	movl $SC_RUNNING, SC_STATE(%rbx)
 	cmpl $0, SC_FCMD(%rbx)
 	jne stub_sc_convert_trap

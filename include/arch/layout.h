@@ -129,9 +129,10 @@
 #define SC_RESUME 2
 /* In SC_HANDOFF: give the CPU to whoever else is runnable there. */
 #define SC_HANDOFF_YIELD 0xffffffff
-/* SC_CWAIT: asleep; asleep after a yield that gave the CPU away too long. */
-#define SC_CWAIT_ASLEEP	 1
-#define SC_CWAIT_CROWDED 2
+/* SC_CWAIT: asleep; asleep after one yield of SC_CROWDED_PHASES phases. */
+#define SC_CWAIT_ASLEEP	  1
+#define SC_CWAIT_CROWDED  2
+#define SC_CROWDED_PHASES 8
 #define SC_F_FSGSBASE 1
 
 #endif

@@ -208,13 +208,14 @@ else
 	d=$(($(field 'Free inodes') - $5))
 	[ "$d" -ge -8 ] && [ "$d" -le 8 ] || why="$why; f_ffree $5, the image has $(field 'Free inodes')"
 	# f_fsid: the UUID's two halves (little-endian) xored, printed by
-	# stat -f as val[0] then val[1].
+	# stat -f as val[0] then val[1], in hex without leading zeros.
 	u=$(field 'Filesystem UUID' | tr -d -)
 	le() { echo "$1" | sed 's/\(..\)/\1 /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }'; }
 	a=$(le "$(echo "$u" | cut -c1-16)") b=$(le "$(echo "$u" | cut -c17-32)")
 	lo=$(printf '%08x' $((0x$(echo "$a" | cut -c9-16) ^ 0x$(echo "$b" | cut -c9-16))))
 	hi=$(printf '%08x' $((0x$(echo "$a" | cut -c1-8) ^ 0x$(echo "$b" | cut -c1-8))))
-	[ "$6" = "$lo$hi" ] || why="$why; f_fsid $6, from the UUID $lo$hi"
+	fsid=$(echo "$lo$hi" | sed 's/^0*//')
+	[ "$6" = "${fsid:-0}" ] || why="$why; f_fsid $6, from the UUID $lo$hi"
 	dfl=$(val df:)
 	set -- "$1" "$2" "$3" $dfl
 	[ "$#" -eq 9 ] && [ "$5" -eq $(($1 * 4)) ] && [ "$6" -eq $((($1 - $2) * 4)) ] &&

@@ -42,14 +42,6 @@ extern char stub_sc_fast[], stub_sc_fast_resume[], stub_sc_fast_end[], stub_sc_c
 #define CHILD_YIELD_NS 50000
 static u16 yield_units;
 /*
- * Until when parked threads sleep without yielding (0: they may yield),
- * once CPU hogs that are not the guest's share their CPU: a yield would
- * give them the CPU for as long as they like (note_crowded).
- */
-#define CROWDED_NS	1000000000
-#define CROWDED_REPORTS 4
-static u64 crowded_until, uncrowded_at;
-/*
  * How long a kicked guest may take to stop before it is suspected. Two
  * looks this far apart that both find the interrupt signal blocked kill
  * it: the stub blocks it only for the microseconds its handler takes to
@@ -160,7 +152,7 @@ static int fill_setup(struct mm *mm)
 	put_u64(c, SC_MM_PROG + 8, SC_COMM_ADDR + SC_FILTERS + room * sizeof(*f));
 	memcpy(c + SC_SIGS, handled_signals, sizeof(handled_signals));
 	*ctl32(mm, SC_CTL_SPIN) = CHILD_SPIN_ROUNDS;
-	*(u16 *)(stub_data(mm) + SC_CTL_YIELD) = mm->eng.yield_units = yield_units;
+	*(u16 *)(stub_data(mm) + SC_CTL_YIELD) = yield_units;
 	*ctl32(mm, SC_CTL_FLAGS) = fsgsbase ? SC_F_FSGSBASE : 0;
 	*ctl32(mm, SC_CTL_DONE_FD) = (u32)physmem_fd + 1;
 	*ctl32(mm, SC_CTL_WAKEW) = wake_slot(mm);
@@ -737,29 +729,6 @@ static void ask_yield(struct mm *mm)
 }
 
 /*
- * A parked thread found its CPU taken for long at a yield. Once may be
- * a new host process starting there or a host hiccup; CROWDED_REPORTS
- * within CROWDED_NS mean a CPU hog, and parked threads stop yielding for
- * as long. Within as long again after that, one report is enough: the
- * hog is likely still there.
- */
-static void note_crowded(void)
-{
-	static u64 first;
-	static unsigned reports;
-	u64 now = ktime_ns();
-
-	if (!reports || now - first > CROWDED_NS) {
-		first = now;
-		reports = 0;
-	}
-	if (++reports >= CROWDED_REPORTS || (uncrowded_at && now - uncrowded_at < CROWDED_NS)) {
-		crowded_until = now + CROWDED_NS;
-		reports = 0;
-	}
-}
-
-/*
  * Tells the parked thread to go on (RESUME), waking it if it sleeps,
  * through the last parked thread where may_hand_off; true if so. A
  * thread that polls needs no wake, but where may_hand_off the last
@@ -768,35 +737,19 @@ static void note_crowded(void)
  */
 static bool send_resume(struct mm *mm, bool may_hand_off)
 {
-	u32 yield = SC_HANDOFF_YIELD, cwait;
-	u16 units = yield_units;
+	u32 yield = SC_HANDOFF_YIELD;
 
-	if (crowded_until) {
-		u64 now = ktime_ns();
-
-		if (now < crowded_until) {
-			units = 0;
-		} else {
-			crowded_until = 0;
-			uncrowded_at = now;
-		}
-	}
-	if (mm->eng.yield_units != units)
-		*(u16 *)(stub_data(mm) + SC_CTL_YIELD) = mm->eng.yield_units = units;
 	if (*comm32(mm, SC_KCPU) != host_cpu())
 		*comm32(mm, SC_KCPU) = host_cpu();
 	if (*comm32(mm, SC_HANDOFF) == SC_HANDOFF_YIELD)
 		__atomic_compare_exchange_n(comm32(mm, SC_HANDOFF), &yield, 0, false,
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	__atomic_store_n(comm32(mm, SC_STATE), SC_RESUME, __ATOMIC_SEQ_CST);
-	cwait = __atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST);
-	if (!cwait) {
+	if (!__atomic_load_n(comm32(mm, SC_CWAIT), __ATOMIC_SEQ_CST)) {
 		if (may_hand_off)
 			ask_yield(mm);
 		return false;
 	}
-	if (cwait == SC_CWAIT_CROWDED && yield_units)
-		note_crowded();
 	__atomic_add_fetch(wake_word(mm), 1, __ATOMIC_SEQ_CST);
 	if (may_hand_off && hand_off(mm))
 		return true;

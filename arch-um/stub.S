@@ -140,7 +140,8 @@ stub_batch:
  * that it wake a child that sleeps and then yield to it: either way a
  * guest process switch is one host switch, as between native processes.
  * A yield that lasts SC_CROWDED_PHASES phases means others took this
- * CPU for long: the thread sleeps, and says so in SC_CWAIT.
+ * CPU for long: for SC_CROWDED_WINDOW phases after that, parked threads
+ * go to sleep without yielding (SC_WAKE_CROWDED).
  * rbx: the communication page, rbp: the control pages; clobbers rax,
  * rcx, rdx, rsi, rdi, r10, r11.
  */
@@ -167,10 +168,13 @@ stub_batch:
 	pause
 	decl %ecx
 	jnz 82b
-	/* Yielding, until rsi on the TSC. */
+	/* Yielding, until rsi on the TSC, unless hogs were found lately. */
 83:	rdtsc
 	shlq $32, %rdx
 	orq %rax, %rdx
+	movabsq $(STUB_WAKE_ADDR + SC_WAKE_CROWDED), %rdi
+	cmpq (%rdi), %rdx
+	jb 84f
 	movzwl SC_CTL_YIELD(%rbp), %esi
 	shlq $10, %rsi
 	addq %rdx, %rsi
@@ -196,20 +200,27 @@ stub_batch:
 	movq %rdx, %rdi
 	movl $NR_SCHED_YIELD, %eax
 	syscall
-	/* One yield as long as SC_CROWDED_PHASES: others took this CPU. */
+	/*
+	 * One yield as long as SC_CROWDED_PHASES phases: threads that are
+	 * not waiting for the kernel want this CPU, and would take it for
+	 * that long at every yield. No parked thread yields for a while.
+	 */
 	rdtsc
 	shlq $32, %rdx
 	orq %rax, %rdx
-	subq %rdi, %rdx
-	movzwl SC_CTL_YIELD(%rbp), %eax
-	imulq $(SC_CROWDED_PHASES * 1024), %rax
-	cmpq %rax, %rdx
+	movq %rdx, %rax
+	subq %rdi, %rax
+	movzwl SC_CTL_YIELD(%rbp), %ecx
+	imulq $(SC_CROWDED_PHASES * 1024), %rcx, %r10
+	cmpq %r10, %rax
 	jb 85b
-	movl $SC_CWAIT_CROWDED, %eax
-	jmp 89f
+	imulq $(SC_CROWDED_WINDOW * 1024), %rcx, %rcx
+	addq %rdx, %rcx
+	movabsq $(STUB_WAKE_ADDR + SC_WAKE_CROWDED), %rdi
+	movq %rcx, (%rdi)
 	/* Asleep. */
-84:	movl $SC_CWAIT_ASLEEP, %eax
-89:	xchgl %eax, SC_CWAIT(%rbx)
+84:	movl $1, %eax
+	xchgl %eax, SC_CWAIT(%rbx)
 	xorl %eax, %eax                /* the kernel takes it back if it is left */
 	xchgl %eax, SC_HANDOFF(%rbx)
 	testl %eax, %eax
@@ -233,8 +244,7 @@ stub_batch:
 	movl $FUTEX_WAIT, %esi
 	xorl %r10d, %r10d
 	syscall
-	movl SC_CWAIT(%rbx), %eax      /* as it was */
-	jmp 89b
+	jmp 84b
 .endm
 
 /*

@@ -119,7 +119,6 @@ struct engine_mm {
 	bool fast_parked;       /* it waits in the fast entry, no frame */
 	bool fast_resumed;      /* it was last sent back from the fast entry */
 	u32 mm_seq;             /* last memory request */
-	u16 yield_units;        /* what its SC_CTL_YIELD says */
 	u64 fs_base, gs_base;   /* what the guest thread has loaded */
 	int mm_tid;             /* host thread id of the memory thread */
 };

@@ -19,11 +19,14 @@
  * writable (a futex on a read-only page costs a failed write lookup each
  * time), which no guest can turn into a lost wakeup: guest code runs in
  * one child at a time, and never while the kernel resumes another, so a
- * guest's writes to the words of others only wake them in vain.
+ * guest's writes to the words of others only wake them in vain, and to
+ * SC_WAKE_CROWDED only change whether parked threads yield (stub.S).
  */
 #define STUB_WAKE_ADDR (STUB_DATA_ADDR + STUB_DATA_PAGES * 4096)
 #define STUB_WAKE_PAGES 1
-#define SC_WAKE_SLOTS 1024
+#define SC_WAKE_SLOTS 512
+/* u64 in the wake page: the TSC until which parked threads do not yield. */
+#define SC_WAKE_CROWDED 2048
 #define STUB_END (STUB_WAKE_ADDR + STUB_WAKE_PAGES * 4096)
 
 #define TASK_SIZE STUB_CODE_ADDR
@@ -67,7 +70,7 @@
 /* Fields of the communication page (offsets from SC_COMM). */
 #define SC_STATE 0       /* u32 futex: RUNNING, TRAPPED, RESUME */
 #define SC_KWAIT 4       /* u32: the kernel sleeps on SC_STATE */
-#define SC_CWAIT 8       /* u32: the guest thread sleeps (SC_CWAIT_*) */
+#define SC_CWAIT 8       /* u32: the guest thread sleeps on its wake word */
 #define SC_MM_SLEEP 12   /* u32: the memory thread sleeps on the request */
 #define SC_MM_DONE_SEQ 16 /* u32 futex: last request the memory thread did */
 #define SC_HANDOFF 20    /* u32: 1 + a wake word to wake before sleeping */
@@ -129,10 +132,9 @@
 #define SC_RESUME 2
 /* In SC_HANDOFF: give the CPU to whoever else is runnable there. */
 #define SC_HANDOFF_YIELD 0xffffffff
-/* SC_CWAIT: asleep; asleep after one yield of SC_CROWDED_PHASES phases. */
-#define SC_CWAIT_ASLEEP	  1
-#define SC_CWAIT_CROWDED  2
+/* A yield this many phases long means CPU hogs: none for a window. */
 #define SC_CROWDED_PHASES 8
+#define SC_CROWDED_WINDOW 2000
 #define SC_F_FSGSBASE 1
 
 #endif

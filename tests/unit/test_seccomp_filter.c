@@ -177,7 +177,7 @@ static void guest_child(enum scenario s)
 		rep->result = stub_call(SYS_futex, SC_COMM_ADDR + SC_STATE, FUTEX_REQUEUE, 1);
 		break;
 	case STUB_FUTEX_WAKE_PAGE:
-		rep->result = stub_call(SYS_futex, STUB_WAKE_ADDR + 4 * (SC_WAKE_SLOTS - 1),
+		rep->result = stub_call(SYS_futex, STUB_WAKE_ADDR + STUB_WAKE_PAGES * 4096 - 4,
 					FUTEX_WAKE, 1);
 		break;
 	case STUB_FUTEX_WAKE_PAGE_END:

@@ -689,6 +689,22 @@ static bool fast_return_ok(struct task *t)
 }
 
 /*
+ * The address space whose guest thread parked last, if that is not mm's,
+ * it still waits, and it is awake (spinning or polling): the one the
+ * kernel can ask to make way for mm's. NULL otherwise.
+ */
+static struct mm *last_parked_awake(struct mm *mm)
+{
+	struct mm *from = last_parked;
+
+	if (!from || from == mm || from->eng.pid <= 0 ||
+	    !(from->eng.parked || from->eng.fast_parked) ||
+	    __atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST))
+		return NULL;
+	return from;
+}
+
+/*
  * Asks the guest thread that parked last, if it still spins, to wake
  * mm's on its way to sleep; true if it took that on. Exactly one side
  * takes the request back out of SC_HANDOFF: it, or the kernel when it
@@ -697,11 +713,9 @@ static bool fast_return_ok(struct task *t)
  */
 static bool hand_off(struct mm *mm)
 {
-	struct mm *from = last_parked;
+	struct mm *from = last_parked_awake(mm);
 
-	if (!from || from == mm || from->eng.pid <= 0 ||
-	    !(from->eng.parked || from->eng.fast_parked) ||
-	    __atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST))
+	if (!from)
 		return false;
 	__atomic_store_n(comm32(from, SC_HANDOFF), wake_slot(mm) + 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST) &&
@@ -716,13 +730,10 @@ static bool hand_off(struct mm *mm)
  */
 static void ask_yield(struct mm *mm)
 {
-	struct mm *from = last_parked;
+	struct mm *from = last_parked_awake(mm);
 	u32 none = 0;
 
-	if (!from || from == mm || from->eng.pid <= 0 ||
-	    !(from->eng.parked || from->eng.fast_parked) ||
-	    __atomic_load_n(comm32(from, SC_CWAIT), __ATOMIC_SEQ_CST) ||
-	    *comm32(from, SC_CCPU) != *comm32(mm, SC_CCPU))
+	if (!from || *comm32(from, SC_CCPU) != *comm32(mm, SC_CCPU))
 		return;
 	__atomic_compare_exchange_n(comm32(from, SC_HANDOFF), &none, SC_HANDOFF_YIELD, false,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
@@ -737,10 +748,10 @@ static void ask_yield(struct mm *mm)
  */
 static bool send_resume(struct mm *mm, bool may_hand_off)
 {
-	u32 yield = SC_HANDOFF_YIELD;
+	u32 yield = SC_HANDOFF_YIELD, cpu = host_cpu();
 
-	if (*comm32(mm, SC_KCPU) != host_cpu())
-		*comm32(mm, SC_KCPU) = host_cpu();
+	if (*comm32(mm, SC_KCPU) != cpu)
+		*comm32(mm, SC_KCPU) = cpu;
 	if (*comm32(mm, SC_HANDOFF) == SC_HANDOFF_YIELD)
 		__atomic_compare_exchange_n(comm32(mm, SC_HANDOFF), &yield, 0, false,
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);

@@ -114,6 +114,12 @@ stub_batch:
 	leaq (%rdi,%rax,4), %rdi
 .endm
 
+/* rdx: the 64-bit TSC from the edx:eax rdtsc or rdtscp left. */
+.macro TSC_RDX
+	shlq $32, %rdx
+	orq %rax, %rdx
+.endm
+
 /*
  * Stores \val in field of the communication page unless it holds it: a
  * line the kernel reads then stays in both CPUs' caches, and each trap
@@ -170,8 +176,7 @@ stub_batch:
 	jnz 82b
 	/* Yielding, until rsi on the TSC, unless hogs were found lately. */
 83:	rdtsc
-	shlq $32, %rdx
-	orq %rax, %rdx
+	TSC_RDX
 	movabsq $(STUB_WAKE_ADDR + SC_WAKE_CROWDED), %rdi
 	cmpq (%rdi), %rdx
 	jb 84f
@@ -193,8 +198,7 @@ stub_batch:
 	STORE_CHANGED %ecx, SC_CCPU
 	cmpl SC_KCPU(%rbx), %ecx
 	je 84f
-	shlq $32, %rdx
-	orq %rax, %rdx
+	TSC_RDX
 	cmpq %rsi, %rdx
 	jae 84f
 	movq %rdx, %rdi
@@ -206,8 +210,7 @@ stub_batch:
 	 * that long at every yield. No parked thread yields for a while.
 	 */
 	rdtsc
-	shlq $32, %rdx
-	orq %rax, %rdx
+	TSC_RDX
 	movq %rdx, %rax
 	subq %rdi, %rax
 	movzwl SC_CTL_YIELD(%rbp), %ecx

@@ -61,14 +61,6 @@ void host_cpus_enter_helper(void)
 		sched_setaffinity(0, sizeof(all_cpus), &all_cpus);
 }
 
-static u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000 + (u64)ts.tv_nsec;
-}
-
 u64 host_tsc_khz(void)
 {
 	static u64 khz;
@@ -77,10 +69,10 @@ u64 host_tsc_khz(void)
 	if (khz)
 		return khz;
 	/* A quarter of a millisecond: a rate to within a few percent. */
-	t0 = now_ns();
+	t0 = host_clock_ns(CLOCK_MONOTONIC);
 	c0 = __builtin_ia32_rdtsc();
 	do
-		t1 = now_ns();
+		t1 = host_clock_ns(CLOCK_MONOTONIC);
 	while (t1 - t0 < 250000);
 	c1 = __builtin_ia32_rdtsc();
 	khz = (c1 - c0) * 1000000 / (t1 - t0);
